@@ -1,0 +1,28 @@
+/**
+ * A classic token bucket over an injected clock, so rate limiting is testable without
+ * sleeping. Refill is computed lazily on each take: no timers per connection.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly capacity: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.tokens = capacity;
+    this.last = now();
+  }
+
+  /** Takes one token; false means the caller is over its rate. */
+  take(): boolean {
+    const t = this.now();
+    const elapsed = Math.max(0, t - this.last) / 1000;
+    this.last = t;
+    this.tokens = Math.min(this.capacity, this.tokens + elapsed * this.ratePerSecond);
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}

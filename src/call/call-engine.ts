@@ -1,0 +1,351 @@
+/**
+ * The call engine: joins a room, keeps one PeerSession per admitted participant (full
+ * mesh), and exposes what the UI shows. Presence travels over the relay's pub/sub route,
+ * negotiation over its PeerJS route, names and mic/camera state over the pairs' own
+ * DTLS data channels (the relay never sees them).
+ */
+import { parseNegotiation, parsePresence, type NegotiationPayload, type PeerState, type PresenceMessage } from '../protocol/mesh-messages';
+import { PeerjsSignaling } from '../signaling/peerjs-signaling';
+import { PresenceChannel } from '../signaling/presence-channel';
+import { randomBytes, toHex } from '../util/base64url';
+import { Emitter, type Unsubscribe } from '../util/emitter';
+import type { LocalMedia } from './local-media';
+import { admitted, isInitiator, type Member } from './membership';
+import { PeerSession, type FrameTransformHook, type MediaKind, type SessionPhase } from './peer-session';
+import { placeholderTrack } from './placeholder-tracks';
+
+export type SignalingState = 'connecting' | 'online' | 'offline';
+
+export interface ParticipantView {
+  peerId: string;
+  name: string;
+  micOn: boolean;
+  camOn: boolean;
+  phase: SessionPhase;
+  stream: MediaStream | null;
+  /** Set when we cannot reach this person: shown on their tile. */
+  problem: string | null;
+  joinedAt: number;
+}
+
+export interface CallEngineOptions {
+  relayBase: string;
+  roomTopic: string;
+  rtcConfig: RTCConfiguration;
+  maxParticipants: number;
+  media: LocalMedia;
+  displayName: string;
+  transforms?: FrameTransformHook;
+  /** Clock and timers are injectable for tests; defaults are the real ones. */
+  now?: () => number;
+}
+
+type Events = { change: void };
+
+const HEARTBEAT_MS = 2000;
+/** A connected peer silent for this long (no heartbeats) has dropped off the network. */
+const SILENCE_TIMEOUT_MS = 8000;
+/** A peer we never reached is forgotten after this long without a presence announce. */
+const PRESENCE_TIMEOUT_MS = 30_000;
+const ANNOUNCE_EVERY_MS = 10_000;
+const CONNECT_TIMEOUT_MS = 20_000;
+
+interface MemberRecord extends Member {
+  lastSeen: number;
+  state: PeerState | null;
+}
+
+export class CallEngine {
+  readonly myId = toHex(randomBytes(16));
+  private readonly token = toHex(randomBytes(8));
+  private readonly joinedAt: number;
+  private readonly events = new Emitter<Events>();
+  private readonly members = new Map<string, MemberRecord>();
+  private readonly sessions = new Map<string, PeerSession>();
+  private readonly sessionStarted = new Map<string, number>();
+  private readonly peerjs: PeerjsSignaling;
+  private readonly presence: PresenceChannel;
+  private readonly timers: ReturnType<typeof setInterval>[] = [];
+  private readonly disposers: Unsubscribe[] = [];
+  private name: string;
+  private left = false;
+  roomFull = false;
+  signaling: SignalingState = 'connecting';
+  /** True once signalling has been up at least once (to tell "can't reach" from "lost"). */
+  everOnline = false;
+
+  constructor(private readonly opts: CallEngineOptions) {
+    const now = opts.now ?? Date.now;
+    this.joinedAt = now();
+    this.name = opts.displayName;
+    this.peerjs = new PeerjsSignaling(opts.relayBase, this.myId, this.token);
+    this.presence = new PresenceChannel(opts.relayBase, opts.roomTopic);
+
+    this.disposers.push(
+      this.peerjs.on('signal', (s) => this.onSignal(s.from, s.type, s.payload)),
+      this.peerjs.on('status', () => this.updateSignaling()),
+      this.peerjs.on('expire', ({ peerId }) => this.onExpire(peerId)),
+      this.presence.on('status', (s) => {
+        if (s === 'open') this.announce(true);
+        this.updateSignaling();
+      }),
+      this.presence.on('message', (m) => {
+        const msg = parsePresence(m);
+        if (msg) this.onPresence(msg);
+      }),
+      opts.media.on(() => this.onLocalMediaChange()),
+    );
+    this.timers.push(
+      setInterval(() => this.heartbeat(), HEARTBEAT_MS),
+      setInterval(() => this.announce(false), ANNOUNCE_EVERY_MS),
+    );
+  }
+
+  on(listener: () => void): Unsubscribe {
+    return this.events.on('change', listener);
+  }
+
+  get displayName(): string {
+    return this.name;
+  }
+
+  setDisplayName(name: string): void {
+    this.name = name;
+    this.broadcastState();
+    this.changed();
+  }
+
+  participants(): ParticipantView[] {
+    const out: ParticipantView[] = [];
+    for (const m of this.members.values()) {
+      const session = this.sessions.get(m.peerId);
+      if (!session) continue;
+      out.push({
+        peerId: m.peerId,
+        name: m.state?.name || 'Guest',
+        micOn: m.state?.micOn ?? false,
+        camOn: m.state?.camOn ?? false,
+        phase: session.phase,
+        stream: session.remoteStream,
+        problem: this.problemFor(session),
+        joinedAt: m.joinedAt,
+      });
+    }
+    return out.sort((a, b) => a.joinedAt - b.joinedAt || (a.peerId < b.peerId ? -1 : 1));
+  }
+
+  /** Live sessions for diagnostics and tests (getStats per remote participant). */
+  sessionsByPeer(): ReadonlyMap<string, PeerSession> {
+    return this.sessions;
+  }
+
+  leave(): void {
+    if (this.left) return;
+    this.left = true;
+    this.presence.publish({ v: 1, kind: 'bye', peerId: this.myId });
+    for (const s of this.sessions.values()) s.close();
+    this.sessions.clear();
+    for (const t of this.timers) clearInterval(t);
+    for (const d of this.disposers) d();
+    this.peerjs.close();
+    this.presence.close();
+    this.members.clear();
+    this.changed();
+    this.events.clear();
+  }
+
+  private now(): number {
+    return (this.opts.now ?? Date.now)();
+  }
+
+  private changed(): void {
+    this.events.emit('change', undefined);
+  }
+
+  private updateSignaling(): void {
+    const online = this.peerjs.isReady && this.presence.status === 'open';
+    const next: SignalingState = online ? 'online' : this.everOnline ? 'offline' : 'connecting';
+    if (online) this.everOnline = true;
+    if (next !== this.signaling) {
+      this.signaling = next;
+      this.changed();
+    }
+  }
+
+  private localState(): PeerState {
+    return { name: this.name, micOn: this.opts.media.micOn, camOn: this.opts.media.camOn && !!this.opts.media.videoTrack };
+  }
+
+  private announce(reply: boolean): void {
+    if (this.left || this.roomFull) return;
+    this.presence.publish({ v: 1, kind: 'announce', peerId: this.myId, joinedAt: this.joinedAt, reply });
+  }
+
+  private onPresence(msg: PresenceMessage): void {
+    if (msg.peerId === this.myId || this.left) return;
+    if (msg.kind === 'bye') {
+      this.removeMember(msg.peerId);
+      return;
+    }
+    const known = this.members.get(msg.peerId);
+    if (known) {
+      known.lastSeen = this.now();
+      known.joinedAt = msg.joinedAt;
+    } else {
+      this.members.set(msg.peerId, { peerId: msg.peerId, joinedAt: msg.joinedAt, lastSeen: this.now(), state: null });
+    }
+    // Whoever asks for replies (a newcomer, or someone whose signalling came back) learns of us.
+    if (msg.reply) this.announce(false);
+    this.reconcile();
+  }
+
+  /** Applies the membership rules: who is admitted, to whom we connect, whether we are the overflow. */
+  private reconcile(): void {
+    if (this.left || this.roomFull) return;
+    const everyone: Member[] = [{ peerId: this.myId, joinedAt: this.joinedAt }, ...this.members.values()];
+    const ok = admitted(everyone, this.opts.maxParticipants);
+    if (!ok.has(this.myId)) {
+      this.roomFull = true;
+      this.leave();
+      return;
+    }
+    for (const m of this.members.values()) {
+      if (!ok.has(m.peerId)) {
+        this.closeSession(m.peerId);
+        continue;
+      }
+      if (!this.sessions.has(m.peerId) && isInitiator(this.myId, m.peerId)) this.openSession(m.peerId, toHex(randomBytes(8)), true);
+    }
+    this.changed();
+  }
+
+  private openSession(peerId: string, sid: string, initiator: boolean): PeerSession {
+    this.closeSession(peerId);
+    const media = this.opts.media;
+    const session = new PeerSession({
+      myId: this.myId,
+      remoteId: peerId,
+      sid,
+      initiator,
+      rtcConfig: this.opts.rtcConfig,
+      localStream: media.stream,
+      tracks: { audio: media.audioTrack, video: media.camOn ? media.videoTrack : null },
+      placeholder: placeholderTrack,
+      sendSignal: (payload) => this.sendSignal(peerId, payload),
+      ...(this.opts.transforms ? { transforms: this.opts.transforms } : {}),
+    });
+    session.on('phase', (phase) => {
+      if (phase === 'connected') session.sendState(this.localState());
+      this.changed();
+    });
+    session.on('control', (msg) => {
+      const m = this.members.get(peerId);
+      if (msg.t === 'state' && m) {
+        m.state = msg.state;
+        this.changed();
+      } else if (msg.t === 'bye') {
+        this.removeMember(peerId);
+      }
+    });
+    this.sessions.set(peerId, session);
+    this.sessionStarted.set(peerId, this.now());
+    return session;
+  }
+
+  private closeSession(peerId: string): void {
+    const s = this.sessions.get(peerId);
+    if (!s) return;
+    s.close();
+    this.sessions.delete(peerId);
+    this.sessionStarted.delete(peerId);
+  }
+
+  private removeMember(peerId: string): void {
+    this.closeSession(peerId);
+    if (this.members.delete(peerId)) {
+      this.reconcile();
+      this.changed();
+    }
+  }
+
+  private sendSignal(peerId: string, payload: NegotiationPayload): void {
+    const type = 'description' in payload ? (payload.description.type === 'offer' ? 'OFFER' : 'ANSWER') : 'CANDIDATE';
+    this.peerjs.send(type, peerId, payload);
+  }
+
+  private onSignal(from: string, type: string, raw: unknown): void {
+    if (this.left || this.roomFull) return;
+    if (type === 'LEAVE') {
+      this.removeMember(from);
+      return;
+    }
+    const payload = parseNegotiation(raw);
+    if (!payload) return;
+    let session = this.sessions.get(from);
+    if ('description' in payload && payload.description.type === 'offer' && !isInitiator(this.myId, from) && (!session || session.sid !== payload.sid)) {
+      // A new session from the initiator (first contact, or it rebuilt a dead one). The
+      // offer may arrive before its sender's presence announce (e.g. after a relay restart).
+      if (!this.members.has(from)) this.members.set(from, { peerId: from, joinedAt: this.now(), lastSeen: this.now(), state: null });
+      const everyone: Member[] = [{ peerId: this.myId, joinedAt: this.joinedAt }, ...this.members.values()];
+      if (!admitted(everyone, this.opts.maxParticipants).has(from)) return;
+      session = this.openSession(from, payload.sid, false);
+      this.changed();
+    }
+    if (session) void session.handleSignal(payload);
+  }
+
+  private onExpire(peerId: string): void {
+    // Our offer never reached them: they left before we could connect.
+    const s = this.sessions.get(peerId);
+    if (s && !s.everConnected) this.removeMember(peerId);
+  }
+
+  private heartbeat(): void {
+    const now = this.now();
+    for (const [peerId, session] of this.sessions) {
+      session.sendControl({ t: 'ping', at: now });
+      const m = this.members.get(peerId);
+      if (session.everConnected && now - session.lastHeardAt > SILENCE_TIMEOUT_MS) {
+        // Dropped off the network. If it comes back, its announce starts a fresh session.
+        this.removeMember(peerId);
+        continue;
+      }
+      if (!session.everConnected && m && now - m.lastSeen > PRESENCE_TIMEOUT_MS) this.removeMember(peerId);
+      else if (!session.everConnected && session.initiator && session.phase === 'failed' && now - (this.sessionStarted.get(peerId) ?? now) > CONNECT_TIMEOUT_MS) {
+        // ICE restarts did not help: try a whole new connection, keep the tile's message.
+        this.openSession(peerId, toHex(randomBytes(8)), true);
+      }
+    }
+    for (const [peerId, m] of this.members) {
+      if (!this.sessions.has(peerId) && now - m.lastSeen > PRESENCE_TIMEOUT_MS) this.members.delete(peerId);
+    }
+    this.changed();
+  }
+
+  private problemFor(session: PeerSession): string | null {
+    if (session.phase === 'failed') {
+      return "Can't connect to this person: a firewall may block the direct path and no relay (TURN) path worked. Retrying…";
+    }
+    if (session.phase === 'reconnecting') return 'Connection lost: reconnecting…';
+    const started = this.sessionStarted.get(session.remoteId) ?? this.now();
+    if (session.phase === 'connecting' && this.now() - started > CONNECT_TIMEOUT_MS) {
+      return "Still connecting: this person's network may block calls.";
+    }
+    return null;
+  }
+
+  private onLocalMediaChange(): void {
+    const media = this.opts.media;
+    for (const s of this.sessions.values()) {
+      void s.setTrack('audio' as MediaKind, media.audioTrack);
+      void s.setTrack('video' as MediaKind, media.camOn ? media.videoTrack : null);
+    }
+    this.broadcastState();
+    this.changed();
+  }
+
+  private broadcastState(): void {
+    const state = this.localState();
+    for (const s of this.sessions.values()) s.sendState(state);
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Messages between browsers of one call, validated where they enter (a peer, or the
+ * relay forwarding for one, may be hostile). Three channels:
+ *  - presence on the relay's pub/sub route (topic = hash of the room id): who is here;
+ *  - negotiation payloads inside PeerJS-protocol OFFER/ANSWER/CANDIDATE envelopes;
+ *  - control messages on each pair's DTLS data channel (names and mic/camera state:
+ *    never seen by the relay).
+ * Pure code, discriminated unions on `kind`/`t`, with a version constant.
+ */
+export const MESH_PROTOCOL_VERSION = 1;
+
+/** Peer ids double as PeerJS ids: 32 lowercase hex characters (128 random bits). */
+export const PEER_ID_PATTERN = /^[0-9a-f]{32}$/;
+
+export type PresenceMessage =
+  | { v: 1; kind: 'announce'; peerId: string; joinedAt: number; reply: boolean }
+  | { v: 1; kind: 'bye'; peerId: string };
+
+export type NegotiationPayload =
+  | { v: 1; sid: string; description: { type: 'offer' | 'answer'; sdp: string } }
+  | { v: 1; sid: string; candidate: RTCIceCandidateInitLike | null };
+
+export interface RTCIceCandidateInitLike {
+  candidate: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+  usernameFragment?: string | null;
+}
+
+export interface PeerState {
+  name: string;
+  micOn: boolean;
+  camOn: boolean;
+}
+
+export type ControlMessage =
+  | { t: 'state'; state: PeerState }
+  | { t: 'ping'; at: number }
+  | { t: 'bye' };
+
+const MAX_SDP = 48 * 1024;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isPeerId(v: unknown): v is string {
+  return typeof v === 'string' && PEER_ID_PATTERN.test(v);
+}
+
+function isSid(v: unknown): v is string {
+  return typeof v === 'string' && /^[0-9a-f]{8,32}$/.test(v);
+}
+
+export function parsePresence(data: unknown): PresenceMessage | null {
+  if (!isRecord(data) || data.v !== MESH_PROTOCOL_VERSION || !isPeerId(data.peerId)) return null;
+  if (data.kind === 'announce') {
+    if (typeof data.joinedAt !== 'number' || !Number.isFinite(data.joinedAt) || typeof data.reply !== 'boolean') return null;
+    return { v: 1, kind: 'announce', peerId: data.peerId, joinedAt: data.joinedAt, reply: data.reply };
+  }
+  if (data.kind === 'bye') return { v: 1, kind: 'bye', peerId: data.peerId };
+  return null;
+}
+
+function parseCandidate(v: unknown): RTCIceCandidateInitLike | null | undefined {
+  if (v === null) return null;
+  if (!isRecord(v) || typeof v.candidate !== 'string' || v.candidate.length > 2048) return undefined;
+  const c: RTCIceCandidateInitLike = { candidate: v.candidate };
+  if (v.sdpMid === null || (typeof v.sdpMid === 'string' && v.sdpMid.length <= 64)) c.sdpMid = v.sdpMid as string | null;
+  else if (v.sdpMid !== undefined) return undefined;
+  if (v.sdpMLineIndex === null || (typeof v.sdpMLineIndex === 'number' && Number.isInteger(v.sdpMLineIndex) && v.sdpMLineIndex >= 0 && v.sdpMLineIndex < 64)) {
+    c.sdpMLineIndex = v.sdpMLineIndex as number | null;
+  } else if (v.sdpMLineIndex !== undefined) return undefined;
+  if (v.usernameFragment === null || (typeof v.usernameFragment === 'string' && v.usernameFragment.length <= 256)) {
+    c.usernameFragment = v.usernameFragment as string | null;
+  } else if (v.usernameFragment !== undefined) return undefined;
+  return c;
+}
+
+export function parseNegotiation(data: unknown): NegotiationPayload | null {
+  if (!isRecord(data) || data.v !== MESH_PROTOCOL_VERSION || !isSid(data.sid)) return null;
+  if ('description' in data) {
+    const d = data.description;
+    if (!isRecord(d) || (d.type !== 'offer' && d.type !== 'answer') || typeof d.sdp !== 'string' || d.sdp.length > MAX_SDP) return null;
+    return { v: 1, sid: data.sid, description: { type: d.type, sdp: d.sdp } };
+  }
+  if ('candidate' in data) {
+    const c = parseCandidate(data.candidate);
+    if (c === undefined) return null;
+    return { v: 1, sid: data.sid, candidate: c };
+  }
+  return null;
+}
+
+export function parseControl(raw: unknown): ControlMessage | null {
+  if (typeof raw !== 'string' || raw.length > 4096) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!isRecord(data)) return null;
+  switch (data.t) {
+    case 'state': {
+      const s = data.state;
+      if (!isRecord(s) || typeof s.name !== 'string' || typeof s.micOn !== 'boolean' || typeof s.camOn !== 'boolean') return null;
+      return { t: 'state', state: { name: s.name.slice(0, 64), micOn: s.micOn, camOn: s.camOn } };
+    }
+    case 'ping':
+      return typeof data.at === 'number' ? { t: 'ping', at: data.at } : null;
+    case 'bye':
+      return { t: 'bye' };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,129 @@
+import { Match, Switch, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
+import { CallEngine } from '../call/call-engine';
+import { LocalMedia } from '../call/local-media';
+import { loadConfig, type LoadedConfig } from '../config/load-config';
+import { exposeDebug } from '../debug/expose-debug';
+import { roomTopic, sanitizeDisplayName, type RoomLink } from '../room/room-link';
+import { CallView } from './CallView';
+import { rememberName, rememberedName } from './display-name-store';
+import { PreJoin } from './PreJoin';
+
+type Phase =
+  | { kind: 'loading' }
+  | { kind: 'error'; message: string }
+  | { kind: 'prejoin' }
+  | { kind: 'call'; engine: CallEngine }
+  | { kind: 'full' }
+  | { kind: 'left' };
+
+export function RoomPage(props: { link: RoomLink }): JSX.Element {
+  const [phase, setPhase] = createSignal<Phase>({ kind: 'loading' });
+  const [name, setName] = createSignal(props.link.params.name ?? rememberedName());
+  let loaded = null as LoadedConfig | null;
+  const media = new LocalMedia({ micOn: props.link.params.audio, camOn: props.link.params.video });
+  let engine: CallEngine | null = null;
+  const mediaStarted = media.start();
+
+  const join = async () => {
+    if (!loaded) return;
+    await mediaStarted;
+    const displayName = sanitizeDisplayName(name()) || 'Guest';
+    rememberName(displayName);
+    const { config, relayBase } = loaded;
+    engine = new CallEngine({
+      relayBase,
+      roomTopic: await roomTopic(props.link.roomId),
+      rtcConfig: {
+        iceServers: config.iceServers,
+        iceTransportPolicy: props.link.params.relayOnly ? 'relay' : 'all',
+        bundlePolicy: 'max-bundle',
+      },
+      maxParticipants: config.maxMeshParticipants,
+      media,
+      displayName,
+    });
+    const e = engine;
+    e.on(() => {
+      if (e.roomFull && phase().kind === 'call') setPhase({ kind: 'full' });
+    });
+    exposeDebug(e, media);
+    setPhase({ kind: 'call', engine: e });
+  };
+
+  const leave = () => {
+    engine?.leave();
+    engine = null;
+    media.stop();
+    setPhase({ kind: 'left' });
+  };
+
+  onMount(async () => {
+    try {
+      loaded = await loadConfig();
+    } catch (err) {
+      setPhase({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    if (props.link.params.prejoin) setPhase({ kind: 'prejoin' });
+    else await join();
+  });
+
+  const onPageHide = () => engine?.leave();
+  window.addEventListener('pagehide', onPageHide);
+  onCleanup(() => {
+    window.removeEventListener('pagehide', onPageHide);
+    engine?.leave();
+    media.stop();
+  });
+
+  return (
+    <Switch>
+      <Match when={phase().kind === 'loading'}>
+        <main class="centered">
+          <p aria-live="polite">Connecting to the meeting server…</p>
+        </main>
+      </Match>
+      <Match when={phase().kind === 'error' && (phase() as { message: string })}>
+        {(p) => (
+          <main class="centered">
+            <h1>Can't join yet</h1>
+            <p role="alert">{p().message}</p>
+            <button type="button" class="primary" onClick={() => location.reload()}>
+              Try again
+            </button>
+          </main>
+        )}
+      </Match>
+      <Match when={phase().kind === 'prejoin'}>
+        <PreJoin media={media} name={name()} onName={setName} onJoin={() => void join()} mediaReady={mediaStarted} />
+      </Match>
+      <Match when={phase().kind === 'call' && (phase() as { engine: CallEngine })}>
+        {(p) => <CallView engine={p().engine} media={media} link={props.link} onLeave={leave} />}
+      </Match>
+      <Match when={phase().kind === 'full'}>
+        <main class="centered">
+          <h1>This meeting is full</h1>
+          <p role="alert">
+            It already has the most people a meeting can hold ({loaded?.config.maxMeshParticipants ?? 6}). Ask someone to leave, or try again in a moment.
+          </p>
+          <button type="button" class="primary" onClick={() => location.reload()}>
+            Try again
+          </button>
+        </main>
+      </Match>
+      <Match when={phase().kind === 'left'}>
+        <main class="centered">
+          <h1>You left the meeting</h1>
+          <div class="row">
+            <button type="button" class="primary" onClick={() => location.reload()}>
+              Rejoin
+            </button>
+            <a class="button" href="#/">
+              Home
+            </a>
+          </div>
+        </main>
+      </Match>
+    </Switch>
+  );
+}

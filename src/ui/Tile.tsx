@@ -1,0 +1,55 @@
+import { Show, type JSX } from 'solid-js';
+import { VideoView } from './VideoView';
+
+export interface TileProps {
+  peerId: string;
+  name: string;
+  micOn: boolean;
+  camOn: boolean;
+  stream: MediaStream | null;
+  local: boolean;
+  status: string | null;
+  problem: string | null;
+  onAudioBlocked?: () => void;
+}
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  return ((parts[0]?.[0] ?? '?') + (parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '')).toUpperCase();
+}
+
+/** One participant: video (or their initials when the camera is off), name and mic state. */
+export function Tile(props: TileProps): JSX.Element {
+  return (
+    <figure class="tile" classList={{ local: props.local, problem: !!props.problem }} data-peer-id={props.peerId} data-testid="tile" aria-label={`${props.name}${props.local ? ' (you)' : ''}`}>
+      {/* The video element always exists for remote tiles so their audio keeps playing with the camera off. */}
+      <Show when={props.stream}>
+        <VideoView stream={props.stream} muted={props.local} mirrored={props.local} label={`Video of ${props.name}`} {...(props.onAudioBlocked ? { onBlocked: props.onAudioBlocked } : {})} />
+      </Show>
+      <Show when={!props.camOn}>
+        <div class="avatar" aria-label="Camera off" role="img">
+          <span>{initials(props.name)}</span>
+        </div>
+      </Show>
+      <figcaption>
+        <Show when={!props.micOn}>
+          <span class="badge muted" role="img" aria-label="Microphone muted" title="Microphone muted">
+            🔇
+          </span>
+        </Show>
+        <span class="name">
+          {props.name}
+          {props.local ? ' (you)' : ''}
+        </span>
+        <Show when={props.status}>
+          <span class="status">{props.status}</span>
+        </Show>
+      </figcaption>
+      <Show when={props.problem}>
+        <p class="tile-problem" role="status">
+          {props.problem}
+        </p>
+      </Show>
+    </figure>
+  );
+}
