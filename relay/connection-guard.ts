@@ -17,6 +17,8 @@ export interface GuardedSocket {
 export interface GuardDeps {
   limits: RelayLimits;
   stats: RelayStats;
+  /** Only bugs reach the log (never client data): an `internal` error means a handler threw unexpectedly. */
+  log?: (line: string) => void;
   now?: () => number;
 }
 
@@ -72,6 +74,7 @@ export function guardSocket(
 
   const replyError = (err: RelayError): void => {
     stats.error(err.code);
+    if (err.code === 'internal') deps.log?.(`relay: internal error on ${route.name}: ${describe(err.cause)}`);
     conn.send(route.formatError(err));
   };
 
@@ -152,6 +155,10 @@ export function guardSocket(
       ws.terminate();
     },
   };
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : 'non-error thrown';
 }
 
 function toText(data: Buffer | ArrayBuffer | Buffer[]): string {

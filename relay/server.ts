@@ -66,7 +66,7 @@ export async function createRelay(input: RelayOptionsInput = {}): Promise<Relay>
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const guarded = guardSocket(ws, route, url.searchParams, { limits, stats }, () => sockets.delete(guarded));
+      const guarded = guardSocket(ws, route, url.searchParams, { limits, stats, log: options.log }, () => sockets.delete(guarded));
       sockets.add(guarded);
     });
   });

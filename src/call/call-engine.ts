@@ -234,10 +234,8 @@ export class CallEngine {
       sendSignal: (payload) => this.sendSignal(peerId, payload),
       ...(this.opts.transforms ? { transforms: this.opts.transforms } : {}),
     });
-    session.on('phase', (phase) => {
-      if (phase === 'connected') session.sendState(this.localState());
-      this.changed();
-    });
+    session.on('open', () => session.sendState(this.localState()));
+    session.on('phase', () => this.changed());
     session.on('control', (msg) => {
       const m = this.members.get(peerId);
       if (msg.t === 'state' && m) {

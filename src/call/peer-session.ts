@@ -34,6 +34,8 @@ export interface PeerSessionOptions {
 
 type Events = {
   phase: SessionPhase;
+  /** The control channel opened: the moment to tell the peer who we are. */
+  open: void;
   control: ControlMessage;
 };
 
@@ -74,6 +76,7 @@ export class PeerSession {
     };
     this.control.onopen = () => {
       this.lastHeardAt = Date.now();
+      this.events.emit('open', undefined);
       this.updatePhase();
     };
     this.control.onclose = () => this.updatePhase();

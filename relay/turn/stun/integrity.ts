@@ -29,7 +29,7 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 // RFC 3454 table B.1 ("commonly mapped to nothing") and C.1.2 (non-ASCII spaces), the parts
 // of SASLprep that change real passwords; the prohibited-output checks are left out because
 // the server only compares keys and never needs to reject a password.
-const MAPPED_TO_NOTHING = /[\u00AD\u034F\u1806\u180B-\u180D\u200B-\u200D\u2060\uFE00-\uFE0F\uFEFF]/g;
+const MAPPED_TO_NOTHING = /\u00AD|\u034F|\u1806|[\u180B-\u180D]|[\u200B-\u200D]|\u2060|[\uFE00-\uFE0F]|\uFEFF/g;
 const NON_ASCII_SPACE = /[\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/g;
 
 export function saslprep(s: string): string {

@@ -1,0 +1,122 @@
+/**
+ * The foundation story, as people live it: someone starts a meeting from the home page,
+ * two friends open the link, all three see and hear each other; mute shows on the others'
+ * tiles; leaving removes the tile; a late joiner connects; the relay restarts mid-call and
+ * media keeps flowing while signalling reconnects by itself.
+ */
+import { expect, test } from '@playwright/test';
+import { expectMediaFrom, framesFrom, joinCall, openParticipant, type Participant } from './harness/participant';
+import { startRelay, type RelayProcess } from './harness/relay-process';
+
+let relay: RelayProcess;
+const people: Participant[] = [];
+
+test.beforeEach(async () => {
+  relay = await startRelay();
+});
+
+test.afterEach(async () => {
+  for (const p of people.splice(0)) await p.close().catch(() => undefined);
+  await relay.stop();
+});
+
+test('three people meet from one link, mute, leave, a late joiner, and a relay restart', async ({ browser }) => {
+  // Ana starts a meeting from the home page and joins through the pre-join screen.
+  const ana = await openParticipant(browser, `${relay.url}/`, 'Ana');
+  people.push(ana);
+  await ana.page.getByRole('button', { name: 'Start a meeting' }).click();
+  await expect(ana.page).toHaveURL(/#\/r\/[A-Za-z0-9_-]{22}\/[A-Za-z0-9_-]{22}$/);
+  await ana.page.getByLabel('Display name').fill('Ana');
+  await ana.page.getByRole('button', { name: 'Join meeting' }).click();
+  await expect(ana.page.getByRole('button', { name: 'Leave' })).toBeVisible();
+  const link = ana.page.url();
+
+  // Bea uses the pre-join screen too; Cem skips it with link parameters.
+  const bea = await openParticipant(browser, link, 'Bea');
+  people.push(bea);
+  await bea.page.getByLabel('Display name').fill('Bea');
+  await bea.page.getByRole('button', { name: 'Join meeting' }).click();
+  const cem = await joinCall(browser, link, 'Cem');
+  people.push(cem);
+
+  await expectMediaFrom(ana, ['Bea', 'Cem']);
+  await expectMediaFrom(bea, ['Ana', 'Cem']);
+  await expectMediaFrom(cem, ['Ana', 'Bea']);
+  for (const p of [ana, bea, cem]) await expect(p.page.getByTestId('tile')).toHaveCount(3);
+
+  // Names arrive over the pairs' data channels.
+  await expect(cem.page.getByRole('figure', { name: 'Ana' })).toBeVisible();
+
+  // Ana mutes: the others see it on her tile; unmuting clears it.
+  await ana.page.getByRole('button', { name: 'Mute microphone' }).click();
+  await expect(ana.page.getByRole('button', { name: 'Unmute microphone' })).toBeVisible();
+  for (const p of [bea, cem]) {
+    await expect(p.page.getByRole('figure', { name: 'Ana' }).getByRole('img', { name: 'Microphone muted' })).toBeVisible();
+  }
+  await ana.page.getByRole('button', { name: 'Unmute microphone' }).click();
+  await expect(bea.page.getByRole('figure', { name: 'Ana' }).getByRole('img', { name: 'Microphone muted' })).toHaveCount(0);
+
+  // Bea turns her camera off: the others see her camera-off placeholder.
+  await bea.page.getByRole('button', { name: 'Turn off camera' }).click();
+  await expect(ana.page.getByRole('figure', { name: 'Bea' }).getByRole('img', { name: 'Camera off' })).toBeVisible();
+  await bea.page.getByRole('button', { name: 'Turn on camera' }).click();
+  await expect(ana.page.getByRole('figure', { name: 'Bea' }).getByRole('img', { name: 'Camera off' })).toHaveCount(0);
+
+  // The participants list shows everyone.
+  await ana.page.getByRole('button', { name: 'Participants' }).click();
+  await expect(ana.page.getByRole('complementary', { name: 'Participants list' }).getByRole('listitem')).toHaveCount(3);
+
+  // Cem leaves: his tile disappears for the others within seconds.
+  await cem.page.getByRole('button', { name: 'Leave' }).click();
+  await expect(cem.page.getByRole('heading', { name: 'You left the meeting' })).toBeVisible();
+  for (const p of [ana, bea]) await expect(p.page.getByTestId('tile')).toHaveCount(2, { timeout: 8000 });
+
+  // A late joiner connects to both.
+  const dan = await joinCall(browser, link, 'Dan');
+  people.push(dan);
+  await expectMediaFrom(dan, ['Ana', 'Bea']);
+  await expectMediaFrom(ana, ['Dan']);
+
+  // The relay goes down: established media keeps flowing, the UI says signalling is down.
+  const port = relay.port;
+  await relay.stop();
+  await expect(ana.page.getByText('Connection to the meeting server lost')).toBeVisible({ timeout: 45_000 });
+  const before = await framesFrom(ana, 'Bea');
+  await expect.poll(() => framesFrom(ana, 'Bea'), { timeout: 10_000 }).toBeGreaterThan(before + 10);
+
+  // It comes back on the same port: clients reconnect by themselves and new people can join.
+  relay = await startRelay({}, port);
+  await expect(ana.page.getByText('Connection to the meeting server lost')).toHaveCount(0, { timeout: 20_000 });
+  const eve = await joinCall(browser, link, 'Eve');
+  people.push(eve);
+  await expectMediaFrom(eve, ['Ana', 'Bea', 'Dan']);
+  await expectMediaFrom(bea, ['Ana', 'Dan', 'Eve']);
+});
+
+test('a reload does not leave a ghost tile or a duplicate connection', async ({ browser }) => {
+  const room = `${relay.url}/#/r/${'a'.repeat(22)}/${'b'.repeat(22)}`;
+  const ana = await joinCall(browser, room, 'Ana');
+  const bea = await joinCall(browser, room, 'Bea');
+  people.push(ana, bea);
+  await expectMediaFrom(ana, ['Bea']);
+  await bea.page.reload();
+  await expect(bea.page.getByRole('button', { name: 'Leave' })).toBeVisible();
+  await expectMediaFrom(ana, ['Bea']);
+  await expect(ana.page.getByTestId('tile')).toHaveCount(2, { timeout: 8000 });
+  await expect.poll(async () => (await ana.peers()).length, { timeout: 8000 }).toBe(1);
+});
+
+test('the person past the limit sees "room full", the call goes on', async ({ browser }) => {
+  await relay.stop();
+  relay = await startRelay({ MAX_MESH_PARTICIPANTS: '2' });
+  const room = `${relay.url}/#/r/${'c'.repeat(22)}/${'d'.repeat(22)}`;
+  const ana = await joinCall(browser, room, 'Ana');
+  const bea = await joinCall(browser, room, 'Bea');
+  people.push(ana, bea);
+  await expectMediaFrom(ana, ['Bea']);
+  const cem = await openParticipant(browser, `${room}?prejoin=0&name=Cem`, 'Cem');
+  people.push(cem);
+  await expect(cem.page.getByRole('heading', { name: 'This meeting is full' })).toBeVisible();
+  await expectMediaFrom(ana, ['Bea']);
+  await expect(ana.page.getByTestId('tile')).toHaveCount(2);
+});

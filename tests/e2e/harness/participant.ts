@@ -1,0 +1,71 @@
+/**
+ * A person in a call: their own browser context (separate storage, like another device),
+ * one page, and helpers that read what they would see.
+ */
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import type { PeerMediaStats } from '../../../src/debug/expose-debug';
+
+export interface Participant {
+  name: string;
+  context: BrowserContext;
+  page: Page;
+  peers: () => Promise<PeerMediaStats[]>;
+  close: () => Promise<void>;
+}
+
+export async function openParticipant(browser: Browser, url: string, name: string): Promise<Participant> {
+  const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.log(`[${name}] pageerror: ${err.message}`));
+  await page.goto(url);
+  return {
+    name,
+    context,
+    page,
+    peers: () => page.evaluate(() => window.__lunar?.peers() ?? Promise.resolve([])),
+    close: () => context.close(),
+  };
+}
+
+/** Joins straight into the call (`prejoin=0`) with a given display name. */
+export async function joinCall(browser: Browser, roomUrl: string, name: string, extra = ''): Promise<Participant> {
+  const sep = roomUrl.includes('?') ? '&' : '?';
+  const p = await openParticipant(browser, `${roomUrl}${sep}prejoin=0&name=${encodeURIComponent(name)}${extra}`, name);
+  await expect(p.page.getByRole('button', { name: 'Leave' })).toBeVisible();
+  return p;
+}
+
+/** Waits until `who` decodes rising video frames and receives audio from every name in `from`. */
+export async function expectMediaFrom(who: Participant, from: string[], timeoutMs = 30_000): Promise<void> {
+  const first = new Map<string, PeerMediaStats>();
+  await expect
+    .poll(
+      async () => {
+        const stats = await who.peers();
+        const missing: string[] = [];
+        for (const name of from) {
+          const s = stats.find((x) => x.name === name);
+          if (!s) {
+            missing.push(`${name}: no connection`);
+            continue;
+          }
+          const prev = first.get(name);
+          if (!prev) {
+            first.set(name, s);
+            missing.push(`${name}: first sample`);
+            continue;
+          }
+          if (!(s.framesDecoded > prev.framesDecoded && s.framesDecoded > 0)) missing.push(`${name}: frames ${s.framesDecoded}`);
+          if (!(s.audioPacketsReceived > prev.audioPacketsReceived)) missing.push(`${name}: audio ${s.audioPacketsReceived}`);
+        }
+        return missing;
+      },
+      { timeout: timeoutMs, intervals: [500, 1000], message: `${who.name} should decode video and receive audio from ${from.join(', ')}` },
+    )
+    .toEqual([]);
+}
+
+export async function framesFrom(who: Participant, name: string): Promise<number> {
+  const s = (await who.peers()).find((x) => x.name === name);
+  return s?.framesDecoded ?? 0;
+}
