@@ -43,7 +43,6 @@ describe('FrameCryptor round trip', () => {
     expect(alice.counters('alice')).toEqual({ encrypted: 3, decrypted: 0, rejected: {} });
     expect(bob.counters()).toEqual({
       alice: { encrypted: 0, decrypted: 3, rejected: {} },
-      bob: { encrypted: 0, decrypted: 0, rejected: {} },
     });
   });
 
@@ -149,7 +148,8 @@ describe('rejection: fails closed', () => {
     const info = { ...AUDIO, senderId: 'alice' };
     expectRejected(await bob.decrypt(flip(encrypted, headerLength + 3), info), 'invalid-tag'); // ciphertext
     expectRejected(await bob.decrypt(flip(encrypted, encrypted.length - 1), info), 'invalid-tag'); // tag
-    expectRejected(await bob.decrypt(flip(encrypted, headerLength - 1), info), 'invalid-tag'); // CTR byte
+    expectRejected(await bob.decrypt(flip(encrypted, 0), info), 'invalid-tag'); // CTR (inline in the config byte)
+    expectRejected(await bob.decrypt(flip(encrypted, headerLength - 1), info), 'missing-key'); // KID epoch bits
     expectRejected(await bob.decrypt(flip(encrypted, 2), info), 'unencrypted'); // KID byte: another sender
     expectRejected(await bob.decrypt(encrypted.subarray(0, encrypted.length - 4), info), 'invalid-tag'); // truncated
     // The genuine frame still decrypts: failures did not advance the replay window.

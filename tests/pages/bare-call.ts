@@ -1,0 +1,39 @@
+/**
+ * The join-time baseline: a raw RTCPeerConnection and a trivial WebSocket signaller
+ * (bench/join/bare-signaller.ts), doing the least a two-person video call can do.
+ * `?ws=<url>` names the signaller. The first page to arrive waits; the second offers.
+ */
+const params = new URLSearchParams(location.search);
+const ws = new WebSocket(params.get('ws') ?? '');
+const pc = new RTCPeerConnection({ iceServers: [] });
+(window as unknown as { barePc: RTCPeerConnection }).barePc = pc;
+const media = navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true });
+
+pc.onicecandidate = (e) => ws.send(JSON.stringify({ candidate: e.candidate }));
+pc.ontrack = (e) => {
+  const v = document.getElementById('remote') as HTMLVideoElement;
+  if (e.streams[0] && v.srcObject !== e.streams[0]) v.srcObject = e.streams[0];
+};
+
+ws.onmessage = async (ev) => {
+  const msg = JSON.parse(ev.data as string) as { peers?: number; sdp?: RTCSessionDescriptionInit; candidate?: RTCIceCandidateInit | null };
+  if (msg.peers === 2 && pc.signalingState === 'stable' && !pc.remoteDescription) {
+    // The newcomer offers.
+    const stream = await media;
+    for (const t of stream.getTracks()) pc.addTrack(t, stream);
+    await pc.setLocalDescription();
+    ws.send(JSON.stringify({ sdp: pc.localDescription }));
+  } else if (msg.sdp) {
+    if (msg.sdp.type === 'offer') {
+      const stream = await media;
+      for (const t of stream.getTracks()) pc.addTrack(t, stream);
+      await pc.setRemoteDescription(msg.sdp);
+      await pc.setLocalDescription();
+      ws.send(JSON.stringify({ sdp: pc.localDescription }));
+    } else {
+      await pc.setRemoteDescription(msg.sdp);
+    }
+  } else if (msg.candidate !== undefined) {
+    await pc.addIceCandidate(msg.candidate ?? undefined).catch(() => undefined);
+  }
+};

@@ -1,0 +1,23 @@
+/** The unmodified y-webrtc provider syncing a Y.Doc through our relay's /yjs route. */
+import { WebrtcProvider } from 'y-webrtc';
+import * as Y from 'yjs';
+
+const doc = new Y.Doc();
+let provider: WebrtcProvider | null = null;
+
+const api = {
+  connect: (room: string, password?: string) => {
+    const signaling = [`ws://${location.host}/yjs`];
+    provider = new WebrtcProvider(room, doc, { signaling, password: password ?? null, peerOpts: { config: { iceServers: [] } } });
+  },
+  set: (key: string, value: string) => doc.getMap('m').set(key, value),
+  get: (key: string) => doc.getMap('m').get(key) as string | undefined,
+  peers: () => (provider ? provider.room?.webrtcConns.size ?? 0 : 0),
+};
+
+declare global {
+  interface Window {
+    yinterop: typeof api;
+  }
+}
+window.yinterop = api;

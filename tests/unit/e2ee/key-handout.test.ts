@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { bytesToHex, utf8 } from '../../../src/e2ee/bytes';
+import { epochSealContext, generateX25519KeyPair, openSealed, sealToPeer } from '../../../src/e2ee/key-seal';
+import { computePeerProof, deriveAuthKey, verifyPeerProof } from '../../../src/e2ee/peer-auth';
+import { deriveRoomKey, randomKey } from '../../../src/e2ee/room-keys';
+import { safetyWords } from '../../../src/e2ee/safety-words';
+import { SAFETY_WORDS } from '../../../src/e2ee/word-list';
+import { OTHER_SECRET, SECRET } from './frames';
+
+describe('X25519 epoch key sealing', () => {
+  it('round-trips an epoch key to the intended peer', () => {
+    const bob = generateX25519KeyPair();
+    const key = randomKey();
+    const ctx = epochSealContext(3, 'alice', 'bob');
+    const sealed = sealToPeer(key, bob.publicKey, ctx);
+    expect(sealed).toHaveLength(32 + 32 + 16);
+    expect(bytesToHex(openSealed(sealed, bob, ctx))).toBe(bytesToHex(key));
+    // Fresh ephemeral key each time: two seals of one key differ.
+    expect(bytesToHex(sealToPeer(key, bob.publicKey, ctx))).not.toBe(bytesToHex(sealed));
+  });
+
+  it('fails for another recipient, another context, or any flipped byte', () => {
+    const bob = generateX25519KeyPair();
+    const eve = generateX25519KeyPair();
+    const ctx = epochSealContext(3, 'alice', 'bob');
+    const sealed = sealToPeer(randomKey(), bob.publicKey, ctx);
+    const invalidTag = expect.objectContaining({ code: 'invalid-tag' });
+    expect(() => openSealed(sealed, eve, ctx)).toThrowError(invalidTag);
+    expect(() => openSealed(sealed, bob, epochSealContext(4, 'alice', 'bob'))).toThrowError(invalidTag);
+    expect(() => openSealed(sealed, bob, epochSealContext(3, 'alice', 'eve'))).toThrowError(invalidTag);
+    for (const i of [0, 31, 32, 50, sealed.length - 1]) {
+      const tampered = new Uint8Array(sealed);
+      tampered[i] = (tampered[i] ?? 0) ^ 0x80;
+      expect(() => openSealed(tampered, bob, ctx), `byte ${i}`).toThrow();
+    }
+    expect(() => openSealed(sealed.subarray(0, 40), bob, ctx)).toThrowError(invalidTag);
+  });
+
+  it('rejects malformed and low-order public keys', () => {
+    const ctx = utf8('x');
+    expect(() => sealToPeer(randomKey(), new Uint8Array(31), ctx)).toThrowError(expect.objectContaining({ code: 'invalid-key' }));
+    expect(() => sealToPeer(randomKey(), new Uint8Array(32), ctx)).toThrowError(expect.objectContaining({ code: 'invalid-key' }));
+  });
+});
+
+describe('peer proofs', () => {
+  const authKey = deriveAuthKey(deriveRoomKey(SECRET));
+  const fpA = 'sha-256 AA:BB:CC';
+  const fpB = 'sha-256 11:22:33';
+
+  it('verifies a proof made by a peer who knows the room key, from either side', () => {
+    const proof = computePeerProof(authKey, { myFingerprint: fpA, theirFingerprint: fpB, myId: 'alice' });
+    expect(verifyPeerProof(authKey, proof, { myFingerprint: fpB, theirFingerprint: fpA, theirId: 'alice' })).toBe(true);
+    // Fingerprint case and spacing do not matter.
+    expect(verifyPeerProof(authKey, proof, { myFingerprint: 'SHA-256  11:22:33 ', theirFingerprint: 'sha-256 aa:bb:cc', theirId: 'alice' })).toBe(true);
+  });
+
+  it('rejects forged, reflected, swapped-fingerprint and wrong-key proofs', () => {
+    const proof = computePeerProof(authKey, { myFingerprint: fpA, theirFingerprint: fpB, myId: 'alice' });
+    const check = (p: Uint8Array, theirId = 'alice', mine = fpB, theirs = fpA, key = authKey) =>
+      verifyPeerProof(key, p, { myFingerprint: mine, theirFingerprint: theirs, theirId });
+    expect(check(proof, 'bob')).toBe(false); // reflected back as if from bob
+    expect(check(proof, 'alice', 'sha-256 66:66:66')).toBe(false); // SDP swapped by the relay
+    expect(check(proof, 'alice', fpB, fpA, deriveAuthKey(deriveRoomKey(OTHER_SECRET)))).toBe(false);
+    const forged = new Uint8Array(proof);
+    forged[0] = (forged[0] ?? 0) ^ 1;
+    expect(check(forged)).toBe(false);
+    expect(check(new Uint8Array(0))).toBe(false);
+    const outsider = computePeerProof(deriveAuthKey(deriveRoomKey(OTHER_SECRET)), { myFingerprint: fpA, theirFingerprint: fpB, myId: 'alice' });
+    expect(check(outsider)).toBe(false);
+  });
+});
+
+describe('safety words', () => {
+  const room = deriveRoomKey(SECRET);
+  const fps = ['sha-256 AA:01', 'sha-256 BB:02', 'sha-256 CC:03'];
+
+  it('has a 256-entry list of distinct words', () => {
+    expect(SAFETY_WORDS).toHaveLength(256);
+    expect(new Set(SAFETY_WORDS).size).toBe(256);
+  });
+
+  it('is deterministic and independent of order, case and duplicates', () => {
+    const words = safetyWords(room, fps);
+    expect(words).toHaveLength(6);
+    for (const w of words) expect(SAFETY_WORDS).toContain(w);
+    expect(safetyWords(room, [...fps].reverse())).toEqual(words);
+    expect(safetyWords(room, [fps[2]!, fps[0]!.toLowerCase(), fps[1]!, fps[1]!])).toEqual(words);
+  });
+
+  it('changes with the room key or any fingerprint', () => {
+    const words = safetyWords(room, fps);
+    expect(safetyWords(deriveRoomKey(OTHER_SECRET), fps)).not.toEqual(words);
+    expect(safetyWords(room, [...fps.slice(0, 2), 'sha-256 CC:04'])).not.toEqual(words);
+    expect(safetyWords(room, fps.slice(0, 2))).not.toEqual(words);
+  });
+});
