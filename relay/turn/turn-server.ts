@@ -217,21 +217,23 @@ export async function createTurnServer(options: TurnServerOptions): Promise<Turn
 
   const udpPort = udpSocket.address().port;
   const tcpAddress = tcpServer?.address();
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    clearInterval(sweep);
+    core.close();
+    for (const s of relaySockets) s.close();
+    relaySockets.clear();
+    for (const c of connections) c.destroy();
+    await Promise.all([
+      new Promise<void>((r) => udpSocket.close(() => r())),
+      tcpServer ? new Promise<void>((r) => tcpServer.close(() => r())) : Promise.resolve(),
+    ]);
+  };
   return {
     udpPort,
     tcpPort: tcpAddress && typeof tcpAddress === 'object' ? tcpAddress.port : null,
     realm,
     stats: () => ({ ...core.stats(), tcpConnections: connections.size, relaySockets: relaySockets.size }),
-    close: async () => {
-      clearInterval(sweep);
-      core.close();
-      for (const s of relaySockets) s.close();
-      relaySockets.clear();
-      for (const c of connections) c.destroy();
-      await Promise.all([
-        new Promise<void>((r) => udpSocket.close(() => r())),
-        tcpServer ? new Promise<void>((r) => tcpServer.close(() => r())) : Promise.resolve(),
-      ]);
-    },
+    close: () => (closing ??= close()),
   };
 }

@@ -23,6 +23,8 @@ export type E2eeErrorCode =
   /** The per-key frame counter ran out (never in practice, but the nonce must not repeat). */
   | 'counter-exhausted'
   | 'unsupported-suite'
+  /** The browser has neither RTCRtpScriptTransform nor createEncodedStreams: no E2EE possible. */
+  | 'unsupported'
   /** Input from across a trust boundary (worker message, transform options) failed validation. */
   | 'invalid-message';
 
@@ -42,6 +44,7 @@ const CODES: ReadonlySet<string> = new Set<E2eeErrorCode>([
   'epoch-order',
   'counter-exhausted',
   'unsupported-suite',
+  'unsupported',
   'invalid-message',
 ]);
 

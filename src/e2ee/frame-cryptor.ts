@@ -150,10 +150,11 @@ export class FrameCryptor {
       this.sendCtr.set(kid, ctr + 1n);
       const key = await this.keyState(epoch, kid, localId, info.kind).key;
       const metadata = frame.subarray(0, prefix);
-      const sealed = await key.encrypt(ctr, frame.subarray(prefix), metadata);
-      const out = new Uint8Array(prefix + sealed.length);
+      const { header, sealed } = await key.seal(ctr, frame.subarray(prefix), metadata);
+      const out = new Uint8Array(prefix + header.length + sealed.length);
       out.set(metadata);
-      out.set(sealed, prefix);
+      out.set(header, prefix);
+      out.set(sealed, prefix + header.length);
       this.counters(localId).encrypted++;
       return out;
     } catch (error) {
@@ -182,9 +183,12 @@ export class FrameCryptor {
       const key = await state.key;
       const plaintext = await key.decrypt(frame.subarray(prefix), frame.subarray(0, prefix), header);
       if (!state.window.accept(header.ctr)) throw new E2eeError('replay', `CTR ${header.ctr} is a replay`);
-      const data = new Uint8Array(prefix + plaintext.length);
-      data.set(frame.subarray(0, prefix));
-      data.set(plaintext, prefix);
+      let data = plaintext;
+      if (prefix > 0) {
+        data = new Uint8Array(prefix + plaintext.length);
+        data.set(frame.subarray(0, prefix));
+        data.set(plaintext, prefix);
+      }
       this.counters(senderId).decrypted++;
       return { ok: true, data, senderId, epoch: epoch.epoch };
     } catch (error) {

@@ -32,10 +32,16 @@ export class SFrameKey {
 
   /** Encrypts with an explicit CTR; the caller guarantees a CTR is never reused with this key. */
   async encrypt(ctr: bigint, plaintext: Uint8Array, metadata: Uint8Array = EMPTY): Promise<Uint8Array> {
+    const { header, sealed } = await this.seal(ctr, plaintext, metadata);
+    return concatBytes(header, sealed);
+  }
+
+  /** `encrypt` without the final concatenation, for callers that assemble a larger frame in one copy. */
+  async seal(ctr: bigint, plaintext: Uint8Array, metadata: Uint8Array = EMPTY): Promise<{ header: Uint8Array; sealed: Uint8Array }> {
     if (ctr < 0n || ctr > MAX_CTR) throw new E2eeError('counter-exhausted', 'SFrame counter out of range');
     const header = encodeHeader({ kid: this.kid, ctr });
     const sealed = await this.aead.seal(sframeNonce(this.salt, ctr), concatBytes(header, metadata), plaintext);
-    return concatBytes(header, sealed);
+    return { header, sealed };
   }
 
   /**

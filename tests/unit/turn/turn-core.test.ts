@@ -7,7 +7,7 @@ import { decodeAddress, decodeUint32, decodeUnknownAttributes, encodeAddressFami
 import { decodeChannelData, encodeChannelData } from '../../../relay/turn/stun/channel-data';
 import { longTermKey } from '../../../relay/turn/stun/integrity';
 import type { TurnCore } from '../../../relay/turn/turn-core';
-import { attrs, buildRequest, challengeOf, errorCodeOf } from './turn-test-client';
+import { attrs, buildRequest, buildSendIndication, challengeOf, errorCodeOf } from './turn-test-client';
 import type { ClientAuth } from './turn-test-client';
 import { exchange, FakeLink, makeCore, REALM, SECRET, START } from './turn-fakes';
 
@@ -156,10 +156,11 @@ describe('TurnCore: Allocate', () => {
     clock.now += 1_000_000;
     core.sweep();
     expect(core.stats().allocationsCurrent).toBe(1);
-    const other = issueTurnCredentials(SECRET, 3600, clock.now);
-    res = await exchange(core, link, buildRequest(StunMethod.refresh, [], { ...auth, nonce: challengeOf(res).nonce ?? auth.nonce, username: other.username, password: other.credential }).slice());
-    // The nonce was issued at START and is now stale; the 441 check comes after authentication.
+    // The nonce from START is stale by now: 438 hands out a fresh one.
+    res = await exchange(core, link, buildRequest(StunMethod.refresh, [], auth));
+    expect(errorCodeOf(res)).toBe(ErrorCode.staleNonce);
     const fresh = challengeOf(res).nonce;
+    const other = issueTurnCredentials(SECRET, 3600, clock.now);
     res = await exchange(core, link, buildRequest(StunMethod.refresh, [], { ...auth, nonce: fresh, username: other.username, password: other.credential }));
     expect(errorCodeOf(res)).toBe(ErrorCode.wrongCredentials);
     res = await exchange(core, link, buildRequest(StunMethod.refresh, [attrs.lifetime(0)], { ...auth, nonce: fresh }));
@@ -206,10 +207,8 @@ describe('TurnCore: permissions, channels and relaying', () => {
     relay.deliver(new Uint8Array([1]), PUBLIC_PEER);
     expect(link.sent.length).toBe(2);
     expect((await send(core, link, StunMethod.createPermission, auth, (t) => [attrs.peer(PUBLIC_PEER, t)])).cls).toBe(StunClass.success);
-    const txid = randomBytes(12);
-    const indication = (t: Uint8Array) =>
-      Uint8Array.from(buildRequest(StunMethod.send, [attrs.peer(PUBLIC_PEER, t), attrs.data(new Uint8Array([7, 7]))], undefined, t)).map((b, i) => (i === 1 ? b | 0x10 : b));
-    core.handlePacket(link, reclassAsIndication(indication(txid)));
+    const indication = () => buildSendIndication(PUBLIC_PEER, new Uint8Array([7, 7]));
+    core.handlePacket(link, indication());
     expect(relay.sent).toEqual([{ data: new Uint8Array([7, 7]), peer: PUBLIC_PEER }]);
     relay.deliver(new Uint8Array([9, 8]), PUBLIC_PEER);
     const data = decodeStun(link.last());
@@ -221,7 +220,7 @@ describe('TurnCore: permissions, channels and relaying', () => {
     clock.now += 301_000;
     const sentBefore = link.sent.length;
     relay.deliver(new Uint8Array([1]), PUBLIC_PEER);
-    core.handlePacket(link, reclassAsIndication(indication(randomBytes(12))));
+    core.handlePacket(link, indication());
     expect(link.sent.length).toBe(sentBefore);
     expect(relay.sent.length).toBe(1);
     expect(core.stats().relayDropped).toBeGreaterThanOrEqual(3);
@@ -230,7 +229,7 @@ describe('TurnCore: permissions, channels and relaying', () => {
   it('binds channels (0x4000-0x4FFF), relays ChannelData, expires after 600 s', async () => {
     const { core, relays, clock } = makeCore();
     const link = new FakeLink();
-    const { auth } = await allocate(core, link);
+    const { auth } = await allocate(core, link, [attrs.udp(), attrs.lifetime(3600)]);
     const relay = relays[0]!;
     const bind = (n: number, peer = PUBLIC_PEER) => send(core, link, StunMethod.channelBind, auth, (t) => [attrs.channel(n), attrs.peer(peer, t)]);
     expect(errorCodeOf(await bind(0x3fff))).toBe(ErrorCode.badRequest);
@@ -246,15 +245,19 @@ describe('TurnCore: permissions, channels and relaying', () => {
     // Re-binding refreshes both the channel and the permission.
     clock.now += 290_000;
     expect((await bind(0x4000)).cls).toBe(StunClass.success);
-    clock.now += 300_000;
+    clock.now += 200_000;
     core.handlePacket(link, encodeChannelData(0x4000, new Uint8Array([1])));
     expect(relay.sent.length).toBe(2);
-    clock.now += 320_000;
+    // t=700 s: a fresh permission, but the channel (bound at 290 s) dies at 890 s.
+    clock.now += 210_000;
+    const fresh = { ...auth, nonce: challengeOf(await send(core, link, StunMethod.createPermission, auth, (t) => [attrs.peer(PUBLIC_PEER, t)])).nonce };
+    expect((await send(core, link, StunMethod.createPermission, fresh, (t) => [attrs.peer(PUBLIC_PEER, t)])).cls).toBe(StunClass.success);
+    clock.now += 200_000;
     core.handlePacket(link, encodeChannelData(0x4000, new Uint8Array([1])));
     expect(relay.sent.length).toBe(2);
+    // The expired channel number is free again.
     core.sweep();
-    // Refresh the allocation so the next check is about the channel, not the allocation.
-    expect((await bind(0x4001)).cls).toBe(StunClass.success);
+    expect((await send(core, link, StunMethod.channelBind, fresh, (t) => [attrs.channel(0x4000), attrs.peer({ ...PUBLIC_PEER, port: 1234 }, t)])).cls).toBe(StunClass.success);
   });
 
   it('enforces the per-allocation byte rate', async () => {
@@ -282,16 +285,3 @@ describe('TurnCore: permissions, channels and relaying', () => {
     expect(relays[0]!.closed).toBe(true);
   });
 });
-
-/** buildRequest makes requests; a Send indication differs only in the class bits. */
-function reclassAsIndication(bytes: Uint8Array): Uint8Array {
-  const out = bytes.slice();
-  const type = (out[0]! << 8) | out[1]!;
-  const asIndication = (type & ~0x0110) | 0x0010;
-  out[0] = asIndication >> 8;
-  out[1] = asIndication & 0xff;
-  // The FINGERPRINT covered the old type; drop it (8 bytes) and fix the length.
-  const trimmed = out.slice(0, out.length - 8);
-  new DataView(trimmed.buffer).setUint16(2, trimmed.length - 20);
-  return trimmed;
-}

@@ -1,6 +1,6 @@
 /** Builds TURN client requests for the tests, with long-term (REST) authentication. */
 import { randomBytes } from 'node:crypto';
-import { Attr, StunClass } from '../../../relay/turn/stun/constants';
+import { Attr, StunClass, StunMethod } from '../../../relay/turn/stun/constants';
 import { decodeStun, encodeStun, getAttribute } from '../../../relay/turn/stun/message';
 import type { StunAttribute, StunMessage } from '../../../relay/turn/stun/message';
 import { decodeErrorCode, decodeString, encodeAddress, encodeChannelNumber, encodeRequestedTransport, encodeString, encodeUint32 } from '../../../relay/turn/stun/attributes';
@@ -26,6 +26,19 @@ export function buildRequest(method: number, attributes: StunAttribute[], auth?:
     { cls: StunClass.request, method, transactionId, attributes: attrs },
     { integrityKey: longTermKey(auth.username, auth.realm, auth.password), fingerprint: true },
   );
+}
+
+export function buildSendIndication(peer: TransportAddress, data: Uint8Array): Uint8Array {
+  const transactionId = randomBytes(12);
+  return encodeStun({
+    cls: StunClass.indication,
+    method: StunMethod.send,
+    transactionId,
+    attributes: [
+      { type: Attr.XOR_PEER_ADDRESS, value: encodeAddress(peer, transactionId) },
+      { type: Attr.DATA, value: data },
+    ],
+  });
 }
 
 export function decodeOrThrow(bytes: Uint8Array): StunMessage {

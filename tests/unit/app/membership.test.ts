@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { admitted, compareMembers, isInitiator, type Member } from '../../../src/call/membership';
+
+/** Tiny seeded PRNG (mulberry32) so a failing order can be replayed from its seed. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(xs: T[], r: () => number): T[] {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [a[i], a[j]] = [a[j] as T, a[i] as T];
+  }
+  return a;
+}
+
+describe('membership rules', () => {
+  it('exactly one side of every pair initiates (no glare)', () => {
+    const ids = ['0a', '0b', 'ff', '10', 'a0'];
+    for (const a of ids) for (const b of ids) if (a !== b) expect(isInitiator(a, b)).toBe(!isInitiator(b, a));
+  });
+
+  it('every peer computes the same admitted set whatever order it learned of the others', () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const r = rng(seed);
+      const n = 2 + Math.floor(r() * 10);
+      // Equal join times happen (clock granularity): ids break the tie.
+      const members: Member[] = Array.from({ length: n }, (_, i) => ({ peerId: `p${String(i).padStart(2, '0')}`, joinedAt: Math.floor(r() * 4) }));
+      const max = 1 + Math.floor(r() * n);
+      const reference = [...admitted(members, max)].sort();
+      for (let view = 0; view < 5; view++) {
+        const got = [...admitted(shuffle(members, r), max)].sort();
+        expect(got, `seed ${seed}`).toEqual(reference);
+      }
+      expect(reference).toHaveLength(Math.min(max, n));
+      // The earliest joiners get in.
+      const sorted = [...members].sort(compareMembers);
+      expect(reference).toEqual(sorted.slice(0, max).map((m) => m.peerId).sort());
+    }
+  });
+});

@@ -1,0 +1,143 @@
+import { describe, expect, it, vi } from 'vitest';
+import { equalBytes } from '../../../src/e2ee/bytes';
+import { E2eeError } from '../../../src/e2ee/errors';
+import { parseTransformOptions, type EncodedFrame } from '../../../src/e2ee/frame-transform';
+import { randomKey } from '../../../src/e2ee/room-keys';
+import { E2eeWorkerCore } from '../../../src/e2ee/worker-core';
+import { OTHER_SECRET, SECRET, opusFrame, vp8DeltaFrame, vp8KeyFrame } from './frames';
+
+class FakeFrame implements EncodedFrame {
+  data: ArrayBuffer;
+  constructor(bytes: Uint8Array, readonly type: 'key' | 'delta' | undefined, private readonly mimeType: string | undefined) {
+    this.data = bytes.slice().buffer;
+  }
+  getMetadata() {
+    return this.mimeType === undefined ? {} : { mimeType: this.mimeType };
+  }
+}
+
+/** Runs frames through one core's transform (like an RTCRtpScriptTransformer) and collects the output. */
+async function pump(core: E2eeWorkerCore, options: unknown, frames: FakeFrame[]): Promise<FakeFrame[]> {
+  const readable = new ReadableStream<FakeFrame>({
+    start(controller) {
+      for (const f of frames) controller.enqueue(f);
+      controller.close();
+    },
+  });
+  const out: FakeFrame[] = [];
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const writable = new WritableStream<FakeFrame>({ write: (f) => void out.push(f), close: () => done() });
+  core.handleTransform(readable, writable, options);
+  await finished;
+  return out;
+}
+
+const videoFrames = () => [
+  new FakeFrame(vp8KeyFrame(300, 1), 'key', 'video/VP8'),
+  new FakeFrame(vp8DeltaFrame(90, 2), 'delta', 'video/VP8'),
+  new FakeFrame(vp8DeltaFrame(70, 3), 'delta', undefined), // no mimeType: falls back to VP8 for video
+];
+
+function setup(bobSecret = SECRET) {
+  const alice = new E2eeWorkerCore();
+  const bob = new E2eeWorkerCore();
+  expect(alice.api.setRoomSecret(SECRET)).toEqual({ ok: true, value: undefined });
+  expect(bob.api.setRoomSecret(bobSecret)).toEqual({ ok: true, value: undefined });
+  return { alice, bob };
+}
+
+const send = (kind: 'audio' | 'video', extra = {}) => ({ operation: 'encrypt', kind, participantId: 'alice', ...extra });
+const receive = (kind: 'audio' | 'video') => ({ operation: 'decrypt', kind, participantId: 'alice' });
+
+describe('E2eeWorkerCore transforms', () => {
+  it('encrypts on one side and decrypts on the other, frame for frame', async () => {
+    const { alice, bob } = setup();
+    const originals = videoFrames().map((f) => new Uint8Array(f.data.slice(0)));
+    const encrypted = await pump(alice, send('video'), videoFrames());
+    expect(encrypted).toHaveLength(3);
+    encrypted.forEach((f, i) => expect(equalBytes(new Uint8Array(f.data), originals[i]!)).toBe(false));
+    const decrypted = await pump(bob, receive('video'), encrypted);
+    expect(decrypted.map((f) => new Uint8Array(f.data))).toEqual(originals);
+
+    const audio = [new FakeFrame(opusFrame(40), undefined, 'audio/opus')];
+    const audioOut = await pump(bob, receive('audio'), await pump(alice, send('audio'), audio));
+    expect(new Uint8Array(audioOut[0]!.data)).toEqual(opusFrame(40));
+    expect(bob.api.counters()).toMatchObject({ ok: true, value: { alice: { decrypted: 4, rejected: {} } } });
+  });
+
+  it('drops and counts plaintext from a bypassed sender; nothing reaches the decoder', async () => {
+    const { alice, bob } = setup();
+    const plaintext = await pump(alice, send('video', { bypassEncryption: true }), videoFrames());
+    expect(plaintext).toHaveLength(3); // the hook really sends plaintext...
+    expect(await pump(bob, receive('video'), plaintext)).toHaveLength(0); // ...and it is all dropped
+    expect(bob.cryptor.counters('alice')).toEqual({ encrypted: 0, decrypted: 0, rejected: { unencrypted: 3 } });
+    expect(bob.drops.get('unencrypted')).toBe(3);
+  });
+
+  it('drops everything from a sender with another secret', async () => {
+    const { alice, bob } = setup(OTHER_SECRET);
+    expect(await pump(bob, receive('video'), await pump(alice, send('video'), videoFrames()))).toHaveLength(0);
+    expect(bob.cryptor.counters('alice').rejected).toEqual({ 'invalid-tag': 3 });
+  });
+
+  it('drops frames it cannot encrypt (no key yet) instead of sending them', async () => {
+    const lone = new E2eeWorkerCore();
+    expect(await pump(lone, send('audio'), [new FakeFrame(opusFrame(), undefined, 'audio/opus')])).toHaveLength(0);
+    expect(lone.cryptor.counters('alice').rejected).toEqual({ 'missing-key': 1 });
+  });
+
+  it('refuses invalid transform options', () => {
+    const core = new E2eeWorkerCore();
+    const stream = () => [new ReadableStream(), new WritableStream()] as const;
+    for (const bad of [
+      null,
+      'encrypt',
+      { operation: 'both', kind: 'video', participantId: 'a' },
+      { operation: 'decrypt', kind: 'screen', participantId: 'a' },
+      { operation: 'decrypt', kind: 'video', participantId: '' },
+      { operation: 'decrypt', kind: 'video', participantId: 'a', codec: 'h265' },
+      { operation: 'decrypt', kind: 'video', participantId: 'a', bypassEncryption: true },
+    ]) {
+      expect(() => core.handleTransform(...stream(), bad), JSON.stringify(bad)).toThrowError(
+        expect.objectContaining({ code: 'invalid-message' }),
+      );
+    }
+    expect(parseTransformOptions({ operation: 'decrypt', kind: 'audio', participantId: 'x', extra: 1 })).toEqual({
+      operation: 'decrypt',
+      kind: 'audio',
+      participantId: 'x',
+    });
+  });
+});
+
+describe('E2eeWorkerCore API', () => {
+  it('returns errors as plain data that rebuild into E2eeError', () => {
+    const core = new E2eeWorkerCore();
+    const bad = core.api.setRoomSecret('short');
+    expect(bad).toEqual({ ok: false, error: { code: 'invalid-key', message: expect.any(String) } });
+    // Survives structured cloning (what postMessage does).
+    const cloned = structuredClone(bad);
+    if (!cloned.ok) expect(E2eeError.fromData(cloned.error)).toMatchObject({ code: 'invalid-key' });
+    expect(core.api.setEpoch(1, randomKey())).toMatchObject({ ok: false, error: { code: 'missing-key' } });
+    expect(core.api.setEpoch('1' as unknown as number, randomKey())).toMatchObject({ ok: false, error: { code: 'invalid-message' } });
+    core.api.setRoomSecret(SECRET);
+    expect(core.api.setEpoch(1, randomKey())).toEqual({ ok: true, value: undefined });
+    expect(core.api.setEpoch(1, randomKey())).toMatchObject({ ok: false, error: { code: 'epoch-order' } });
+  });
+
+  it('asks video transforms for key frames after a key change', async () => {
+    const core = new E2eeWorkerCore();
+    core.api.setRoomSecret(SECRET);
+    const sender = { generateKeyFrame: vi.fn(async () => 0) };
+    const receiver = { sendKeyFrameRequest: vi.fn(async () => undefined) };
+    const audio = { generateKeyFrame: vi.fn(async () => 0) };
+    core.handleTransform(new ReadableStream(), new WritableStream(), send('video'), sender);
+    core.handleTransform(new ReadableStream(), new WritableStream(), receive('video'), receiver);
+    core.handleTransform(new ReadableStream(), new WritableStream(), send('audio'), audio);
+    core.api.setEpoch(1, randomKey());
+    expect(sender.generateKeyFrame).toHaveBeenCalledTimes(1);
+    expect(receiver.sendKeyFrameRequest).toHaveBeenCalledTimes(1);
+    expect(audio.generateKeyFrame).not.toHaveBeenCalled();
+  });
+});
