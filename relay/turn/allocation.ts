@@ -21,6 +21,8 @@ export interface ClientLink {
 /** A relayed transport address: a UDP socket the server opened for one allocation. */
 export interface RelaySocket {
   readonly address: TransportAddress;
+  /** Where datagrams from peers go; null (dropped) until the allocation exists. */
+  onPacket: ((data: Uint8Array, from: TransportAddress) => void) | null;
   send(data: Uint8Array, peer: TransportAddress): void;
   close(): void;
 }

@@ -51,10 +51,18 @@ export interface TurnCoreOptions {
   responseCacheSize?: number;
 }
 
-export type RelayOpener = (
-  request: { family: IpFamily; evenPort: boolean },
-  onPacket: (data: Uint8Array, from: TransportAddress) => void,
-) => Promise<RelaySocket>;
+export interface RelayRequest {
+  family: IpFamily;
+  /** EVEN-PORT: the relayed port must be even (RTP). */
+  evenPort: boolean;
+  /** EVEN-PORT with R: also hold the next port (RTCP) for a later Allocate with the token. */
+  reserveNext: boolean;
+}
+
+export type RelayOpener = (request: RelayRequest) => Promise<{ relay: RelaySocket; reserved?: RelaySocket }>;
+
+/** How long a port reserved by EVEN-PORT R is held for its RESERVATION-TOKEN (RFC 8656 §7.2). */
+export const RESERVATION_MS = 30_000;
 
 export interface TurnStats {
   allocationsCurrent: number;
@@ -92,6 +100,7 @@ export class TurnCore {
   readonly allocations = new Map<string, Allocation>();
   private readonly pending = new Set<string>();
   private readonly perUser = new Map<string, number>();
+  private readonly reservations = new Map<string, { relay: RelaySocket; expiresAt: number }>();
   private readonly counters: TurnStats = {
     allocationsCurrent: 0,
     allocationsTotal: 0,
@@ -152,6 +161,11 @@ export class TurnCore {
       if (a.isExpired(now)) this.deleteAllocation(a);
       else a.sweep(now);
     }
+    for (const [token, r] of this.reservations) {
+      if (r.expiresAt > now) continue;
+      this.reservations.delete(token);
+      r.relay.close();
+    }
     this.cache.sweep(now);
   }
 
@@ -162,6 +176,8 @@ export class TurnCore {
   close(): void {
     this.closed = true;
     for (const a of [...this.allocations.values()]) this.deleteAllocation(a);
+    for (const r of this.reservations.values()) r.relay.close();
+    this.reservations.clear();
     this.cache.clear();
   }
 
@@ -385,7 +401,26 @@ export class TurnCore {
     a.relay.close();
   }
 
+  /** Holds a reserved relay socket; returns its 8-byte token. Counted against the allocation quota. */
+  reserve(relay: RelaySocket, now: number): Uint8Array {
+    const token = randomBytes(8);
+    if (this.closed) relay.close();
+    else this.reservations.set(Buffer.from(token).toString('hex'), { relay, expiresAt: now + RESERVATION_MS });
+    return token;
+  }
+
+  /** Takes the socket reserved under `token`, if it is still held. */
+  claimReservation(token: Uint8Array, now: number): RelaySocket | undefined {
+    const key = Buffer.from(token).toString('hex');
+    const r = this.reservations.get(key);
+    if (!r) return undefined;
+    this.reservations.delete(key);
+    if (r.expiresAt > now) return r.relay;
+    r.relay.close();
+    return undefined;
+  }
+
   get pendingCount(): number {
-    return this.pending.size;
+    return this.pending.size + this.reservations.size;
   }
 }

@@ -3,9 +3,11 @@
  * ChannelBind. Each returns a `Reply`; `TurnCore` adds integrity, caches and sends it.
  */
 import { Allocation } from './allocation';
+import type { RelaySocket } from './allocation';
 import { isChannelNumber } from './stun/channel-data';
 import { Attr, ErrorCode, StunMethod, TRANSPORT_UDP } from './stun/constants';
 import { getAttribute } from './stun/message';
+import type { StunAttribute } from './stun/message';
 import {
   decodeAddress,
   decodeAddressFamily,
@@ -45,31 +47,36 @@ async function allocate(core: TurnCore, ctx: RequestContext): Promise<Reply> {
   const transport = getAttribute(msg, Attr.REQUESTED_TRANSPORT);
   if (!transport) return { error: ErrorCode.badRequest };
   if (decodeRequestedTransport(transport) !== TRANSPORT_UDP) return { error: ErrorCode.unsupportedTransport };
-  // We keep no reserved ports, so a token can never be valid (RFC 8656 §7.2 step 4).
-  if (getAttribute(msg, Attr.RESERVATION_TOKEN)) return { error: ErrorCode.insufficientCapacity };
+  const token = getAttribute(msg, Attr.RESERVATION_TOKEN);
   const evenPortAttr = getAttribute(msg, Attr.EVEN_PORT);
   const evenPort = evenPortAttr ? decodeEvenPort(evenPortAttr) : null;
-  if (evenPortAttr && !evenPort) return { error: ErrorCode.badRequest };
+  if ((evenPortAttr && !evenPort) || (token && (evenPortAttr || token.length !== 8))) return { error: ErrorCode.badRequest };
   const familyAttr = getAttribute(msg, Attr.REQUESTED_ADDRESS_FAMILY);
   if (familyAttr) {
     const family = decodeAddressFamily(familyAttr);
-    if (family === null) return { error: ErrorCode.badRequest };
+    if (family === null || token) return { error: ErrorCode.badRequest };
     if (family !== core.options.relayFamily) return { error: ErrorCode.addressFamilyNotSupported };
   }
   const { quotas } = core.options;
-  if (core.allocations.size + core.pendingCount > quotas.maxAllocations || core.allocationsOf(ctx.username) >= quotas.maxAllocationsPerUser) {
-    return { error: ErrorCode.allocationQuotaReached };
-  }
+  if (core.allocationsOf(ctx.username) >= quotas.maxAllocationsPerUser) return { error: ErrorCode.allocationQuotaReached };
+  // A claimed reservation is already counted in pendingCount, so it never trips the total quota.
+  if (!token && core.allocations.size + core.pendingCount > quotas.maxAllocations) return { error: ErrorCode.allocationQuotaReached };
   const lifetime = core.lifetimeSeconds(requestedLifetime(ctx));
-  // Peer packets can arrive before the allocation object exists; they are dropped until then.
-  const holder: { allocation?: Allocation } = {};
-  let relay;
-  try {
-    relay = await core.openRelay({ family: core.options.relayFamily, evenPort: evenPort !== null }, (data, from) => {
-      if (holder.allocation) core.onPeerData(holder.allocation, data, from);
-    });
-  } catch {
-    return { error: ErrorCode.insufficientCapacity };
+  let relay: RelaySocket;
+  let reservationToken: Uint8Array | null = null;
+  if (token) {
+    const claimed = core.claimReservation(token, now);
+    if (!claimed) return { error: ErrorCode.insufficientCapacity };
+    relay = claimed;
+  } else {
+    try {
+      const reserveNext = evenPort?.reserveNext ?? false;
+      const opened = await core.openRelay({ family: core.options.relayFamily, evenPort: evenPort !== null, reserveNext });
+      relay = opened.relay;
+      if (opened.reserved) reservationToken = core.reserve(opened.reserved, core.clock());
+    } catch {
+      return { error: ErrorCode.insufficientCapacity };
+    }
   }
   if (core.isClosed()) {
     relay.close();
@@ -77,15 +84,15 @@ async function allocate(core: TurnCore, ctx: RequestContext): Promise<Reply> {
   }
   const at = core.clock();
   const allocation = new Allocation(link, relay, ctx.username, ctx.key, lifetime * 1000, quotas.bytesPerSecond, at);
-  holder.allocation = allocation;
+  relay.onPacket = (data, from) => core.onPeerData(allocation, data, from);
   core.addAllocation(allocation);
-  return {
-    attrs: [
-      { type: Attr.XOR_RELAYED_ADDRESS, value: encodeAddress(relay.address, msg.transactionId) },
-      { type: Attr.LIFETIME, value: encodeUint32(lifetime) },
-      { type: Attr.XOR_MAPPED_ADDRESS, value: encodeAddress(link.remote, msg.transactionId) },
-    ],
-  };
+  const attrs: StunAttribute[] = [
+    { type: Attr.XOR_RELAYED_ADDRESS, value: encodeAddress(relay.address, msg.transactionId) },
+    { type: Attr.LIFETIME, value: encodeUint32(lifetime) },
+    { type: Attr.XOR_MAPPED_ADDRESS, value: encodeAddress(link.remote, msg.transactionId) },
+  ];
+  if (reservationToken) attrs.push({ type: Attr.RESERVATION_TOKEN, value: reservationToken });
+  return { attrs };
 }
 
 /** The caller's allocation, or the error that applies (437 none, 441 another user's). */

@@ -123,28 +123,39 @@ export async function createTurnServer(options: TurnServerOptions): Promise<Turn
   if (!advertised) throw new TurnError('options-invalid', 'relay binds a wildcard address and no externalIp could be found');
 
   const relaySockets = new Set<dgram.Socket>();
-  const openRelay: RelayOpener = async ({ family, evenPort }, onPacket) => {
-    // EVEN-PORT (RTP convention): ask the kernel again until it hands out an even port.
-    for (let attempt = 0; attempt < 16; attempt++) {
+  const wrap = (socket: dgram.Socket, family: IpFamily): RelaySocket => {
+    relaySockets.add(socket);
+    socket.on('error', () => {});
+    const relay: RelaySocket = {
+      address: { family, address: advertised, port: socket.address().port },
+      onPacket: null,
+      send: (data, peer) => socket.send(data, peer.port, peer.address),
+      close: () => {
+        if (relaySockets.delete(socket)) socket.close();
+      },
+    };
+    socket.on('message', (msg, rinfo) => relay.onPacket?.(msg, toTransportAddress(rinfo.address, rinfo.port)));
+    return relay;
+  };
+  const openRelay: RelayOpener = async ({ family, evenPort, reserveNext }) => {
+    // EVEN-PORT (RTP convention): ask the kernel again until it hands out an even port, and
+    // with R also the odd port after it (RTCP), held for the RESERVATION-TOKEN.
+    for (let attempt = 0; attempt < 32; attempt++) {
       const socket = await bindUdp(relayHost, 0);
       const port = socket.address().port;
       if (evenPort && port % 2 !== 0) {
         socket.close();
         continue;
       }
-      relaySockets.add(socket);
-      socket.on('error', () => {});
-      socket.on('message', (msg, rinfo) => onPacket(msg, toTransportAddress(rinfo.address, rinfo.port)));
-      const relay: RelaySocket = {
-        address: { family, address: advertised, port },
-        send: (data, peer) => socket.send(data, peer.port, peer.address),
-        close: () => {
-          if (relaySockets.delete(socket)) socket.close();
-        },
-      };
-      return relay;
+      if (!reserveNext) return { relay: wrap(socket, family) };
+      const next = await bindUdp(relayHost, port + 1).catch(() => null);
+      if (!next) {
+        socket.close();
+        continue;
+      }
+      return { relay: wrap(socket, family), reserved: wrap(next, family) };
     }
-    throw new TurnError('relay-bind-failed', 'no even port found');
+    throw new TurnError('relay-bind-failed', 'no suitable relay port found');
   };
 
   const core = new TurnCore(

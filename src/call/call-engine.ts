@@ -34,6 +34,12 @@ export interface CallEngineOptions {
   rtcConfig: RTCConfiguration;
   maxParticipants: number;
   media: LocalMedia;
+  /**
+   * Resolves when the camera/microphone have been opened (or refused). Signalling connects
+   * while the devices start; we announce ourselves and build connections only after, so
+   * every connection starts with real tracks.
+   */
+  mediaReady?: Promise<unknown>;
   displayName: string;
   transforms?: FrameTransformHook;
   /** Clock and timers are injectable for tests; defaults are the real ones. */
@@ -69,6 +75,9 @@ export class CallEngine {
   private readonly disposers: Unsubscribe[] = [];
   private name: string;
   private left = false;
+  private mediaIsReady = false;
+  /** Signals are handled strictly in arrival order (a candidate never overtakes its offer). */
+  private signalChain: Promise<void> = Promise.resolve();
   roomFull = false;
   signaling: SignalingState = 'connecting';
   /** True once signalling has been up at least once (to tell "can't reach" from "lost"). */
@@ -82,11 +91,13 @@ export class CallEngine {
     this.presence = new PresenceChannel(opts.relayBase, opts.roomTopic);
 
     this.disposers.push(
-      this.peerjs.on('signal', (s) => this.onSignal(s.from, s.type, s.payload)),
+      this.peerjs.on('signal', (s) => {
+        this.signalChain = this.signalChain.then(() => this.onSignal(s.from, s.type, s.payload)).catch((err: unknown) => console.warn('signal failed', err));
+      }),
       this.peerjs.on('status', () => this.updateSignaling()),
       this.peerjs.on('expire', ({ peerId }) => this.onExpire(peerId)),
       this.presence.on('status', (s) => {
-        if (s === 'open') this.announce(true);
+        if (s === 'open' && this.mediaIsReady) this.announce(true);
         this.updateSignaling();
       }),
       this.presence.on('message', (m) => {
@@ -95,6 +106,14 @@ export class CallEngine {
       }),
       opts.media.on(() => this.onLocalMediaChange()),
     );
+    const ready = (opts.mediaReady ?? Promise.resolve()).catch(() => undefined);
+    this.signalChain = ready.then(() => undefined);
+    void ready.then(() => {
+      if (this.left) return;
+      this.mediaIsReady = true;
+      if (this.presence.status === 'open') this.announce(true);
+      this.reconcile();
+    });
     this.timers.push(
       setInterval(() => this.heartbeat(), HEARTBEAT_MS),
       setInterval(() => this.announce(false), ANNOUNCE_EVERY_MS),
@@ -154,6 +173,10 @@ export class CallEngine {
     this.events.clear();
   }
 
+  private me(): Member {
+    return { peerId: this.myId, joinedAt: this.joinedAt };
+  }
+
   private now(): number {
     return (this.opts.now ?? Date.now)();
   }
@@ -165,6 +188,7 @@ export class CallEngine {
   private updateSignaling(): void {
     const online = this.peerjs.isReady && this.presence.status === 'open';
     const next: SignalingState = online ? 'online' : this.everOnline ? 'offline' : 'connecting';
+    if (online && !this.everOnline) performance.mark('lunar:signaling-online');
     if (online) this.everOnline = true;
     if (next !== this.signaling) {
       this.signaling = next;
@@ -177,7 +201,7 @@ export class CallEngine {
   }
 
   private announce(reply: boolean): void {
-    if (this.left || this.roomFull) return;
+    if (this.left || this.roomFull || !this.mediaIsReady) return;
     this.presence.publish({ v: 1, kind: 'announce', peerId: this.myId, joinedAt: this.joinedAt, reply });
   }
 
@@ -201,8 +225,8 @@ export class CallEngine {
 
   /** Applies the membership rules: who is admitted, to whom we connect, whether we are the overflow. */
   private reconcile(): void {
-    if (this.left || this.roomFull) return;
-    const everyone: Member[] = [{ peerId: this.myId, joinedAt: this.joinedAt }, ...this.members.values()];
+    if (this.left || this.roomFull || !this.mediaIsReady) return;
+    const everyone: Member[] = [this.me(), ...this.members.values()];
     const ok = admitted(everyone, this.opts.maxParticipants);
     if (!ok.has(this.myId)) {
       this.roomFull = true;
@@ -214,7 +238,7 @@ export class CallEngine {
         this.closeSession(m.peerId);
         continue;
       }
-      if (!this.sessions.has(m.peerId) && isInitiator(this.myId, m.peerId)) this.openSession(m.peerId, toHex(randomBytes(8)), true);
+      if (!this.sessions.has(m.peerId) && isInitiator(this.me(), m)) this.openSession(m.peerId, toHex(randomBytes(8)), true);
     }
     this.changed();
   }
@@ -235,7 +259,10 @@ export class CallEngine {
       ...(this.opts.transforms ? { transforms: this.opts.transforms } : {}),
     });
     session.on('open', () => session.sendState(this.localState()));
-    session.on('phase', () => this.changed());
+    session.on('phase', (phase) => {
+      if (phase === 'connected') performance.mark('lunar:peer-connected');
+      this.changed();
+    });
     session.on('control', (msg) => {
       const m = this.members.get(peerId);
       if (msg.t === 'state' && m) {
@@ -246,6 +273,7 @@ export class CallEngine {
       }
     });
     this.sessions.set(peerId, session);
+    performance.mark('lunar:session-created');
     this.sessionStarted.set(peerId, this.now());
     return session;
   }
@@ -280,11 +308,14 @@ export class CallEngine {
     const payload = parseNegotiation(raw);
     if (!payload) return;
     let session = this.sessions.get(from);
-    if ('description' in payload && payload.description.type === 'offer' && !isInitiator(this.myId, from) && (!session || session.sid !== payload.sid)) {
+    // Both sides believing they initiate (views of join times briefly differ) is settled by
+    // id: the session offered by the smaller id wins on both sides.
+    const theirsWins = !session || session.sid === payload.sid || !session.initiator || (!session.everConnected && from < this.myId);
+    if ('description' in payload && payload.description.type === 'offer' && theirsWins && (!session || session.sid !== payload.sid)) {
       // A new session from the initiator (first contact, or it rebuilt a dead one). The
       // offer may arrive before its sender's presence announce (e.g. after a relay restart).
       if (!this.members.has(from)) this.members.set(from, { peerId: from, joinedAt: this.now(), lastSeen: this.now(), state: null });
-      const everyone: Member[] = [{ peerId: this.myId, joinedAt: this.joinedAt }, ...this.members.values()];
+      const everyone: Member[] = [this.me(), ...this.members.values()];
       if (!admitted(everyone, this.opts.maxParticipants).has(from)) return;
       session = this.openSession(from, payload.sid, false);
       this.changed();

@@ -8,9 +8,13 @@ export interface Member {
   joinedAt: number;
 }
 
-/** The peer with the smaller id creates the connection and sends the first offer. */
-export function isInitiator(myId: string, otherId: string): boolean {
-  return myId < otherId;
+/**
+ * The earlier joiner creates the connection and sends the first offer: a newcomer's
+ * announce is answered directly with offers, one relay trip instead of two. Both sides
+ * see the same two announced (joinedAt, id) pairs, so exactly one of them initiates.
+ */
+export function isInitiator(me: Member, other: Member): boolean {
+  return compareMembers(me, other) < 0;
 }
 
 /** Join order: earliest first; ties (clock skew) broken by id so everyone agrees. */

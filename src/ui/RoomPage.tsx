@@ -1,7 +1,8 @@
 import { Match, Switch, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { CallEngine } from '../call/call-engine';
 import { LocalMedia } from '../call/local-media';
-import { loadConfig, type LoadedConfig } from '../config/load-config';
+import { bootConfig } from '../config/boot-config';
+import type { LoadedConfig } from '../config/load-config';
 import { exposeDebug } from '../debug/expose-debug';
 import { roomTopic, sanitizeDisplayName, type RoomLink } from '../room/room-link';
 import { CallView } from './CallView';
@@ -22,11 +23,12 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
   let loaded = null as LoadedConfig | null;
   const media = new LocalMedia({ micOn: props.link.params.audio, camOn: props.link.params.video });
   let engine: CallEngine | null = null;
-  const mediaStarted = media.start();
+  const mediaStarted = media.start().then(() => {
+    performance.mark('lunar:media-ready');
+  });
 
   const join = async () => {
     if (!loaded) return;
-    await mediaStarted;
     const displayName = sanitizeDisplayName(name()) || 'Guest';
     rememberName(displayName);
     const { config, relayBase } = loaded;
@@ -40,6 +42,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
       },
       maxParticipants: config.maxMeshParticipants,
       media,
+      mediaReady: mediaStarted,
       displayName,
     });
     const e = engine;
@@ -59,7 +62,8 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
 
   onMount(async () => {
     try {
-      loaded = await loadConfig();
+      loaded = await bootConfig();
+      performance.mark('lunar:config-loaded');
     } catch (err) {
       setPhase({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
       return;

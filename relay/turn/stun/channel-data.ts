@@ -15,9 +15,9 @@ export function isChannelNumber(n: number): boolean {
   return n >= CHANNEL_MIN && n <= CHANNEL_MAX;
 }
 
-/** First byte 0x40..0x4F: a ChannelData frame rather than STUN (whose top bits are 00). */
+/** First byte 0x40..0x7F: a ChannelData frame rather than STUN (whose top bits are 00). */
 export function looksLikeChannelData(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && (bytes[0]! & 0xf0) === 0x40;
+  return bytes.length >= 4 && (bytes[0]! & 0xc0) === 0x40;
 }
 
 export function decodeChannelData(bytes: Uint8Array): DecodeResult<ChannelData> {

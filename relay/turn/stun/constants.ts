@@ -119,8 +119,13 @@ export const ERROR_REASONS: Readonly<Record<number, string>> = {
   508: 'Insufficient Capacity',
 };
 
-/** RFC 8656 §11: channel numbers a client may bind. */
+/**
+ * Channel numbers a client may bind. RFC 8656 §12 narrowed the range to 0x4000-0x4FFF, but
+ * RFC 5766 clients (coturn's own turnutils_uclient among them) still pick from 0x4000-0x7FFF
+ * and coturn accepts them, so we do too: refusing would break those clients for no gain,
+ * since 0x4000-0x7FFF never collides with STUN (top bits 00) on the wire.
+ */
 export const CHANNEL_MIN = 0x4000;
-export const CHANNEL_MAX = 0x4fff;
+export const CHANNEL_MAX = 0x7fff;
 /** REQUESTED-TRANSPORT protocol number for UDP (the only relay transport offered). */
 export const TRANSPORT_UDP = 17;

@@ -33,7 +33,7 @@ export class TcpFramer {
       const len = (buf[offset + 2]! << 8) | buf[offset + 3]!;
       let size: number;
       if ((first & 0xc0) === 0) size = HEADER_LENGTH + len;
-      else if ((first & 0xf0) === 0x40) size = (4 + len + 3) & ~3;
+      else if ((first & 0xc0) === 0x40) size = (4 + len + 3) & ~3;
       else {
         this.buffer = new Uint8Array(0);
         return { frames, error: new TurnError('tcp-framing', `byte 0x${first.toString(16)} starts neither STUN nor ChannelData`) };

@@ -23,9 +23,16 @@ function shuffle<T>(xs: T[], r: () => number): T[] {
 }
 
 describe('membership rules', () => {
-  it('exactly one side of every pair initiates (no glare)', () => {
-    const ids = ['0a', '0b', 'ff', '10', 'a0'];
-    for (const a of ids) for (const b of ids) if (a !== b) expect(isInitiator(a, b)).toBe(!isInitiator(b, a));
+  it('exactly one side of every pair initiates (no glare), the earlier joiner', () => {
+    const ms: Member[] = [
+      { peerId: '0a', joinedAt: 5 },
+      { peerId: '0b', joinedAt: 5 },
+      { peerId: 'ff', joinedAt: 1 },
+      { peerId: '10', joinedAt: 9 },
+    ];
+    for (const a of ms) for (const b of ms) if (a !== b) expect(isInitiator(a, b)).toBe(!isInitiator(b, a));
+    expect(isInitiator({ peerId: 'ff', joinedAt: 1 }, { peerId: '00', joinedAt: 2 })).toBe(true);
+    expect(isInitiator({ peerId: '0a', joinedAt: 5 }, { peerId: '0b', joinedAt: 5 })).toBe(true);
   });
 
   it('every peer computes the same admitted set whatever order it learned of the others', () => {

@@ -157,7 +157,8 @@ describe('codec', () => {
     expect(padded.length).toBe(12);
     const r = decodeChannelData(padded);
     expect(r.ok && r.value.channel === 0x4001 && toHex(r.value.data) === '0102030405').toBe(true);
-    expect(decodeChannelData(hex('50000000')).ok).toBe(false);
+    expect(decodeChannelData(hex('80000000')).ok).toBe(false);
+    expect(decodeChannelData(hex('7fff0000')).ok).toBe(true);
     expect(decodeChannelData(hex('40000009010203')).ok).toBe(false);
   });
 

@@ -134,6 +134,29 @@ describe('TurnCore: Allocate', () => {
     expect(ok.cls).toBe(StunClass.success);
   });
 
+  it('EVEN-PORT with R reserves the next port for a RESERVATION-TOKEN Allocate (RTP/RTCP)', async () => {
+    const { core, relays, clock } = makeCore();
+    const rtp = new FakeLink(1);
+    const evenR = { type: Attr.EVEN_PORT, value: new Uint8Array([0x80]) };
+    const { auth, res } = await allocate(core, rtp, [attrs.udp(), evenR]);
+    const token = getAttribute(res, Attr.RESERVATION_TOKEN)!;
+    expect(token.length).toBe(8);
+    const rtpPort = decodeAddress(getAttribute(res, Attr.XOR_RELAYED_ADDRESS)!, res.transactionId)!.port;
+    expect(rtpPort % 2).toBe(0);
+    const rtcp = new FakeLink(2);
+    const withToken = [attrs.udp(), { type: Attr.RESERVATION_TOKEN, value: token }];
+    const res2 = await exchange(core, rtcp, buildRequest(StunMethod.allocate, withToken, auth));
+    expect(decodeAddress(getAttribute(res2, Attr.XOR_RELAYED_ADDRESS)!, res2.transactionId)!.port).toBe(rtpPort + 1);
+    expect(errorCodeOf(await exchange(core, new FakeLink(3), buildRequest(StunMethod.allocate, withToken, auth)))).toBe(ErrorCode.insufficientCapacity);
+    expect(errorCodeOf(await exchange(core, new FakeLink(4), buildRequest(StunMethod.allocate, [...withToken, evenR], auth)))).toBe(ErrorCode.badRequest);
+    // An unclaimed reservation is released after 30 s.
+    await allocate(core, new FakeLink(5), [attrs.udp(), evenR]);
+    const reserved = relays.at(-1)!;
+    clock.now += 31_000;
+    core.sweep();
+    expect(reserved.closed).toBe(true);
+  });
+
   it('486 past the per-user and total quotas', async () => {
     const { core } = makeCore({ quotas: { maxAllocationsPerUser: 1, maxAllocations: 2 } });
     const a = new FakeLink(1);
@@ -226,14 +249,14 @@ describe('TurnCore: permissions, channels and relaying', () => {
     expect(core.stats().relayDropped).toBeGreaterThanOrEqual(3);
   });
 
-  it('binds channels (0x4000-0x4FFF), relays ChannelData, expires after 600 s', async () => {
+  it('binds channels (0x4000-0x7FFF, RFC 5766 range), relays ChannelData, expires after 600 s', async () => {
     const { core, relays, clock } = makeCore();
     const link = new FakeLink();
     const { auth } = await allocate(core, link, [attrs.udp(), attrs.lifetime(3600)]);
     const relay = relays[0]!;
     const bind = (n: number, peer = PUBLIC_PEER) => send(core, link, StunMethod.channelBind, auth, (t) => [attrs.channel(n), attrs.peer(peer, t)]);
     expect(errorCodeOf(await bind(0x3fff))).toBe(ErrorCode.badRequest);
-    expect(errorCodeOf(await bind(0x5000))).toBe(ErrorCode.badRequest);
+    expect(errorCodeOf(await bind(0x8000))).toBe(ErrorCode.badRequest);
     expect((await bind(0x4000)).cls).toBe(StunClass.success);
     expect(errorCodeOf(await bind(0x4000, { ...PUBLIC_PEER, port: 1234 }))).toBe(ErrorCode.badRequest);
     expect(errorCodeOf(await bind(0x4001))).toBe(ErrorCode.badRequest);

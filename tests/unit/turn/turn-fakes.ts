@@ -31,10 +31,12 @@ export class FakeLink implements ClientLink {
 export class FakeRelay implements RelaySocket {
   readonly sent: { data: Uint8Array; peer: TransportAddress }[] = [];
   closed = false;
-  constructor(
-    readonly address: TransportAddress,
-    readonly deliver: (data: Uint8Array, from: TransportAddress) => void,
-  ) {}
+  onPacket: RelaySocket['onPacket'] = null;
+  constructor(readonly address: TransportAddress) {}
+  /** A datagram from `from` arriving at this relayed address. */
+  deliver(data: Uint8Array, from: TransportAddress): void {
+    this.onPacket?.(data, from);
+  }
   send(data: Uint8Array, peer: TransportAddress): void {
     this.sent.push({ data, peer });
   }
@@ -51,10 +53,15 @@ export function makeCore(opts: { allowPeers?: string; quotas?: Partial<TurnQuota
   const clock = { now: START };
   const relays: FakeRelay[] = [];
   let nextPort = 40000;
-  const openRelay: RelayOpener = async ({ family }, onPacket) => {
-    const r = new FakeRelay({ family, address: '203.0.113.5', port: nextPort++ }, onPacket);
-    relays.push(r);
-    return r;
+  const openRelay: RelayOpener = async ({ family, reserveNext }) => {
+    const port = nextPort;
+    nextPort += 2;
+    const relay = new FakeRelay({ family, address: '203.0.113.5', port });
+    relays.push(relay);
+    if (!reserveNext) return { relay };
+    const reserved = new FakeRelay({ family, address: '203.0.113.5', port: port + 1 });
+    relays.push(reserved);
+    return { relay, reserved };
   };
   const core = new TurnCore(
     {

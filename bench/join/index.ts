@@ -1,0 +1,93 @@
+/**
+ * Join time: link opened → first remote video frame decoded, two participants. Ours (the
+ * app through our relay, E2EE and all) against a bare page doing the same with a raw
+ * RTCPeerConnection and a trivial WebSocket signaller, interleaved in one Chromium run.
+ */
+import path from 'node:path';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser } from '@playwright/test';
+import { createRelay } from '../../relay/server';
+import { REPO_ROOT } from '../../relay/options';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../chromium';
+import { median, percentile, printTable } from '../stats';
+import { startBareSignaller } from './bare-signaller';
+import { FIRST_FRAME_PROBE } from './first-frame-probe';
+
+export interface JoinBenchResult {
+  runs: number;
+  oursMs: number[];
+  bareMs: number[];
+  oursMedianMs: number;
+  bareMedianMs: number;
+  ratio: number;
+}
+
+async function timeJoin(browser: Browser, firstUrl: string, secondUrl: string, ready: (p: import('@playwright/test').Page) => Promise<void>): Promise<number> {
+  const ctxA = await browser.newContext();
+  const ctxB = await browser.newContext();
+  try {
+    const a = await ctxA.newPage();
+    await a.goto(firstUrl);
+    await ready(a);
+    const b = await ctxB.newPage();
+    await b.addInitScript(FIRST_FRAME_PROBE);
+    await b.goto(secondUrl);
+    await b.waitForFunction(() => (window as unknown as { __firstFrameAt: number | null }).__firstFrameAt !== null, undefined, { timeout: 30_000, polling: 50 });
+    const marks = await b.evaluate(() => performance.getEntriesByType('mark').map((m) => `${m.name.replace('lunar:', '')}=${m.startTime.toFixed(0)}`).join(' '));
+    const at = await b.evaluate(() => (window as unknown as { __firstFrameAt: number }).__firstFrameAt);
+    if (process.env.BENCH_VERBOSE) console.log(`  ${marks} first-frame=${at.toFixed(0)}`);
+    return at;
+  } finally {
+    await ctxA.close();
+    await ctxB.close();
+  }
+}
+
+export async function runJoinBench(runs = 7): Promise<JoinBenchResult> {
+  const app = await createRelay({ host: '127.0.0.1', port: 0, staticDir: path.join(REPO_ROOT, 'dist/app'), log: () => undefined });
+  const pages = await createRelay({ host: '127.0.0.1', port: 0, staticDir: path.join(REPO_ROOT, 'dist/test-pages'), log: () => undefined });
+  const exe = chromiumExecutable();
+  const browser = await chromium.launch({ ...(exe ? { executablePath: exe } : {}), args: CHROMIUM_ARGS });
+  const oursMs: number[] = [];
+  const bareMs: number[] = [];
+  try {
+    for (let i = 0; i < runs + 1; i++) {
+      // Interleaved, so drift in machine load hits both alike; run 0 warms caches and is dropped.
+      const room = `${app.url}/#/r/${'r'.repeat(20)}${String(i).padStart(2, '0')}/${'s'.repeat(22)}?prejoin=0&name=Bench`;
+      const ours = await timeJoin(browser, room, room, async (p) => {
+        await p.getByRole('button', { name: 'Leave' }).waitFor();
+        await p.waitForFunction(() => window.__lunar?.signaling() === 'online');
+      });
+      const signaller = await startBareSignaller();
+      const bareUrl = `${pages.url}/bare-call.html?ws=${encodeURIComponent(signaller.url)}`;
+      const bare = await timeJoin(browser, bareUrl, bareUrl, async (p) => {
+        await p.waitForFunction(() => (window as unknown as { barePc?: unknown }).barePc !== undefined);
+        await new Promise((r) => setTimeout(r, 300));
+      });
+      await signaller.close();
+      if (i > 0) {
+        oursMs.push(ours);
+        bareMs.push(bare);
+      }
+    }
+  } finally {
+    await browser.close();
+    await app.close();
+    await pages.close();
+  }
+  const oursMedianMs = median(oursMs);
+  const bareMedianMs = median(bareMs);
+  const result: JoinBenchResult = { runs, oursMs, bareMs, oursMedianMs, bareMedianMs, ratio: oursMedianMs / bareMedianMs };
+  printTable('Join: link opened → first remote video frame decoded (2 participants)', ['page', 'median ms', 'p90 ms', 'runs'], [
+    ['Lunar Chat (app + relay)', oursMedianMs.toFixed(0), percentile(oursMs, 90).toFixed(0), String(runs)],
+    ['bare RTCPeerConnection + WS', bareMedianMs.toFixed(0), percentile(bareMs, 90).toFixed(0), String(runs)],
+    ['ratio (ours / bare)', result.ratio.toFixed(2), '', 'target ≤ 1.15'],
+  ]);
+  mkdirSync(path.join(REPO_ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(path.join(REPO_ROOT, 'bench/results/join.json'), JSON.stringify(result, null, 2));
+  return result;
+}
+
+if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
+  await runJoinBench(Number(process.env.BENCH_RUNS ?? 7));
+}
