@@ -86,10 +86,14 @@ async function run(request: E2eeBenchRequest): Promise<E2eeBenchRow[]> {
     const iterations = Math.max(50, Math.round((request.budgetMs * 1000) / probe));
     await timePerFrame(iterations, () => ours(frame)); // warm-up: key derivation, JIT
     const samples = { ours: [] as number[], webCrypto: [] as number[], noble: [] as number[] };
+    const variants = [
+      async () => samples.ours.push(await timePerFrame(iterations, () => ours(frame))),
+      async () => samples.webCrypto.push(await timePerFrame(iterations, () => webCrypto(frame))),
+      async () => samples.noble.push(await timePerFrame(Math.max(10, Math.round(iterations / 10)), () => noble(frame))),
+    ];
     for (let r = 0; r < request.rounds; r++) {
-      samples.ours.push(await timePerFrame(iterations, () => ours(frame)));
-      samples.webCrypto.push(await timePerFrame(iterations, () => webCrypto(frame)));
-      samples.noble.push(await timePerFrame(Math.max(10, Math.round(iterations / 10)), () => noble(frame)));
+      // Rotate which variant goes first, so ordering effects (GC after noble, warm caches) cancel out.
+      for (let v = 0; v < variants.length; v++) await variants[(r + v) % variants.length]?.();
     }
     rows.push({ size, oursUs: median(samples.ours), webCryptoUs: median(samples.webCrypto), nobleUs: median(samples.noble) });
   }

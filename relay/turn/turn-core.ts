@@ -33,7 +33,8 @@ export interface TurnQuotas {
 
 export const DEFAULT_QUOTAS: TurnQuotas = {
   maxAllocations: 1000,
-  maxAllocationsPerUser: 10,
+  // A browser in a 6-person mesh holds ~2 per peer connection (UDP + TCP URIs), plus ICE restarts.
+  maxAllocationsPerUser: 32,
   bytesPerSecond: 5_000_000,
   maxPermissionsPerAllocation: 64,
 };

@@ -18,8 +18,16 @@ export interface DecodedHeader extends SFrameHeader {
 
 const MAX_U64 = (1n << 64n) - 1n;
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+// The hot path (one header per media frame) uses Number arithmetic whenever the value is
+// below 2^53, which is always the case for our KIDs and counters; BigInt only above that.
 function byteLength(value: bigint): number {
   let n = 1;
+  if (value <= MAX_SAFE) {
+    for (let v = Number(value); v >= 256; v = Math.floor(v / 256)) n++;
+    return n;
+  }
   while (value >> BigInt(n * 8) > 0n) n++;
   return n;
 }
@@ -83,6 +91,14 @@ export function decodeHeader(bytes: Uint8Array, offset = 0): DecodedHeader {
 }
 
 function writeUint(out: Uint8Array, offset: number, value: bigint, n: number): void {
+  if (value <= MAX_SAFE) {
+    let v = Number(value);
+    for (let i = n - 1; i >= 0; i--) {
+      out[offset + i] = v % 256;
+      v = Math.floor(v / 256);
+    }
+    return;
+  }
   let v = value;
   for (let i = n - 1; i >= 0; i--) {
     out[offset + i] = Number(v & 0xffn);
@@ -92,7 +108,11 @@ function writeUint(out: Uint8Array, offset: number, value: bigint, n: number): v
 
 function readUint(bytes: Uint8Array, offset: number, n: number): bigint {
   if (offset + n > bytes.length) throw new E2eeError('malformed-header', 'SFrame header truncated');
-  let v = 0n;
-  for (let i = 0; i < n; i++) v = (v << 8n) | BigInt(bytes[offset + i] ?? 0);
-  return v;
+  // Up to 6 bytes (48 bits) fit a Number exactly; beyond, the high part is combined as BigInt.
+  const split = Math.max(0, n - 6);
+  let high = 0;
+  for (let i = 0; i < split; i++) high = high * 256 + (bytes[offset + i] ?? 0);
+  let low = 0;
+  for (let i = split; i < n; i++) low = low * 256 + (bytes[offset + i] ?? 0);
+  return split === 0 ? BigInt(low) : (BigInt(high) << 48n) | BigInt(low);
 }

@@ -29,10 +29,21 @@ export function deriveSFrameKeyMaterial(suite: CipherSuiteParams, kid: bigint, b
   };
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** nonce = salt XOR CTR, with CTR big-endian and left-padded to the nonce size. */
 export function sframeNonce(salt: Uint8Array, ctr: bigint): Uint8Array<ArrayBuffer> {
   const nonce = new Uint8Array(salt.length);
   nonce.set(salt);
+  if (ctr <= MAX_SAFE) {
+    // Number arithmetic: this runs once per frame and CTRs stay far below 2^53.
+    let v = Number(ctr);
+    for (let i = nonce.length - 1; i >= 0 && v > 0; i--) {
+      nonce[i] = (nonce[i] ?? 0) ^ v % 256;
+      v = Math.floor(v / 256);
+    }
+    return nonce;
+  }
   let v = ctr;
   for (let i = nonce.length - 1; i >= 0 && v > 0n; i--) {
     nonce[i] = (nonce[i] ?? 0) ^ Number(v & 0xffn);

@@ -77,3 +77,15 @@ describe('RFC 9605 full SFrame vectors', () => {
     expect(bytesToHex(await key.decrypt(hexToBytes(v.ct), metadata))).toBe(v.pt);
   });
 });
+
+describe('nonce = salt XOR CTR', () => {
+  it('matches a byte-wise XOR on both the Number and the BigInt path', () => {
+    const salt = hexToBytes('50b29329a04dc0f184ac3168');
+    for (const ctr of [0n, 1n, 255n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 60n + 5n, 2n ** 64n - 1n]) {
+      const expected = new Uint8Array(salt);
+      const ctrBytes = hexToBytes(ctr.toString(16).padStart(24, '0'));
+      ctrBytes.forEach((b, i) => (expected[i] = (expected[i] ?? 0) ^ b));
+      expect(bytesToHex(sframeNonce(salt, ctr)), String(ctr)).toBe(bytesToHex(expected));
+    }
+  });
+});
