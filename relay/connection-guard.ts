@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { Connection, ConnectionHandler, Route } from './connection';
+import type { AccessGrant, Connection, ConnectionHandler, Route } from './connection';
 import { RelayError, toRelayError } from './errors';
 import type { RelayLimits } from './options';
 import type { RelayStats } from './stats';
@@ -20,6 +20,8 @@ export interface GuardDeps {
   /** Only bugs reach the log (never client data): an `internal` error means a handler threw unexpectedly. */
   log?: (line: string) => void;
   now?: () => number;
+  /** What the upgrade's token allows (default: everything, when auth is off). */
+  grant?: AccessGrant;
 }
 
 /**
@@ -35,126 +37,172 @@ export function guardSocket(
   deps: GuardDeps,
   onGone: () => void,
 ): GuardedSocket {
-  const { limits, stats } = deps;
-  const now = deps.now ?? Date.now;
-  const bucket = new TokenBucket(limits.ratePerSecond, limits.rateBurst, now);
-  // Rejected messages draw on a second, slower bucket; running it dry is "sustained abuse".
-  const strikes = new TokenBucket(limits.ratePerSecond / 10, limits.abuseBurst, now);
-  let alive = true;
-  let gone = false;
+  return new GuardedConnection(ws, route, params, deps, onGone);
+}
 
-  const conn: Connection = {
-    get isOpen() {
-      return ws.readyState === ws.OPEN;
-    },
-    send(message) {
-      conn.sendText(JSON.stringify(message));
-    },
-    sendText(text) {
-      if (ws.readyState !== ws.OPEN) return;
-      if (ws.bufferedAmount > limits.maxBufferedBytes) {
-        // A client that does not read would make us buffer without bound. A close frame
-        // would queue behind the same backlog, so cut the TCP connection instead.
-        stats.error('backpressure');
-        ws.terminate();
-        return;
-      }
-      try {
-        ws.send(text);
-        stats.sent(route.name);
-      } catch {
-        stats.error('socket-error');
-        ws.terminate();
-      }
-    },
-    close(code = 1000, reason = '') {
-      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason);
-    },
-  };
+/**
+ * A class rather than closures: with 10k idle sockets, per-socket function objects and
+ * contexts are most of the relay's own memory, and prototype methods cost nothing per socket.
+ */
+class GuardedConnection implements Connection, GuardedSocket {
+  private readonly bucket: TokenBucket;
+  /** Rejected messages draw on a second, slower bucket; created on first use (most clients never need it). */
+  private strikes: TokenBucket | null = null;
+  private alive = true;
+  private gone = false;
+  private handler: ConnectionHandler | null = null;
 
-  const replyError = (err: RelayError): void => {
-    stats.error(err.code);
-    if (err.code === 'internal') deps.log?.(`relay: internal error on ${route.name}: ${describe(err.cause)}`);
-    conn.send(route.formatError(err));
-  };
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly route: Route,
+    params: URLSearchParams,
+    private readonly deps: GuardDeps,
+    private readonly onGone: () => void,
+  ) {
+    this.bucket = new TokenBucket(deps.limits.ratePerSecond, deps.limits.rateBurst, deps.now ?? Date.now);
+    ws.on('error', onSocketError);
+    ws.on('pong', onPong);
+    ws.on('message', onMessage);
+    ws.on('close', onClose);
+    guards.set(ws, this);
 
-  ws.on('error', (err: Error & { code?: string }) => {
-    // ws has already decided to close the socket; we only must not let the error escape.
-    stats.error(err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'frame-too-large' : 'socket-error');
-  });
-  ws.on('pong', () => {
-    alive = true;
-  });
-
-  stats.connectionOpened(route.name);
-  let handler: ConnectionHandler | null = null;
-  try {
-    handler = route.accept(conn, params);
-  } catch (err) {
-    const error = toRelayError(err);
-    replyError(error);
-    conn.close(error.code === 'internal' ? 1011 : CLOSE_POLICY, error.code);
+    deps.stats.connectionOpened(route.name);
+    try {
+      this.handler = route.accept(this, params, deps.grant);
+    } catch (err) {
+      const error = toRelayError(err);
+      this.replyError(error);
+      this.close(error.code === 'internal' ? 1011 : CLOSE_POLICY, error.code);
+    }
   }
 
-  ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
-    alive = true;
+  get isOpen(): boolean {
+    return this.ws.readyState === this.ws.OPEN;
+  }
+
+  send(message: object): void {
+    this.sendText(JSON.stringify(message));
+  }
+
+  sendText(text: string): void {
+    const { ws, deps } = this;
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > deps.limits.maxBufferedBytes) {
+      // A client that does not read would make us buffer without bound. A close frame
+      // would queue behind the same backlog, so cut the TCP connection instead.
+      deps.stats.error('backpressure');
+      ws.terminate();
+      return;
+    }
+    try {
+      ws.send(text);
+      deps.stats.sent(this.route.name);
+    } catch {
+      deps.stats.error('socket-error');
+      ws.terminate();
+    }
+  }
+
+  close(code = 1000, reason = ''): void {
+    const { ws } = this;
+    if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason);
+  }
+
+  heartbeat(): void {
+    if (!this.alive) {
+      this.ws.terminate();
+      return;
+    }
+    this.alive = false;
+    try {
+      this.ws.ping();
+    } catch {
+      this.ws.terminate();
+    }
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  markAlive(): void {
+    this.alive = true;
+  }
+
+  receive(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+    this.alive = true;
+    const { handler, deps } = this;
     if (handler === null) return;
-    stats.received(route.name);
-    if (!bucket.take()) {
-      if (!strikes.take()) {
-        stats.error('rate-limited');
-        conn.close(CLOSE_POLICY, 'rate limit exceeded');
+    deps.stats.received(this.route.name);
+    if (!this.bucket.take()) {
+      this.strikes ??= new TokenBucket(deps.limits.ratePerSecond / 10, deps.limits.abuseBurst, deps.now ?? Date.now);
+      if (!this.strikes.take()) {
+        deps.stats.error('rate-limited');
+        this.close(CLOSE_POLICY, 'rate limit exceeded');
         return;
       }
-      replyError(new RelayError('rate-limited', 'too many messages; slow down'));
+      this.replyError(new RelayError('rate-limited', 'too many messages; slow down'));
       return;
     }
     if (isBinary) {
-      replyError(new RelayError('binary-not-supported', 'only text frames are accepted'));
+      this.replyError(new RelayError('binary-not-supported', 'only text frames are accepted'));
       return;
     }
     let value: unknown;
     try {
       value = JSON.parse(toText(data));
     } catch (cause) {
-      replyError(new RelayError('bad-json', 'message is not valid JSON', { cause }));
+      this.replyError(new RelayError('bad-json', 'message is not valid JSON', { cause }));
       return;
     }
     try {
       handler.onMessage(value);
     } catch (err) {
-      replyError(toRelayError(err));
+      this.replyError(toRelayError(err));
     }
-  });
+  }
 
-  ws.on('close', () => {
-    if (gone) return;
-    gone = true;
-    stats.connectionClosed(route.name);
+  closed(): void {
+    if (this.gone) return;
+    this.gone = true;
+    guards.delete(this.ws);
+    this.deps.stats.connectionClosed(this.route.name);
     try {
-      handler?.onClose();
+      this.handler?.onClose();
     } finally {
-      onGone();
+      this.onGone();
     }
-  });
+  }
 
-  return {
-    heartbeat() {
-      if (!alive) {
-        ws.terminate();
-        return;
-      }
-      alive = false;
-      try {
-        ws.ping();
-      } catch {
-        ws.terminate();
-      }
-    },
-    terminate() {
-      ws.terminate();
-    },
-  };
+  socketError(err: Error & { code?: string }): void {
+    // ws has already decided to close the socket; we only must not let the error escape.
+    this.deps.stats.error(err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'frame-too-large' : 'socket-error');
+  }
+
+  private replyError(err: RelayError): void {
+    this.deps.stats.error(err.code);
+    if (err.code === 'internal') this.deps.log?.(`relay: internal error on ${this.route.name}: ${describe(err.cause)}`);
+    this.send(this.route.formatError(err));
+  }
+}
+
+/** Shared listeners (one function object for all sockets) find their guard here. */
+const guards = new WeakMap<WebSocket, GuardedConnection>();
+
+function onSocketError(this: WebSocket, err: Error & { code?: string }): void {
+  guards.get(this)?.socketError(err);
+}
+
+function onPong(this: WebSocket): void {
+  guards.get(this)?.markAlive();
+}
+
+function onMessage(this: WebSocket, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+  guards.get(this)?.receive(data, isBinary);
+}
+
+function onClose(this: WebSocket): void {
+  guards.get(this)?.closed();
 }
 
 function describe(cause: unknown): string {

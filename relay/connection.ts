@@ -21,6 +21,16 @@ export interface ConnectionHandler {
   onClose(): void;
 }
 
+/**
+ * What the upgrade was authorised for. With token auth off, or a token whose `room`
+ * claim is `*`, every topic is allowed; otherwise only the one (hashed) room topic.
+ */
+export interface AccessGrant {
+  room: string;
+}
+
+export const ANY_ROOM: AccessGrant = Object.freeze({ room: '*' });
+
 export interface Route {
   readonly name: RouteName;
   /** The route's own wire shape for errors (PeerJS and y-webrtc differ). */
@@ -29,7 +39,7 @@ export interface Route {
    * Registers a new connection. Throws RelayError to refuse it: the guard then replies in
    * `formatError`'s shape and closes the socket.
    */
-  accept(conn: Connection, params: URLSearchParams): ConnectionHandler;
+  accept(conn: Connection, params: URLSearchParams, grant?: AccessGrant): ConnectionHandler;
   /** Releases timers; connections are closed by the server. */
   dispose(): void;
 }

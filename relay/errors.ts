@@ -21,6 +21,10 @@ export type RelayErrorCode =
   | 'too-many-topics'
   | 'invalid-topic'
   | 'topic-full'
+  | 'forbidden-topic'
+  | 'unauthorized'
+  | 'forbidden-origin'
+  | 'cluster-unavailable'
   | 'socket-error'
   | 'internal';
 

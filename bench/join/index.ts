@@ -12,6 +12,7 @@ import { CHROMIUM_ARGS, chromiumExecutable } from '../chromium';
 import { median, percentile, printTable } from '../stats';
 import { startBareSignaller } from './bare-signaller';
 import { FIRST_FRAME_PROBE } from './first-frame-probe';
+import { createRoom, formatRoomHash } from '../../src/room/room-link';
 
 export interface JoinBenchResult {
   runs: number;
@@ -53,7 +54,8 @@ export async function runJoinBench(runs = 7): Promise<JoinBenchResult> {
   try {
     for (let i = 0; i < runs + 1; i++) {
       // Interleaved, so drift in machine load hits both alike; run 0 warms caches and is dropped.
-      const room = `${app.url}/#/r/${'r'.repeat(20)}${String(i).padStart(2, '0')}/${'s'.repeat(22)}?prejoin=0&name=Bench`;
+      const { roomId, secret } = createRoom();
+      const room = `${app.url}/${formatRoomHash(roomId, secret, { prejoin: false, name: 'Bench' })}`;
       const ours = await timeJoin(browser, room, room, async (p) => {
         await p.getByRole('button', { name: 'Leave' }).waitFor();
         await p.waitForFunction(() => window.__lunar?.signaling() === 'online');

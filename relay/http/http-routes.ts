@@ -2,8 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RUNTIME_CONFIG_VERSION } from '../../src/protocol/runtime-config';
 import type { RuntimeConfig } from '../../src/protocol/runtime-config';
+import type { RelayAnalytics } from '../analytics/relay-analytics';
 import type { RelayOptions } from '../options';
 import { PEERJS_KEY } from '../peerjs/peerjs-messages';
+import type { IpRateLimiter } from './ip-rate-limiter';
+import { handleReportRequest, handleStatsRequest, REPORT_PATH } from './ops-routes';
+import type { OriginPolicy } from './origin-policy';
 import { sendJson, sendText } from './response-headers';
 import { serveStatic } from './static-files';
 
@@ -20,21 +24,39 @@ export function runtimeConfigFor(options: RelayOptions): RuntimeConfig {
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
+/** Operational endpoints; absent in tests that only exercise the static app. */
+export interface HttpExtras {
+  analytics: RelayAnalytics;
+  origins: OriginPolicy;
+  reportLimiter: IpRateLimiter;
+  /** False when `STATS_PORT` moves `/stats` and `/metrics` to their own listener. */
+  serveStats: boolean;
+  statsToken: string | null;
+}
+
 /**
  * Plain HTTP: health, runtime config, PeerJS id issuing and the static app. Nothing here
  * logs request URLs: query strings may carry ids, and room secrets must never be near a log.
  */
-export function createHttpHandler(options: RelayOptions): HttpHandler {
+export function createHttpHandler(options: RelayOptions, extras?: HttpExtras): HttpHandler {
   return (req, res) => {
-    handle(options, req, res).catch(() => {
+    handle(options, extras, req, res).catch(() => {
       if (!res.headersSent) sendText(res, 500, 'text/plain; charset=utf-8', 'internal error');
       else res.destroy();
     });
   };
 }
 
-async function handle(options: RelayOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(options: RelayOptions, extras: HttpExtras | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = req.method ?? 'GET';
+  if (extras && req.url?.split('?')[0] === REPORT_PATH) {
+    await handleReportRequest(
+      { analytics: extras.analytics, enabled: options.qualityReports, origins: extras.origins, limiter: extras.reportLimiter },
+      req,
+      res,
+    );
+    return;
+  }
   if (method !== 'GET' && method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
     sendText(res, 405, 'text/plain; charset=utf-8', 'method not allowed');
@@ -48,16 +70,24 @@ async function handle(options: RelayOptions, req: IncomingMessage, res: ServerRe
     sendText(res, 400, 'text/plain; charset=utf-8', 'bad request', head);
     return;
   }
+  if (extras?.serveStats && handleStatsRequest({ analytics: extras.analytics, token: extras.statsToken }, req, res, pathname)) return;
   switch (pathname) {
     case '/healthz':
       res.setHeader('Cache-Control', 'no-store');
       sendJson(res, 200, { ok: true }, head);
       return;
-    case '/config.json':
-      res.setHeader('Access-Control-Allow-Origin', '*');
+    case '/config.json': {
       res.setHeader('Cache-Control', 'no-store');
+      const cors = extras ? extras.origins.corsOrigin(req) : '*';
+      if (cors !== null) res.setHeader('Access-Control-Allow-Origin', cors);
+      if (cors !== '*') res.setHeader('Vary', 'Origin');
+      if (extras && !extras.origins.allows(req)) {
+        sendText(res, 403, 'text/plain; charset=utf-8', 'origin not allowed', head);
+        return;
+      }
       sendJson(res, 200, runtimeConfigFor(options), head);
       return;
+    }
     case `/${PEERJS_KEY}/id`:
       // The unmodified PeerJS client asks for an id when it was not given one.
       res.setHeader('Access-Control-Allow-Origin', '*');

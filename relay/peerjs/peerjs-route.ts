@@ -1,3 +1,5 @@
+import type { ClusterBus } from '../cluster/cluster-bus';
+import { peerTokenDigest } from '../cluster/peer-token-digest';
 import type { Connection, ConnectionHandler, Route } from '../connection';
 import { RelayError } from '../errors';
 import type { RelayLimits } from '../options';
@@ -28,6 +30,8 @@ export interface PeerjsRoute extends Route {
 export interface PeerjsRouteDeps {
   limits: Pick<RelayLimits, 'peerQueueTtlMs' | 'peerQueuePerDestination' | 'peerQueueTotal' | 'peerQueueSweepMs'>;
   now?: () => number;
+  /** Other relay nodes (Redis): messages for peers connected elsewhere go through it. */
+  bus?: ClusterBus;
 }
 
 /**
@@ -73,6 +77,50 @@ export function createPeerjsRoute(deps: PeerjsRouteDeps): PeerjsRoute {
   const timer = setInterval(sweep, deps.limits.peerQueueSweepMs);
   timer.unref();
 
+  const { bus } = deps;
+  const queue = (out: QueuedMessage): void => {
+    if (!QUEUEABLE_TYPES.has(out.type)) return;
+    if (!pending.push(out.dst, out, now())) notifyExpired(out.src, out.dst);
+  };
+  /** Local socket first, then the cluster, then the short queue. */
+  const route = (out: QueuedMessage): void => {
+    const target = liveConnection(out.dst);
+    if (target) {
+      send(target, out);
+      return;
+    }
+    if (!bus) {
+      queue(out);
+      return;
+    }
+    bus.sendToPeer(out.dst, JSON.stringify(out)).then(
+      (taken) => {
+        if (taken) return;
+        // The peer may have arrived here while Redis answered.
+        const late = liveConnection(out.dst);
+        if (late) send(late, out);
+        else queue(out);
+      },
+      () => queue(out),
+    );
+  };
+  const disposers: (() => void)[] = [];
+  if (bus) {
+    disposers.push(
+      bus.onPeerMessage((dst, text) => liveConnection(dst)?.sendText(text)),
+      bus.onPeerOnline((id, tokenDigest) => {
+        const local = peers.get(id);
+        // The same client moved to another node: its old socket here is stale.
+        if (local && peerTokenDigest(local.token) === tokenDigest) {
+          peers.delete(id);
+          local.conn.close(1000, 'replaced by a connection to another relay');
+        }
+        sweep();
+        for (const message of pending.take(id)) route(message);
+      }),
+    );
+  }
+
   const accept = (conn: Connection, params: URLSearchParams): ConnectionHandler => {
     const { id, token } = parsePeerHandshake(params);
     const existing = peers.get(id);
@@ -83,6 +131,7 @@ export function createPeerjsRoute(deps: PeerjsRouteDeps): PeerjsRoute {
     }
     const reg: Registration = { conn, token };
     peers.set(id, reg);
+    bus?.claimPeer(id, token);
     send(conn, { type: 'OPEN' });
     sweep();
     for (const message of pending.take(id)) send(conn, message);
@@ -91,18 +140,14 @@ export function createPeerjsRoute(deps: PeerjsRouteDeps): PeerjsRoute {
       onMessage(value) {
         const msg = parsePeerClientMessage(value);
         if (msg.type === 'HEARTBEAT') return;
-        const out: QueuedMessage = { type: msg.type, src: id, dst: msg.dst, payload: msg.payload };
-        const target = liveConnection(msg.dst);
-        if (target) {
-          send(target, out);
-          return;
-        }
-        if (!QUEUEABLE_TYPES.has(msg.type)) return;
-        if (!pending.push(msg.dst, out, now())) notifyExpired(id, msg.dst);
+        route({ type: msg.type, src: id, dst: msg.dst, payload: msg.payload });
       },
       onClose() {
         // A replaced socket closing late must not unregister its successor.
-        if (peers.get(id) === reg) peers.delete(id);
+        if (peers.get(id) === reg) {
+          peers.delete(id);
+          bus?.releasePeer(id);
+        }
       },
     };
   };
@@ -118,6 +163,7 @@ export function createPeerjsRoute(deps: PeerjsRouteDeps): PeerjsRoute {
     queuedCount: () => pending.size,
     sweep,
     dispose() {
+      for (const d of disposers) d();
       clearInterval(timer);
       pending.clear();
       peers.clear();

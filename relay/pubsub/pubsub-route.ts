@@ -1,4 +1,9 @@
-import type { Connection, ConnectionHandler, Route } from '../connection';
+import type { TopicObserver } from '../analytics/conference-stats';
+import { fanOutObserver } from '../analytics/conference-stats';
+import type { ClusterBus } from '../cluster/cluster-bus';
+import type { AccessGrant, Connection, ConnectionHandler, Route } from '../connection';
+import { ANY_ROOM } from '../connection';
+import { RelayError } from '../errors';
 import type { RelayLimits } from '../options';
 import { parsePubsubClientMessage } from './pubsub-messages';
 import type { PubsubServerMessage } from './pubsub-messages';
@@ -11,42 +16,76 @@ export interface PubsubRoute extends Route {
 
 export type PubsubLimits = Pick<RelayLimits, 'maxTopicsPerConnection' | 'maxTopicLength' | 'maxSubscribersPerTopic'>;
 
+export interface PubsubRouteDeps {
+  /** Conference stats and webhooks; told about every join and leave. */
+  observer?: TopicObserver;
+  /** Other relay nodes (Redis); publishes fan out to them and theirs arrive here. */
+  bus?: ClusterBus;
+}
+
 /**
  * y-webrtc's signalling server semantics (publish fans out to every subscriber, the
- * sender included, stamped with `clients`), with bounds and typed errors added.
+ * sender included, stamped with `clients`), with bounds and typed errors added. In a
+ * cluster `clients` counts this node's subscribers only.
  */
-export function createPubsubRoute(limits: PubsubLimits): PubsubRoute {
-  const registry = new TopicRegistry<Connection>(limits);
-
-  const accept = (conn: Connection): ConnectionHandler => ({
-    onMessage(value) {
-      const msg = parsePubsubClientMessage(value, limits);
-      switch (msg.type) {
-        case 'subscribe':
-          registry.subscribe(conn, msg.topics);
-          return;
-        case 'unsubscribe':
-          registry.unsubscribe(conn, msg.topics);
-          return;
-        case 'publish': {
-          const receivers = registry.subscribers(msg.topic);
-          if (receivers.size === 0) return;
-          // Serialise once; a busy room would otherwise pay N stringifies per message.
-          const text = JSON.stringify({ ...msg.message, clients: receivers.size });
-          for (const receiver of [...receivers]) receiver.sendText(text);
-          return;
-        }
-        case 'ping': {
-          const pong: PubsubServerMessage = { type: 'pong' };
-          conn.send(pong);
-          return;
-        }
+export function createPubsubRoute(limits: PubsubLimits, deps: PubsubRouteDeps = {}): PubsubRoute {
+  const { bus } = deps;
+  // The bus only hears topics someone on this node listens to: interest follows 0↔1 subscribers.
+  const interest: TopicObserver | null = bus
+    ? {
+        joined: (topic, size) => {
+          if (size === 1) bus.watchTopic(topic);
+        },
+        left: (topic, size) => {
+          if (size === 0) bus.unwatchTopic(topic);
+        },
       }
-    },
-    onClose() {
-      registry.remove(conn);
-    },
-  });
+    : null;
+  const observers = [deps.observer, interest].filter((o): o is TopicObserver => o != null);
+  const registry = new TopicRegistry<Connection>(limits, fanOutObserver(observers));
+
+  const deliverLocal = (topic: string, text: string): void => {
+    for (const receiver of [...registry.subscribers(topic)]) receiver.sendText(text);
+  };
+  const stopRemote = bus?.onTopicMessage(deliverLocal);
+
+  const accept = (conn: Connection, _params: URLSearchParams, grant: AccessGrant = ANY_ROOM): ConnectionHandler => {
+    const allowed = (topic: string): void => {
+      if (grant.room !== '*' && topic !== grant.room) throw new RelayError('forbidden-topic', 'your token does not grant this topic');
+    };
+    return {
+      onMessage(value) {
+        const msg = parsePubsubClientMessage(value, limits);
+        switch (msg.type) {
+          case 'subscribe':
+            msg.topics.forEach(allowed);
+            registry.subscribe(conn, msg.topics);
+            return;
+          case 'unsubscribe':
+            registry.unsubscribe(conn, msg.topics);
+            return;
+          case 'publish': {
+            allowed(msg.topic);
+            const receivers = registry.subscribers(msg.topic);
+            if (receivers.size === 0 && !bus) return;
+            // Serialise once; a busy room would otherwise pay N stringifies per message.
+            const text = JSON.stringify({ ...msg.message, clients: receivers.size });
+            deliverLocal(msg.topic, text);
+            bus?.publishTopic(msg.topic, text);
+            return;
+          }
+          case 'ping': {
+            const pong: PubsubServerMessage = { type: 'pong' };
+            conn.send(pong);
+            return;
+          }
+        }
+      },
+      onClose() {
+        registry.remove(conn);
+      },
+    };
+  };
 
   return {
     name: 'pubsub',
@@ -56,6 +95,7 @@ export function createPubsubRoute(limits: PubsubLimits): PubsubRoute {
     accept,
     counts: () => registry.counts(),
     dispose() {
+      stopRemote?.();
       registry.clear();
     },
   };

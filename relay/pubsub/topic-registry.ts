@@ -1,3 +1,4 @@
+import type { TopicObserver } from '../analytics/conference-stats';
 import { RelayError } from '../errors';
 
 export interface TopicRegistryLimits {
@@ -14,7 +15,11 @@ export class TopicRegistry<S> {
   private readonly topics = new Map<string, Set<S>>();
   private readonly bySubscriber = new Map<S, Set<string>>();
 
-  constructor(private readonly limits: TopicRegistryLimits) {}
+  constructor(
+    private readonly limits: TopicRegistryLimits,
+    /** Told about every join and leave (conference stats, webhooks, cluster interest). */
+    private readonly observer?: TopicObserver,
+  ) {}
 
   subscribe(sub: S, topics: readonly string[]): void {
     const mine = this.bySubscriber.get(sub) ?? new Set<string>();
@@ -35,6 +40,7 @@ export class TopicRegistry<S> {
       }
       subs.add(sub);
       mine.add(topic);
+      this.observer?.joined(topic, subs.size);
     }
     if (mine.size > 0) this.bySubscriber.set(sub, mine);
   }
@@ -45,8 +51,10 @@ export class TopicRegistry<S> {
     for (const topic of topics) {
       if (!mine.delete(topic)) continue;
       const subs = this.topics.get(topic);
-      subs?.delete(sub);
-      if (subs && subs.size === 0) this.topics.delete(topic);
+      if (!subs) continue;
+      subs.delete(sub);
+      if (subs.size === 0) this.topics.delete(topic);
+      this.observer?.left(topic, subs.size);
     }
     if (mine.size === 0) this.bySubscriber.delete(sub);
   }

@@ -109,12 +109,15 @@ export function addressKey(a: { address: string; port: number }): string {
 
 /** Node reports addresses as text; re-format so `::ffff:7f00:1` and `::ffff:127.0.0.1` share one key. */
 export function canonicalIp(s: string): string {
+  if (!s.includes(':')) return s;
   const ip = parseIp(s);
   return ip ? formatIp(ip.bytes) : s;
 }
 
 /** Dual-stack sockets report IPv4 clients as ::ffff:a.b.c.d; STUN must echo them as IPv4. */
 export function toTransportAddress(address: string, port: number): TransportAddress {
+  // Per-packet path: plain IPv4 text is already canonical.
+  if (!address.includes(':')) return { family: 4, address, port };
   const unmapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   if (unmapped) return { family: 4, address: unmapped[1]!, port };
   const family: IpFamily = address.includes(':') ? 6 : 4;

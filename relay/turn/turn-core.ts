@@ -12,32 +12,15 @@ import type { IpFamily, TransportAddress } from './ip-address';
 import { createNonceIssuer } from './nonce';
 import type { NonceIssuer } from './nonce';
 import type { PeerFilter } from './peer-filter';
+import { Reservations } from './reservations';
 import { ResponseCache } from './response-cache';
 import { decodeChannelData, encodeChannelData } from './stun/channel-data';
 import { Attr, ERROR_REASONS, ErrorCode, StunClass, StunMethod } from './stun/constants';
 import { decodeStun, encodeStun, getAttribute, verifyIntegrity } from './stun/message';
 import type { StunAttribute, StunMessage } from './stun/message';
 import { decodeAddress, decodeString, encodeAddress, encodeErrorCode, encodeString, encodeUnknownAttributes } from './stun/attributes';
+import type { TurnQuotas } from './turn-quotas';
 import { handleTurnRequest } from './turn-requests';
-
-export interface TurnQuotas {
-  /** Allocations alive at once, server-wide (486 beyond). */
-  maxAllocations: number;
-  /** Allocations alive at once per REST username (486 beyond). */
-  maxAllocationsPerUser: number;
-  /** Relayed bytes per second per allocation, both directions together; 0 = unlimited. */
-  bytesPerSecond: number;
-  /** Distinct peer IPs one allocation may hold permissions for (508 beyond). */
-  maxPermissionsPerAllocation: number;
-}
-
-export const DEFAULT_QUOTAS: TurnQuotas = {
-  maxAllocations: 1000,
-  // A browser in a 6-person mesh holds ~2 per peer connection (UDP + TCP URIs), plus ICE restarts.
-  maxAllocationsPerUser: 32,
-  bytesPerSecond: 5_000_000,
-  maxPermissionsPerAllocation: 64,
-};
 
 export interface TurnCoreOptions {
   realm: string;
@@ -61,9 +44,6 @@ export interface RelayRequest {
 }
 
 export type RelayOpener = (request: RelayRequest) => Promise<{ relay: RelaySocket; reserved?: RelaySocket }>;
-
-/** How long a port reserved by EVEN-PORT R is held for its RESERVATION-TOKEN (RFC 8656 §7.2). */
-export const RESERVATION_MS = 30_000;
 
 export interface TurnStats {
   allocationsCurrent: number;
@@ -101,7 +81,7 @@ export class TurnCore {
   readonly allocations = new Map<string, Allocation>();
   private readonly pending = new Set<string>();
   private readonly perUser = new Map<string, number>();
-  private readonly reservations = new Map<string, { relay: RelaySocket; expiresAt: number }>();
+  readonly reservations = new Reservations();
   private readonly counters: TurnStats = {
     allocationsCurrent: 0,
     allocationsTotal: 0,
@@ -162,11 +142,7 @@ export class TurnCore {
       if (a.isExpired(now)) this.deleteAllocation(a);
       else a.sweep(now);
     }
-    for (const [token, r] of this.reservations) {
-      if (r.expiresAt > now) continue;
-      this.reservations.delete(token);
-      r.relay.close();
-    }
+    this.reservations.sweep(now);
     this.cache.sweep(now);
   }
 
@@ -177,8 +153,7 @@ export class TurnCore {
   close(): void {
     this.closed = true;
     for (const a of [...this.allocations.values()]) this.deleteAllocation(a);
-    for (const r of this.reservations.values()) r.relay.close();
-    this.reservations.clear();
+    this.reservations.close();
     this.cache.clear();
   }
 
@@ -334,6 +309,14 @@ export class TurnCore {
   /** Data a peer sent to a relayed address: to the client as ChannelData if bound, else a Data indication. */
   onPeerData(a: Allocation, data: Uint8Array, from: TransportAddress): void {
     if (this.closed) return;
+    try {
+      this.relayFromPeer(a, data, from);
+    } catch {
+      this.counters.internalErrors++;
+    }
+  }
+
+  private relayFromPeer(a: Allocation, data: Uint8Array, from: TransportAddress): void {
     const now = this.clock();
     const ip = canonicalIp(from.address);
     if (a.isExpired(now) || !a.hasPermission(ip, now) || !a.bucket.take(data.length, now)) {
@@ -400,25 +383,6 @@ export class TurnCore {
     if (n > 0) this.perUser.set(a.username, n);
     else this.perUser.delete(a.username);
     a.relay.close();
-  }
-
-  /** Holds a reserved relay socket; returns its 8-byte token. Counted against the allocation quota. */
-  reserve(relay: RelaySocket, now: number): Uint8Array {
-    const token = randomBytes(8);
-    if (this.closed) relay.close();
-    else this.reservations.set(Buffer.from(token).toString('hex'), { relay, expiresAt: now + RESERVATION_MS });
-    return token;
-  }
-
-  /** Takes the socket reserved under `token`, if it is still held. */
-  claimReservation(token: Uint8Array, now: number): RelaySocket | undefined {
-    const key = Buffer.from(token).toString('hex');
-    const r = this.reservations.get(key);
-    if (!r) return undefined;
-    this.reservations.delete(key);
-    if (r.expiresAt > now) return r.relay;
-    r.relay.close();
-    return undefined;
   }
 
   get pendingCount(): number {

@@ -1,8 +1,10 @@
 /**
- * The one error base of the TURN server. `code` is stable (tests and logs match on it);
- * `cause` keeps the underlying error. Decoders return these as values instead of throwing,
- * so garbage from the network can never unwind into a socket handler.
+ * Errors of the TURN server, on the app's one error base: `code` is stable (tests and logs
+ * match on it), `cause` keeps the underlying error. Decoders return these as values instead of
+ * throwing, so garbage from the network can never unwind into a socket handler.
  */
+import { LunarError } from '../../src/util/lunar-error';
+
 export type TurnErrorCode =
   | 'stun-too-short'
   | 'stun-not-stun'
@@ -19,11 +21,9 @@ export type TurnErrorCode =
   | 'options-invalid'
   | 'relay-bind-failed';
 
-export class TurnError extends Error {
-  readonly code: TurnErrorCode;
+export class TurnError extends LunarError<TurnErrorCode> {
   constructor(code: TurnErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'TurnError';
-    this.code = code;
   }
 }

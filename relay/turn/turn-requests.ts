@@ -52,11 +52,10 @@ async function allocate(core: TurnCore, ctx: RequestContext): Promise<Reply> {
   const evenPort = evenPortAttr ? decodeEvenPort(evenPortAttr) : null;
   if ((evenPortAttr && !evenPort) || (token && (evenPortAttr || token.length !== 8))) return { error: ErrorCode.badRequest };
   const familyAttr = getAttribute(msg, Attr.REQUESTED_ADDRESS_FAMILY);
-  if (familyAttr) {
-    const family = decodeAddressFamily(familyAttr);
-    if (family === null || token) return { error: ErrorCode.badRequest };
-    if (family !== core.options.relayFamily) return { error: ErrorCode.addressFamilyNotSupported };
-  }
+  // Without REQUESTED-ADDRESS-FAMILY the client asks for IPv4 (RFC 8656 §7.2).
+  const family = familyAttr ? decodeAddressFamily(familyAttr) : 4;
+  if (family === null || (familyAttr && token)) return { error: ErrorCode.badRequest };
+  if (family !== core.options.relayFamily) return { error: ErrorCode.addressFamilyNotSupported };
   const { quotas } = core.options;
   if (core.allocationsOf(ctx.username) >= quotas.maxAllocationsPerUser) return { error: ErrorCode.allocationQuotaReached };
   // A claimed reservation is already counted in pendingCount, so it never trips the total quota.
@@ -65,7 +64,7 @@ async function allocate(core: TurnCore, ctx: RequestContext): Promise<Reply> {
   let relay: RelaySocket;
   let reservationToken: Uint8Array | null = null;
   if (token) {
-    const claimed = core.claimReservation(token, now);
+    const claimed = core.reservations.claim(token, now);
     if (!claimed) return { error: ErrorCode.insufficientCapacity };
     relay = claimed;
   } else {
@@ -73,7 +72,7 @@ async function allocate(core: TurnCore, ctx: RequestContext): Promise<Reply> {
       const reserveNext = evenPort?.reserveNext ?? false;
       const opened = await core.openRelay({ family: core.options.relayFamily, evenPort: evenPort !== null, reserveNext });
       relay = opened.relay;
-      if (opened.reserved) reservationToken = core.reserve(opened.reserved, core.clock());
+      if (opened.reserved) reservationToken = core.reservations.reserve(opened.reserved, core.clock());
     } catch {
       return { error: ErrorCode.insufficientCapacity };
     }

@@ -11,8 +11,10 @@ import { toTransportAddress } from './ip-address';
 import type { IpFamily, TransportAddress } from './ip-address';
 import { createPeerFilter, parseAllowList } from './peer-filter';
 import { TcpFramer } from './stun/tcp-framer';
-import { DEFAULT_QUOTAS, TurnCore } from './turn-core';
-import type { RelayOpener, TurnQuotas, TurnStats } from './turn-core';
+import { TurnCore } from './turn-core';
+import type { RelayOpener, TurnStats } from './turn-core';
+import { DEFAULT_QUOTAS } from './turn-quotas';
+import type { TurnQuotas } from './turn-quotas';
 import { TurnError } from './turn-error';
 
 export interface TurnServerOptions {
@@ -55,17 +57,24 @@ export interface TurnServerStats extends TurnStats {
 }
 
 const TCP_IDLE_MS = 30_000;
+const MAX_TCP_CONNECTIONS = 4096;
+const TCP_MAX_QUEUED = 1024 * 1024;
+/** UDP client links kept for reuse; bounded so a flood of spoofed sources costs fixed memory. */
+const UDP_LINK_CACHE = 4096;
+/** Kernel socket buffers: bursts of media must not overflow the ~200 KB default (capped by rmem_max). */
+const MAIN_SOCKET_BUFFER = 4 * 1024 * 1024;
+const RELAY_SOCKET_BUFFER = 1024 * 1024;
 
 class UdpLink implements ClientLink {
   readonly protocol = 'udp';
-  readonly key: string;
   readonly remote: TransportAddress;
   constructor(
     private readonly socket: dgram.Socket,
-    rinfo: dgram.RemoteInfo,
+    readonly key: string,
+    address: string,
+    port: number,
   ) {
-    this.key = `u|${rinfo.address}|${rinfo.port}`;
-    this.remote = toTransportAddress(rinfo.address, rinfo.port);
+    this.remote = toTransportAddress(address, port);
   }
   send(bytes: Uint8Array): void {
     this.socket.send(bytes, this.remote.port, this.remote.address);
@@ -85,9 +94,9 @@ function firstPublicAddress(family: IpFamily): string | undefined {
   return undefined;
 }
 
-function bindUdp(host: string, port: number): Promise<dgram.Socket> {
+function bindUdp(host: string, port: number, bufferBytes: number): Promise<dgram.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    const socket = dgram.createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: bufferBytes, sendBufferSize: bufferBytes });
     const onError = (err: Error): void => {
       socket.close();
       reject(err);
@@ -141,14 +150,14 @@ export async function createTurnServer(options: TurnServerOptions): Promise<Turn
     // EVEN-PORT (RTP convention): ask the kernel again until it hands out an even port, and
     // with R also the odd port after it (RTCP), held for the RESERVATION-TOKEN.
     for (let attempt = 0; attempt < 32; attempt++) {
-      const socket = await bindUdp(relayHost, 0);
+      const socket = await bindUdp(relayHost, 0, RELAY_SOCKET_BUFFER);
       const port = socket.address().port;
       if (evenPort && port % 2 !== 0) {
         socket.close();
         continue;
       }
       if (!reserveNext) return { relay: wrap(socket, family) };
-      const next = await bindUdp(relayHost, port + 1).catch(() => null);
+      const next = await bindUdp(relayHost, port + 1, RELAY_SOCKET_BUFFER).catch(() => null);
       if (!next) {
         socket.close();
         continue;
@@ -177,7 +186,7 @@ export async function createTurnServer(options: TurnServerOptions): Promise<Turn
   const tcpServer = wantTcp ? net.createServer() : null;
   let udp: dgram.Socket | undefined;
   for (let attempt = 0; ; attempt++) {
-    udp = await bindUdp(host, options.port ?? 3478);
+    udp = await bindUdp(host, options.port ?? 3478, MAIN_SOCKET_BUFFER);
     if (!tcpServer) break;
     try {
       await listenTcp(tcpServer, host, udp.address().port);
@@ -189,9 +198,20 @@ export async function createTurnServer(options: TurnServerOptions): Promise<Turn
   }
   const udpSocket = udp;
   udpSocket.on('error', () => {});
-  udpSocket.on('message', (msg, rinfo) => core.handlePacket(new UdpLink(udpSocket, rinfo), msg));
+  const udpLinks = new Map<string, UdpLink>();
+  udpSocket.on('message', (msg, rinfo) => {
+    const key = `u|${rinfo.address}|${rinfo.port}`;
+    let link = udpLinks.get(key);
+    if (!link) {
+      link = new UdpLink(udpSocket, key, rinfo.address, rinfo.port);
+      if (udpLinks.size >= UDP_LINK_CACHE) udpLinks.delete(udpLinks.keys().next().value!);
+      udpLinks.set(key, link);
+    }
+    core.handlePacket(link, msg);
+  });
 
   const connections = new Set<net.Socket>();
+  if (tcpServer) tcpServer.maxConnections = MAX_TCP_CONNECTIONS;
   tcpServer?.on('error', () => {});
   tcpServer?.on('connection', (socket) => {
     connections.add(socket);
@@ -203,7 +223,9 @@ export async function createTurnServer(options: TurnServerOptions): Promise<Turn
       protocol: 'tcp',
       remote: toTransportAddress(remoteAddress, remotePort),
       send: (bytes) => {
-        if (socket.writable) socket.write(bytes);
+        // A client that stops reading must not grow our memory: past the cap, media is dropped
+        // as it would be on UDP (responses are tiny and retransmitted by the client anyway).
+        if (socket.writable && socket.writableLength < TCP_MAX_QUEUED) socket.write(bytes);
       },
     };
     socket.setNoDelay(true);

@@ -9,10 +9,13 @@ import { PeerjsSignaling } from '../signaling/peerjs-signaling';
 import { PresenceChannel } from '../signaling/presence-channel';
 import { randomBytes, toHex } from '../util/base64url';
 import { Emitter, type Unsubscribe } from '../util/emitter';
+import type { CallSecurity, PeerTrust } from './call-security';
 import type { LocalMedia } from './local-media';
 import { admitted, isInitiator, type Member } from './membership';
 import { PeerSession, type FrameTransformHook, type MediaKind, type SessionPhase } from './peer-session';
 import { placeholderTrack } from './placeholder-tracks';
+import { sdpFingerprint } from './sdp-fingerprint';
+import { TrustKeeper } from './trust-keeper';
 
 export type SignalingState = 'connecting' | 'online' | 'offline';
 
@@ -26,6 +29,10 @@ export interface ParticipantView {
   /** Set when we cannot reach this person: shown on their tile. */
   problem: string | null;
   joinedAt: number;
+  /** Has this person proven they hold the room key on this connection? */
+  trust: PeerTrust;
+  /** What the tile says about encryption. */
+  e2ee: 'encrypted' | 'not-verified' | 'decrypt-errors' | 'off';
 }
 
 export interface CallEngineOptions {
@@ -41,6 +48,10 @@ export interface CallEngineOptions {
    */
   mediaReady?: Promise<unknown>;
   displayName: string;
+  /** Our participant id (random per page load); generated when absent. */
+  myId?: string;
+  /** End-to-end security (verification, frame encryption, epochs). */
+  security?: CallSecurity;
   transforms?: FrameTransformHook;
   /** Clock and timers are injectable for tests; defaults are the real ones. */
   now?: () => number;
@@ -62,7 +73,7 @@ interface MemberRecord extends Member {
 }
 
 export class CallEngine {
-  readonly myId = toHex(randomBytes(16));
+  readonly myId: string;
   private readonly token = toHex(randomBytes(8));
   private readonly joinedAt: number;
   private readonly events = new Emitter<Events>();
@@ -78,6 +89,11 @@ export class CallEngine {
   private mediaIsReady = false;
   /** Signals are handled strictly in arrival order (a candidate never overtakes its offer). */
   private signalChain: Promise<void> = Promise.resolve();
+  private readonly trust: TrustKeeper | null;
+  /** Participants removed from this call: their announces and offers are refused. */
+  private readonly banned = new Set<string>();
+  private readonly rejectedSeen = new Map<string, { rejected: number; decrypted: number }>();
+  private readonly decryptErrors = new Set<string>();
   roomFull = false;
   signaling: SignalingState = 'connecting';
   /** True once signalling has been up at least once (to tell "can't reach" from "lost"). */
@@ -85,7 +101,17 @@ export class CallEngine {
 
   constructor(private readonly opts: CallEngineOptions) {
     const now = opts.now ?? Date.now;
+    this.myId = opts.myId ?? toHex(randomBytes(16));
     this.joinedAt = now();
+    this.trust = opts.security
+      ? new TrustKeeper(opts.security, {
+          member: (id) => this.members.get(id),
+          me: () => this.me(),
+          session: (id) => this.sessions.get(id),
+          onVerified: (id) => this.onVerified(id),
+          onChange: () => this.changed(),
+        })
+      : null;
     this.name = opts.displayName;
     this.peerjs = new PeerjsSignaling(opts.relayBase, this.myId, this.token);
     this.presence = new PresenceChannel(opts.relayBase, opts.roomTopic);
@@ -139,15 +165,18 @@ export class CallEngine {
     for (const m of this.members.values()) {
       const session = this.sessions.get(m.peerId);
       if (!session) continue;
+      const trust = this.trust ? this.trust.trust(m.peerId) : 'verified';
       out.push({
         peerId: m.peerId,
-        name: m.state?.name || 'Guest',
+        name: trust === 'failed' ? 'Unverified participant' : m.state?.name || 'Guest',
         micOn: m.state?.micOn ?? false,
         camOn: m.state?.camOn ?? false,
         phase: session.phase,
         stream: session.remoteStream,
-        problem: this.problemFor(session),
+        problem: trust === 'failed' ? 'Not verified: this person could not prove they have the meeting link. Nothing is sent to them.' : this.problemFor(session),
         joinedAt: m.joinedAt,
+        trust,
+        e2ee: !this.opts.security?.controller ? 'off' : trust !== 'verified' ? 'not-verified' : this.decryptErrors.has(m.peerId) ? 'decrypt-errors' : 'encrypted',
       });
     }
     return out.sort((a, b) => a.joinedAt - b.joinedAt || (a.peerId < b.peerId ? -1 : 1));
@@ -158,9 +187,34 @@ export class CallEngine {
     return this.sessions;
   }
 
+  /** Removes a participant from this call for good (moderation): refused from now on, and rekeyed away. */
+  removeParticipant(peerId: string): void {
+    if (peerId === this.myId) return;
+    this.banned.add(peerId);
+    this.removeMember(peerId);
+  }
+
+  /** Words everyone in the call sees alike when no one is being intercepted. */
+  safetyWords(): string[] {
+    if (!this.trust) return [];
+    const anySession = [...this.sessions.values()][0];
+    const mine = sdpFingerprint(anySession?.pc.localDescription?.sdp) ?? null;
+    return this.trust.safetyWords(mine);
+  }
+
+  /** Is media end-to-end encrypted in this call? */
+  get encrypted(): boolean {
+    return !!this.opts.security?.controller;
+  }
+
+  get epoch(): number {
+    return this.opts.security?.currentEpoch ?? 0;
+  }
+
   leave(): void {
     if (this.left) return;
     this.left = true;
+    this.trust?.dispose();
     this.presence.publish({ v: 1, kind: 'bye', peerId: this.myId });
     for (const s of this.sessions.values()) s.close();
     this.sessions.clear();
@@ -206,7 +260,7 @@ export class CallEngine {
   }
 
   private onPresence(msg: PresenceMessage): void {
-    if (msg.peerId === this.myId || this.left) return;
+    if (msg.peerId === this.myId || this.left || this.banned.has(msg.peerId)) return;
     if (msg.kind === 'bye') {
       this.removeMember(msg.peerId);
       return;
@@ -246,24 +300,33 @@ export class CallEngine {
   private openSession(peerId: string, sid: string, initiator: boolean): PeerSession {
     this.closeSession(peerId);
     const media = this.opts.media;
+    const security = this.opts.security;
+    const transforms = this.opts.transforms ?? security?.transforms();
     const session = new PeerSession({
       myId: this.myId,
       remoteId: peerId,
       sid,
       initiator,
-      rtcConfig: this.opts.rtcConfig,
+      rtcConfig: security ? { ...this.opts.rtcConfig, certificates: security.certificates } : this.opts.rtcConfig,
       localStream: media.stream,
-      tracks: { audio: media.audioTrack, video: media.camOn ? media.videoTrack : null },
+      // With verification on, nothing is sent until the peer proves it holds the room key.
+      tracks: this.trust ? { audio: null, video: null } : { audio: media.audioTrack, video: media.camOn ? media.videoTrack : null },
       placeholder: placeholderTrack,
       sendSignal: (payload) => this.sendSignal(peerId, payload),
-      ...(this.opts.transforms ? { transforms: this.opts.transforms } : {}),
+      ...(transforms ? { transforms } : {}),
     });
-    session.on('open', () => session.sendState(this.localState()));
+    session.on('open', () => {
+      if (this.trust) this.trust.onOpen(session);
+      else session.sendState(this.localState());
+    });
     session.on('phase', (phase) => {
       if (phase === 'connected') performance.mark('lunar:peer-connected');
       this.changed();
     });
     session.on('control', (msg) => {
+      if (this.trust?.onControl(session, msg)) return;
+      // Until verified, a peer's claims (its name, its state) are not shown.
+      if (this.trust && !this.trust.isVerified(peerId) && msg.t !== 'bye') return;
       const m = this.members.get(peerId);
       if (msg.t === 'state' && m) {
         m.state = msg.state;
@@ -286,7 +349,18 @@ export class CallEngine {
     this.sessionStarted.delete(peerId);
   }
 
+  private onVerified(peerId: string): void {
+    const session = this.sessions.get(peerId);
+    if (!session) return;
+    const media = this.opts.media;
+    void session.setTrack('audio', media.audioTrack);
+    void session.setTrack('video', media.camOn ? media.videoTrack : null);
+    session.sendState(this.localState());
+    this.changed();
+  }
+
   private removeMember(peerId: string): void {
+    this.trust?.forget(peerId);
     this.closeSession(peerId);
     if (this.members.delete(peerId)) {
       this.reconcile();
@@ -300,7 +374,7 @@ export class CallEngine {
   }
 
   private onSignal(from: string, type: string, raw: unknown): void {
-    if (this.left || this.roomFull) return;
+    if (this.left || this.roomFull || this.banned.has(from)) return;
     if (type === 'LEAVE') {
       this.removeMember(from);
       return;
@@ -331,6 +405,8 @@ export class CallEngine {
 
   private heartbeat(): void {
     const now = this.now();
+    this.trust?.tick(now);
+    void this.checkDecryptErrors();
     for (const [peerId, session] of this.sessions) {
       session.sendControl({ t: 'ping', at: now });
       const m = this.members.get(peerId);
@@ -365,7 +441,8 @@ export class CallEngine {
 
   private onLocalMediaChange(): void {
     const media = this.opts.media;
-    for (const s of this.sessions.values()) {
+    for (const [peerId, s] of this.sessions) {
+      if (this.trust && !this.trust.isVerified(peerId)) continue;
       void s.setTrack('audio' as MediaKind, media.audioTrack);
       void s.setTrack('video' as MediaKind, media.camOn ? media.videoTrack : null);
     }
@@ -375,6 +452,29 @@ export class CallEngine {
 
   private broadcastState(): void {
     const state = this.localState();
-    for (const s of this.sessions.values()) s.sendState(state);
+    for (const [peerId, s] of this.sessions) if (!this.trust || this.trust.isVerified(peerId)) s.sendState(state);
+  }
+
+  /** A sender whose frames keep failing to decrypt is flagged on its tile. */
+  private async checkDecryptErrors(): Promise<void> {
+    const security = this.opts.security;
+    if (!security?.controller) return;
+    const counters = await security.counters();
+    let changed = false;
+    for (const peerId of this.sessions.keys()) {
+      const c = counters[peerId];
+      const rejected = c ? Object.values(c.rejected).reduce<number>((a, b) => a + (b ?? 0), 0) : 0;
+      const decrypted = c?.decrypted ?? 0;
+      const before = this.rejectedSeen.get(peerId) ?? { rejected: 0, decrypted: 0 };
+      this.rejectedSeen.set(peerId, { rejected, decrypted });
+      // Frames arrive but none decrypt: a wrong key, or someone sending in the clear.
+      const failing = rejected - before.rejected > 10 && decrypted === before.decrypted;
+      if (failing !== this.decryptErrors.has(peerId)) {
+        if (failing) this.decryptErrors.add(peerId);
+        else this.decryptErrors.delete(peerId);
+        changed = true;
+      }
+    }
+    if (changed) this.changed();
   }
 }

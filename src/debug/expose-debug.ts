@@ -4,6 +4,7 @@
  * audio arriving) without scraping pixels. It exposes nothing a page script couldn't read.
  */
 import type { CallEngine } from '../call/call-engine';
+import type { CallSecurity } from '../call/call-security';
 import type { LocalMedia } from '../call/local-media';
 
 export interface PeerMediaStats {
@@ -15,6 +16,8 @@ export interface PeerMediaStats {
   audioPacketsReceived: number;
   audioEnergy: number;
   candidateType: string | null;
+  trust: string;
+  e2ee: string;
 }
 
 export interface LunarDebug {
@@ -22,15 +25,28 @@ export interface LunarDebug {
   signaling: () => string;
   peers: () => Promise<PeerMediaStats[]>;
   local: () => { micOn: boolean; camOn: boolean };
+  epoch: () => number;
+  safetyWords: () => string[];
+  /** E2EE frame counters per sender id: encrypted, decrypted, rejected by code. */
+  e2ee: () => Promise<Record<string, unknown>>;
+  /** Removes a participant from this page's call (what a verified moderator action does). */
+  remove: (peerId: string) => void;
+}
+
+/** Set by tests before the app loads (page.addInitScript); never by the app itself. */
+export interface LunarTestHooks {
+  /** Our senders pass frames through unencrypted, to prove receivers drop them. */
+  bypassEncryption?: boolean;
 }
 
 declare global {
   interface Window {
     __lunar?: LunarDebug;
+    __lunarTestHooks?: LunarTestHooks;
   }
 }
 
-export async function peerStats(pc: RTCPeerConnection): Promise<Omit<PeerMediaStats, 'peerId' | 'name' | 'phase'>> {
+export async function peerStats(pc: RTCPeerConnection): Promise<Omit<PeerMediaStats, 'peerId' | 'name' | 'phase' | 'trust' | 'e2ee'>> {
   const report = await pc.getStats();
   let framesDecoded = 0;
   let videoBytesReceived = 0;
@@ -57,9 +73,13 @@ export async function peerStats(pc: RTCPeerConnection): Promise<Omit<PeerMediaSt
   return { framesDecoded, videoBytesReceived, audioPacketsReceived, audioEnergy, candidateType };
 }
 
-export function exposeDebug(engine: CallEngine, media: LocalMedia): void {
+export function exposeDebug(engine: CallEngine, media: LocalMedia, security: CallSecurity | null): void {
   window.__lunar = {
     myId: engine.myId,
+    epoch: () => engine.epoch,
+    safetyWords: () => engine.safetyWords(),
+    e2ee: async () => (security ? ((await security.counters()) as Record<string, unknown>) : {}),
+    remove: (peerId: string) => engine.removeParticipant(peerId),
     signaling: () => engine.signaling,
     local: () => ({ micOn: media.micOn, camOn: media.camOn }),
     peers: async () => {
@@ -67,7 +87,7 @@ export function exposeDebug(engine: CallEngine, media: LocalMedia): void {
       const views = new Map(engine.participants().map((p) => [p.peerId, p]));
       for (const [peerId, session] of engine.sessionsByPeer()) {
         const v = views.get(peerId);
-        out.push({ peerId, name: v?.name ?? '', phase: session.phase, ...(await peerStats(session.pc)) });
+        out.push({ peerId, name: v?.name ?? '', phase: session.phase, trust: v?.trust ?? 'pending', e2ee: v?.e2ee ?? 'off', ...(await peerStats(session.pc)) });
       }
       return out;
     },

@@ -3,6 +3,8 @@
  * (and the UI) branch on it, and so that it survives `postMessage` out of the worker as
  * plain data: `{ code, message }`.
  */
+import { LunarError } from '../util/lunar-error';
+
 export type E2eeErrorCode =
   /** No key for this KID/epoch (yet): e.g. a sender moved to an epoch we have not received. */
   | 'missing-key'
@@ -52,13 +54,10 @@ export function isE2eeErrorCode(value: unknown): value is E2eeErrorCode {
   return typeof value === 'string' && CODES.has(value);
 }
 
-export class E2eeError extends Error {
-  readonly code: E2eeErrorCode;
-
+export class E2eeError extends LunarError<E2eeErrorCode> {
   constructor(code: E2eeErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'E2eeError';
-    this.code = code;
   }
 
   /** Structured-clone friendly form: class identity does not survive postMessage, this does. */

@@ -61,6 +61,8 @@ const DEFAULT_SUITES: Record<MediaKind, CipherSuiteId> = {
 
 interface KeyState {
   key: Promise<SFrameKey>;
+  /** `key` once derived: lets the per-frame path skip an await. */
+  ready?: SFrameKey;
   window: ReplayWindow;
 }
 
@@ -69,6 +71,8 @@ interface EpochState {
   epochKey: Uint8Array;
   /** Per-KID keys of this epoch, created on first use. */
   keys: Map<bigint, KeyState>;
+  /** Our own KIDs in this epoch, per kind (memoised: encrypt runs per frame). */
+  sendKids?: Partial<Record<MediaKind, bigint>>;
 }
 
 export class FrameCryptor {
@@ -79,7 +83,8 @@ export class FrameCryptor {
   /** Newest first; [0] is the epoch we encrypt with. */
   private epochs: EpochState[] = [];
   private readonly senders = new Map<bigint, string>();
-  private readonly sendCtr = new Map<bigint, bigint>();
+  /** Next CTR per KID we send with. A Number: 2^53 frames outlast any call by millennia. */
+  private readonly sendCtr = new Map<bigint, number>();
   private readonly stats = new Map<string, SenderCounters>();
   /** senderNumber() hashes; it runs per frame, so memoise it per id. */
   private readonly numbers = new Map<string, bigint>();
@@ -144,17 +149,14 @@ export class FrameCryptor {
       if (epoch === undefined || this.localId === undefined) throw new E2eeError('missing-key', 'no key to encrypt with');
       const prefix = clearPrefixLength(info.kind, info.codec, frame);
       if (frame.length < prefix) throw new E2eeError('frame-too-short', `frame shorter than its ${prefix}-byte clear prefix`);
-      const kid = makeKid(this.senderNum(localId), info.kind, epoch.epoch);
+      const kids = (epoch.sendKids ??= {});
+      const kid = (kids[info.kind] ??= makeKid(this.senderNum(localId), info.kind, epoch.epoch));
       // Reserve the counter before any await so concurrent calls never share a nonce.
-      const ctr = this.sendCtr.get(kid) ?? 0n;
-      this.sendCtr.set(kid, ctr + 1n);
-      const key = await this.keyState(epoch, kid, localId, info.kind).key;
-      const metadata = frame.subarray(0, prefix);
-      const { header, sealed } = await key.seal(ctr, frame.subarray(prefix), metadata);
-      const out = new Uint8Array(prefix + header.length + sealed.length);
-      out.set(metadata);
-      out.set(header, prefix);
-      out.set(sealed, prefix + header.length);
+      const ctr = this.sendCtr.get(kid) ?? 0;
+      this.sendCtr.set(kid, ctr + 1);
+      const state = this.keyState(epoch, kid, localId, info.kind);
+      const key = state.ready ?? (await state.key);
+      const out = await key.sealFrame(ctr, frame, prefix);
       this.counters(localId).encrypted++;
       return out;
     } catch (error) {
@@ -165,7 +167,7 @@ export class FrameCryptor {
   }
 
   async decrypt(frame: Uint8Array, info: DecryptInfo): Promise<DecryptResult> {
-    const attributed = info.senderId ?? UNKNOWN_SENDER;
+    let attributed = info.senderId ?? UNKNOWN_SENDER;
     try {
       const prefix = clearPrefixLength(info.kind, info.codec, frame);
       const header = this.parseHeader(frame, prefix);
@@ -174,27 +176,22 @@ export class FrameCryptor {
       if (parts === null || senderId === undefined || parts.senderNumber !== this.senderNum(senderId)) {
         throw new E2eeError('unencrypted', 'not an SFrame frame from the expected sender');
       }
+      attributed = senderId;
       if (parts.kind !== info.kind) throw new E2eeError('unencrypted', `a ${parts.kind} KID on a ${info.kind} stream`);
       const epoch = this.epochs.find((e) => (e.epoch & 0xff) === parts.epochLow);
       if (epoch === undefined) throw new E2eeError('missing-key', `no key for epoch …${parts.epochLow} of ${senderId}`);
       const state = this.keyState(epoch, header.kid, senderId, info.kind);
       const verdict = state.window.check(header.ctr);
       if (verdict !== 'fresh') throw new E2eeError('replay', `CTR ${header.ctr} is ${verdict === 'replay' ? 'a replay' : 'too old'}`);
-      const key = await state.key;
-      const plaintext = await key.decrypt(frame.subarray(prefix), frame.subarray(0, prefix), header);
+      const key = state.ready ?? (await state.key);
+      const data = await key.openFrame(frame, prefix, header);
       if (!state.window.accept(header.ctr)) throw new E2eeError('replay', `CTR ${header.ctr} is a replay`);
-      let data = plaintext;
-      if (prefix > 0) {
-        data = new Uint8Array(prefix + plaintext.length);
-        data.set(frame.subarray(0, prefix));
-        data.set(plaintext, prefix);
-      }
       this.counters(senderId).decrypted++;
       return { ok: true, data, senderId, epoch: epoch.epoch };
     } catch (error) {
       const e = error instanceof E2eeError ? error : new E2eeError('invalid-tag', 'decryption failed', { cause: error });
       this.reject(attributed, e.code);
-      return { ok: false, code: e.code, message: e.message, ...(info.senderId === undefined ? {} : { senderId: info.senderId }) };
+      return { ok: false, code: e.code, message: e.message, ...(attributed === UNKNOWN_SENDER ? {} : { senderId: attributed }) };
     }
   }
 
@@ -241,7 +238,11 @@ export class FrameCryptor {
     let state = epoch.keys.get(kid);
     if (state === undefined) {
       const baseKey = deriveSenderBaseKey(epoch.epochKey, senderId, epoch.epoch);
-      state = { key: SFrameKey.fromBaseKey(this.suites[kind], kid, baseKey), window: new ReplayWindow(this.replayWindow) };
+      const key = SFrameKey.fromBaseKey(this.suites[kind], kid, baseKey);
+      const created: KeyState = { key, window: new ReplayWindow(this.replayWindow) };
+      // A failed derivation stays a rejected `key`: every frame under it is then dropped.
+      key.then((k) => (created.ready = k)).catch(() => undefined);
+      state = created;
       epoch.keys.set(kid, state);
     }
     return state;

@@ -4,6 +4,7 @@
  * dropped and counted, never written through: there is no code path that forwards a
  * received frame's original bytes. Uses only Streams, so it runs in a worker and in Node.
  */
+import { soleBuffer } from './bytes';
 import { codecFromMimeType, type Codec, type MediaKind } from './clear-prefix';
 import { E2eeError, type E2eeErrorCode } from './errors';
 import type { FrameCryptor } from './frame-cryptor';
@@ -71,13 +72,6 @@ export function frameCodec(frame: EncodedFrame, options: TransformOptions): Code
   return options.codec ?? (options.kind === 'video' ? 'vp8' : 'opus');
 }
 
-function ownBuffer(bytes: Uint8Array): ArrayBuffer {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
-    return bytes.buffer;
-  }
-  return bytes.slice().buffer as ArrayBuffer;
-}
-
 export function createFrameTransform<F extends EncodedFrame>(
   cryptor: FrameCryptor,
   options: TransformOptions,
@@ -93,7 +87,7 @@ export function createFrameTransform<F extends EncodedFrame>(
         try {
           const data = new Uint8Array(frame.data);
           const info = { kind: options.kind, codec: frameCodec(frame, options), keyFrame: frame.type === 'key' };
-          frame.data = ownBuffer(await cryptor.encrypt(data, info));
+          frame.data = soleBuffer(await cryptor.encrypt(data, info));
           controller.enqueue(frame);
         } catch (error) {
           // FrameCryptor has counted it; the frame is dropped, never sent in the clear.
@@ -110,7 +104,7 @@ export function createFrameTransform<F extends EncodedFrame>(
         onDrop?.(result.code);
         return;
       }
-      frame.data = ownBuffer(result.data);
+      frame.data = soleBuffer(result.data);
       controller.enqueue(frame);
     },
   });

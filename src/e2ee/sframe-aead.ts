@@ -6,7 +6,7 @@
 import { ctr as aesCtr } from '@noble/ciphers/aes.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes, equalBytes, uintToBytes } from './bytes';
+import { concatBytes, equalBytes, soleBuffer, uintToBytes } from './bytes';
 import type { CipherSuiteParams } from './cipher-suite';
 import { E2eeError } from './errors';
 
@@ -16,6 +16,12 @@ export interface SFrameAead {
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>;
   /** Returns the plaintext, or throws `invalid-tag`. */
   open(nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Promise<Uint8Array>;
+  /**
+   * `seal`/`open` returning the result's own ArrayBuffer (nothing else shares it), so the
+   * per-frame path can grow it in place into the frame layout instead of copying it.
+   */
+  sealBuffer(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Promise<ArrayBuffer>;
+  openBuffer(nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Promise<ArrayBuffer>;
 }
 
 export async function createAead(suite: CipherSuiteParams, key: Uint8Array): Promise<SFrameAead> {
@@ -29,23 +35,26 @@ function own(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 }
 
 async function createGcmAead(suite: CipherSuiteParams, key: Uint8Array): Promise<SFrameAead> {
+  // Imported once per SFrame key; every frame reuses this CryptoKey.
   const cryptoKey = await crypto.subtle.importKey('raw', own(key), { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
   const tagLength = suite.nt * 8;
+  const authFailed = (cause: unknown): never => {
+    throw new E2eeError('invalid-tag', 'SFrame authentication failed', { cause });
+  };
+  // No async wrappers here: each extra await layer is a promise hop per frame.
+  const sealBuffer = (nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Promise<ArrayBuffer> =>
+    crypto.subtle.encrypt({ name: 'AES-GCM', iv: own(nonce), additionalData: own(aad), tagLength }, cryptoKey, own(plaintext));
+  const openBuffer = (nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Promise<ArrayBuffer> => {
+    if (sealed.length < suite.nt) return Promise.reject(new E2eeError('invalid-tag', 'ciphertext shorter than the tag'));
+    const params = { name: 'AES-GCM', iv: own(nonce), additionalData: own(aad), tagLength };
+    return crypto.subtle.decrypt(params, cryptoKey, own(sealed)).catch(authFailed);
+  };
   return {
     suite,
-    async seal(nonce, aad, plaintext) {
-      const params = { name: 'AES-GCM', iv: own(nonce), additionalData: own(aad), tagLength };
-      return new Uint8Array(await crypto.subtle.encrypt(params, cryptoKey, own(plaintext)));
-    },
-    async open(nonce, aad, sealed) {
-      if (sealed.length < suite.nt) throw new E2eeError('invalid-tag', 'ciphertext shorter than the tag');
-      const params = { name: 'AES-GCM', iv: own(nonce), additionalData: own(aad), tagLength };
-      try {
-        return new Uint8Array(await crypto.subtle.decrypt(params, cryptoKey, own(sealed)));
-      } catch (cause) {
-        throw new E2eeError('invalid-tag', 'SFrame authentication failed', { cause });
-      }
-    },
+    sealBuffer,
+    openBuffer,
+    seal: async (nonce, aad, plaintext) => new Uint8Array(await sealBuffer(nonce, aad, plaintext)),
+    open: async (nonce, aad, sealed) => new Uint8Array(await openBuffer(nonce, aad, sealed)),
   };
 }
 
@@ -65,19 +74,23 @@ function createCtrHmacAead(suite: CipherSuiteParams, key: Uint8Array): SFrameAea
   };
   // The AES-CTR initial counter block is the 12-byte nonce followed by a 32-bit zero counter.
   const counterBlock = (nonce: Uint8Array): Uint8Array => concatBytes(nonce, new Uint8Array(4));
+  const seal = (nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array => {
+    const ct = aesCtr(encKey, counterBlock(nonce)).encrypt(plaintext);
+    return concatBytes(ct, tag(nonce, aad, ct));
+  };
+  const open = (nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array => {
+    if (sealed.length < suite.nt) throw new E2eeError('invalid-tag', 'ciphertext shorter than the tag');
+    const ct = sealed.subarray(0, sealed.length - suite.nt);
+    if (!equalBytes(tag(nonce, aad, ct), sealed.subarray(sealed.length - suite.nt))) {
+      throw new E2eeError('invalid-tag', 'SFrame authentication failed');
+    }
+    return aesCtr(encKey, counterBlock(nonce)).decrypt(ct);
+  };
   return {
     suite,
-    async seal(nonce, aad, plaintext) {
-      const ct = aesCtr(encKey, counterBlock(nonce)).encrypt(plaintext);
-      return concatBytes(ct, tag(nonce, aad, ct));
-    },
-    async open(nonce, aad, sealed) {
-      if (sealed.length < suite.nt) throw new E2eeError('invalid-tag', 'ciphertext shorter than the tag');
-      const ct = sealed.subarray(0, sealed.length - suite.nt);
-      if (!equalBytes(tag(nonce, aad, ct), sealed.subarray(sealed.length - suite.nt))) {
-        throw new E2eeError('invalid-tag', 'SFrame authentication failed');
-      }
-      return aesCtr(encKey, counterBlock(nonce)).decrypt(ct);
-    },
+    seal: async (nonce, aad, plaintext) => seal(nonce, aad, plaintext),
+    open: async (nonce, aad, sealed) => open(nonce, aad, sealed),
+    sealBuffer: async (nonce, aad, plaintext) => soleBuffer(seal(nonce, aad, plaintext)),
+    openBuffer: async (nonce, aad, sealed) => soleBuffer(open(nonce, aad, sealed)),
   };
 }

@@ -36,7 +36,13 @@ export interface PeerState {
 export type ControlMessage =
   | { t: 'state'; state: PeerState }
   | { t: 'ping'; at: number }
-  | { t: 'bye' };
+  | { t: 'bye' }
+  /** Proof of the room key bound to both DTLS fingerprints, plus our X25519 key for epoch hand-outs. */
+  | { t: 'auth'; proof: string; pub: string }
+  /** A new media epoch key, sealed to the recipient's X25519 key (base64url). */
+  | { t: 'epoch'; epoch: number; sealed: string };
+
+const B64URL = /^[A-Za-z0-9_-]+$/;
 
 const MAX_SDP = 48 * 1024;
 
@@ -111,6 +117,14 @@ export function parseControl(raw: unknown): ControlMessage | null {
       return typeof data.at === 'number' ? { t: 'ping', at: data.at } : null;
     case 'bye':
       return { t: 'bye' };
+    case 'auth':
+      if (typeof data.proof !== 'string' || data.proof.length > 64 || !B64URL.test(data.proof)) return null;
+      if (typeof data.pub !== 'string' || data.pub.length > 64 || !B64URL.test(data.pub)) return null;
+      return { t: 'auth', proof: data.proof, pub: data.pub };
+    case 'epoch':
+      if (typeof data.epoch !== 'number' || !Number.isInteger(data.epoch) || data.epoch < 1 || data.epoch > 2 ** 31) return null;
+      if (typeof data.sealed !== 'string' || data.sealed.length > 256 || !B64URL.test(data.sealed)) return null;
+      return { t: 'epoch', epoch: data.epoch, sealed: data.sealed };
     default:
       return null;
   }

@@ -40,6 +40,13 @@ export class RoomLinkError extends LunarError<'invalid-room-link'> {
 
 const TOKEN = /^[A-Za-z0-9_-]{22,86}$/;
 
+/** base64url of at least `minBytes`, in its one canonical spelling (unused trailing bits zero). */
+function isCanonicalToken(token: string, minBytes: number): boolean {
+  if (!TOKEN.test(token)) return false;
+  const bytes = fromBase64Url(token);
+  return bytes.length >= minBytes && toBase64Url(bytes) === token;
+}
+
 export function createRoom(): { roomId: string; secret: string } {
   return { roomId: toBase64Url(randomBytes(ROOM_ID_BYTES)), secret: toBase64Url(randomBytes(ROOM_SECRET_BYTES)) };
 }
@@ -84,7 +91,7 @@ export function parseRoute(hash: string): Route {
   if (!roomId || !secret || parts.length !== 3) {
     return { kind: 'invalid', reason: 'This meeting link is incomplete: ask for the full link, including the part after #.' };
   }
-  if (!TOKEN.test(roomId) || !TOKEN.test(secret) || fromBase64Url(roomId).length < ROOM_ID_BYTES || fromBase64Url(secret).length < ROOM_SECRET_BYTES) {
+  if (!isCanonicalToken(roomId, ROOM_ID_BYTES) || !isCanonicalToken(secret, ROOM_SECRET_BYTES)) {
     return { kind: 'invalid', reason: 'This meeting link is damaged: ask for the link again.' };
   }
   return { kind: 'room', link: { roomId, secret, params: parseJoinParams(query) } };

@@ -4,6 +4,7 @@ import type { CallEngine, ParticipantView } from '../call/call-engine';
 import type { LocalMedia } from '../call/local-media';
 import { formatRoomLink, type RoomLink } from '../room/room-link';
 import { ParticipantsPanel } from './ParticipantsPanel';
+import { SecurityPanel } from './SecurityPanel';
 import { Tile } from './Tile';
 
 function phaseLabel(p: ParticipantView): string | null {
@@ -21,9 +22,12 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
   const [showPeople, setShowPeople] = createSignal(false);
   const [copied, setCopied] = createSignal(false);
   const [audioBlocked, setAudioBlocked] = createSignal(false);
+  const [showSecurity, setShowSecurity] = createSignal(false);
+  const [words, setWords] = createSignal<string[]>([]);
 
   const refresh = () => {
     setPeople(reconcile(engine.participants(), { key: 'peerId' }));
+    setWords(engine.safetyWords());
     setSignaling(engine.signaling);
   };
   const refreshLocal = () =>
@@ -78,7 +82,9 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
         <section class="grid" aria-label="Participants" data-count={people.length + 1}>
           <Tile peerId={engine.myId} name={engine.displayName} micOn={local().micOn} camOn={local().camOn} stream={local().stream} local status={null} problem={null} />
           <For each={people}>
-            {(p) => <Tile peerId={p.peerId} name={p.name} micOn={p.micOn} camOn={p.camOn} stream={p.stream} local={false} status={phaseLabel(p)} problem={p.problem} onAudioBlocked={() => setAudioBlocked(true)} />}
+            {(p) => (
+              <Tile peerId={p.peerId} name={p.name} micOn={p.micOn} camOn={p.camOn} stream={p.stream} local={false} status={phaseLabel(p)} problem={p.problem} e2ee={p.e2ee} onAudioBlocked={() => setAudioBlocked(true)} />
+            )}
           </For>
           <Show when={people.length === 0}>
             <div class="waiting">
@@ -86,6 +92,9 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
             </div>
           </Show>
         </section>
+        <Show when={showSecurity()}>
+          <SecurityPanel encrypted={engine.encrypted} epoch={engine.epoch} words={words()} people={people.map((p) => ({ name: p.name, e2ee: p.e2ee }))} onClose={() => setShowSecurity(false)} />
+        </Show>
         <Show when={showPeople()}>
           <ParticipantsPanel
             entries={[
@@ -108,6 +117,9 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
         </button>
         <button type="button" aria-label="Participants" aria-expanded={showPeople()} onClick={() => setShowPeople(!showPeople())}>
           People ({people.length + 1})
+        </button>
+        <button type="button" aria-label="Encryption" aria-expanded={showSecurity()} onClick={() => setShowSecurity(!showSecurity())}>
+          {engine.encrypted ? '🔒 Encrypted' : '🔓 Not encrypted'}
         </button>
         <button type="button" class="danger" onClick={() => props.onLeave()}>
           Leave

@@ -1,5 +1,7 @@
 import { Match, Switch, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { CallEngine } from '../call/call-engine';
+import { CallSecurity } from '../call/call-security';
+import { randomBytes, toHex } from '../util/base64url';
 import { LocalMedia } from '../call/local-media';
 import { bootConfig } from '../config/boot-config';
 import type { LoadedConfig } from '../config/load-config';
@@ -23,6 +25,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
   let loaded = null as LoadedConfig | null;
   const media = new LocalMedia({ micOn: props.link.params.audio, camOn: props.link.params.video });
   let engine: CallEngine | null = null;
+  let security: CallSecurity | null = null;
   const mediaStarted = media.start().then(() => {
     performance.mark('lunar:media-ready');
   });
@@ -32,7 +35,21 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     const displayName = sanitizeDisplayName(name()) || 'Guest';
     rememberName(displayName);
     const { config, relayBase } = loaded;
+    const myId = toHex(randomBytes(16));
+    try {
+      security = await CallSecurity.create({
+        secret: props.link.secret,
+        myId,
+        encryptMedia: config.features.e2ee,
+        bypassEncryption: window.__lunarTestHooks?.bypassEncryption === true,
+      });
+    } catch (err) {
+      setPhase({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+      return;
+    }
     engine = new CallEngine({
+      myId,
+      security,
       relayBase,
       roomTopic: await roomTopic(props.link.roomId),
       rtcConfig: {
@@ -49,13 +66,15 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     e.on(() => {
       if (e.roomFull && phase().kind === 'call') setPhase({ kind: 'full' });
     });
-    exposeDebug(e, media);
+    exposeDebug(e, media, security);
     setPhase({ kind: 'call', engine: e });
   };
 
   const leave = () => {
     engine?.leave();
     engine = null;
+    security?.dispose();
+    security = null;
     media.stop();
     setPhase({ kind: 'left' });
   };
@@ -77,6 +96,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
   onCleanup(() => {
     window.removeEventListener('pagehide', onPageHide);
     engine?.leave();
+    security?.dispose();
     media.stop();
   });
 

@@ -10,8 +10,17 @@ export interface TileProps {
   local: boolean;
   status: string | null;
   problem: string | null;
+  /** Encryption state of what this tile shows (remote tiles). */
+  e2ee?: 'encrypted' | 'not-verified' | 'decrypt-errors' | 'off';
   onAudioBlocked?: () => void;
 }
+
+const E2EE_LABEL = {
+  encrypted: { text: '🔒', label: 'End-to-end encrypted' },
+  'not-verified': { text: '⚠️', label: 'Not verified' },
+  'decrypt-errors': { text: '⛔', label: 'Decrypt errors' },
+  off: { text: '🔓', label: 'Not encrypted' },
+} as const;
 
 function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
@@ -23,7 +32,7 @@ export function Tile(props: TileProps): JSX.Element {
   return (
     <figure class="tile" classList={{ local: props.local, problem: !!props.problem }} data-peer-id={props.peerId} data-testid="tile" aria-label={`${props.name}${props.local ? ' (you)' : ''}`}>
       {/* The video element always exists for remote tiles so their audio keeps playing with the camera off. */}
-      <Show when={props.stream}>
+      <Show when={props.stream && props.e2ee !== 'not-verified'}>
         <VideoView stream={props.stream} muted={props.local} mirrored={props.local} label={`Video of ${props.name}`} {...(props.onAudioBlocked ? { onBlocked: props.onAudioBlocked } : {})} />
       </Show>
       <Show when={!props.camOn}>
@@ -32,6 +41,13 @@ export function Tile(props: TileProps): JSX.Element {
         </div>
       </Show>
       <figcaption>
+        <Show when={props.e2ee}>
+          {(state) => (
+            <span class={`badge e2ee ${state()}`} role="img" aria-label={E2EE_LABEL[state()].label} title={E2EE_LABEL[state()].label} data-e2ee={state()}>
+              {E2EE_LABEL[state()].text}
+            </span>
+          )}
+        </Show>
         <Show when={!props.micOn}>
           <span class="badge muted" role="img" aria-label="Microphone muted" title="Microphone muted">
             🔇

@@ -5,7 +5,7 @@
  * media keeps flowing while signalling reconnects by itself.
  */
 import { expect, test } from '@playwright/test';
-import { expectMediaFrom, framesFrom, joinCall, openParticipant, type Participant } from './harness/participant';
+import { expectMediaFrom, framesFrom, joinCall, newRoomUrl, openParticipant, type Participant } from './harness/participant';
 import { startRelay, type RelayProcess } from './harness/relay-process';
 
 let relay: RelayProcess;
@@ -94,7 +94,7 @@ test('three people meet from one link, mute, leave, a late joiner, and a relay r
 });
 
 test('a reload does not leave a ghost tile or a duplicate connection', async ({ browser }) => {
-  const room = `${relay.url}/#/r/${'a'.repeat(22)}/${'b'.repeat(22)}`;
+  const room = newRoomUrl(relay.url);
   const ana = await joinCall(browser, room, 'Ana');
   const bea = await joinCall(browser, room, 'Bea');
   people.push(ana, bea);
@@ -109,7 +109,7 @@ test('a reload does not leave a ghost tile or a duplicate connection', async ({ 
 test('the person past the limit sees "room full", the call goes on', async ({ browser }) => {
   await relay.stop();
   relay = await startRelay({ MAX_MESH_PARTICIPANTS: '2' });
-  const room = `${relay.url}/#/r/${'c'.repeat(22)}/${'d'.repeat(22)}`;
+  const room = newRoomUrl(relay.url);
   const ana = await joinCall(browser, room, 'Ana');
   const bea = await joinCall(browser, room, 'Bea');
   people.push(ana, bea);

@@ -4,7 +4,7 @@
  */
 import { expect, test } from '@playwright/test';
 import WebSocket from 'ws';
-import { expectMediaFrom, joinCall } from './harness/participant';
+import { expectMediaFrom, joinCall, newRoomUrl } from './harness/participant';
 import { startRelay } from './harness/relay-process';
 
 function open(url: string): Promise<WebSocket> {
@@ -49,7 +49,7 @@ test('garbage at both routes does not stop a call through the same relay', async
 
   const health = await fetch(`${relay.url}/healthz`);
   expect(health.status).toBe(200);
-  const room = `${relay.url}/#/r/${'e'.repeat(22)}/${'f'.repeat(22)}`;
+  const room = newRoomUrl(relay.url);
   const ana = await joinCall(browser, room, 'Ana');
   const bea = await joinCall(browser, room, 'Bea');
   await expectMediaFrom(ana, ['Bea']);

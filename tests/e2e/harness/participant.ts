@@ -4,6 +4,13 @@
  */
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import type { PeerMediaStats } from '../../../src/debug/expose-debug';
+import { createRoom, formatRoomHash } from '../../../src/room/room-link';
+
+/** A fresh room link on a relay (random id and secret, like "Start a meeting"). */
+export function newRoomUrl(relayUrl: string): string {
+  const { roomId, secret } = createRoom();
+  return `${relayUrl}/${formatRoomHash(roomId, secret)}`;
+}
 
 export interface Participant {
   name: string;
@@ -17,6 +24,10 @@ export async function openParticipant(browser: Browser, url: string, name: strin
   const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
   const page = await context.newPage();
   page.on('pageerror', (err) => console.log(`[${name}] pageerror: ${err.message}`));
+  // Warnings and errors from the app are part of a failure's story.
+  page.on('console', (m) => {
+    if (m.type() === 'warning' || m.type() === 'error') console.log(`[${name}] ${m.type()}: ${m.text()}`);
+  });
   await page.goto(url);
   return {
     name,

@@ -20,9 +20,9 @@ describe('room links', () => {
   });
 
   it('keeps the secret in the fragment of a shareable link', () => {
-    const link = formatRoomLink('https://meet.example/app/?x=1#/old', 'a'.repeat(22), 'b'.repeat(22));
-    expect(link).toBe(`https://meet.example/app/?x=1#/r/${'a'.repeat(22)}/${'b'.repeat(22)}`);
-    expect(new URL(link).hash).toContain('b'.repeat(22));
+    const link = formatRoomLink('https://meet.example/app/?x=1#/old', `${'a'.repeat(21)}A`, `${'b'.repeat(21)}Q`);
+    expect(link).toBe(`https://meet.example/app/?x=1#/r/${'a'.repeat(21)}A/${'b'.repeat(21)}Q`);
+    expect(new URL(link).hash).toContain(`${'b'.repeat(21)}Q`);
   });
 
   it('routes home, and explains incomplete or damaged links', () => {
@@ -31,6 +31,9 @@ describe('room links', () => {
     expect(parseRoute('#/r/abc')).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('incomplete') });
     expect(parseRoute('#/r/short/short')).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('damaged') });
     expect(parseRoute(`#/r/${'a'.repeat(22)}/${'b'.repeat(21)}!`)).toMatchObject({ kind: 'invalid' });
+    // Non-canonical base64url (unused trailing bits set) is a damaged link too.
+    expect(parseRoute(`#/r/${'a'.repeat(21)}A/${'b'.repeat(22)}`)).toMatchObject({ kind: 'invalid' });
+    expect(parseRoute(`#/r/${'a'.repeat(21)}A/${'b'.repeat(21)}Q`)).toMatchObject({ kind: 'room' });
     expect(parseRoute('#/elsewhere')).toMatchObject({ kind: 'invalid' });
   });
 

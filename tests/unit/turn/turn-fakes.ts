@@ -2,8 +2,10 @@
 import type { ClientLink, RelaySocket } from '../../../relay/turn/allocation';
 import type { TransportAddress } from '../../../relay/turn/ip-address';
 import { createPeerFilter, parseAllowList } from '../../../relay/turn/peer-filter';
-import { DEFAULT_QUOTAS, TurnCore } from '../../../relay/turn/turn-core';
-import type { RelayOpener, TurnQuotas } from '../../../relay/turn/turn-core';
+import { TurnCore } from '../../../relay/turn/turn-core';
+import type { RelayOpener } from '../../../relay/turn/turn-core';
+import { DEFAULT_QUOTAS } from '../../../relay/turn/turn-quotas';
+import type { TurnQuotas } from '../../../relay/turn/turn-quotas';
 import type { StunMessage } from '../../../relay/turn/stun/message';
 import { decodeOrThrow } from './turn-test-client';
 

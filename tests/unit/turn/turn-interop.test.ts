@@ -72,12 +72,12 @@ describe.skipIf(!hasCoturn)('interop with coturn turnutils_uclient', () => {
   ];
   for (const [name, flags] of cases) {
     it(`${name}: every message comes back`, async () => {
-      const messages = 40;
+      const messages = 30;
       const clients = 2;
       const before = server.stats();
       const out = await run(
         'turnutils_uclient',
-        [...flags, '-W', SECRET, '-u', 'interop', '-e', '127.0.0.1', '-r', String(peerPort), '-p', String(server.udpPort), '-n', String(messages), '-m', String(clients), '-l', '120', '-z', '5', '127.0.0.1'],
+        [...flags, '-W', SECRET, '-u', 'interop', '-e', '127.0.0.1', '-r', String(peerPort), '-p', String(server.udpPort), '-n', String(messages), '-m', String(clients), '-l', '120', '-z', '10', '127.0.0.1'],
         15_000,
       );
       const s = summary(out);

@@ -1,0 +1,166 @@
+/**
+ * Signalling benchmark: messages per second delivered (publish fan-out, PeerJS offer
+ * routing) and memory per idle connection at 1k and 10k sockets, ours against y-webrtc's
+ * reference server (`bin/server.js`) and the `peer` package, same load, same run, each
+ * server in its own child process on 127.0.0.1. Run alone:
+ * `node --import tsx bench/signaling/index.ts` (BENCH_SECONDS, BENCH_SOCKETS=1000,10000).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { printTable } from '../stats';
+import { closeAll, openMany, peerjsOffers, pubsubFanOut } from './load';
+import type { Throughput } from './load';
+import { ROOT, startServer } from './servers';
+import type { BenchServer, ServerKind } from './servers';
+
+export interface IdleMemory {
+  sockets: number;
+  rssBytesPerSocket: number;
+  heapBytesPerSocket: number;
+}
+
+export interface SignalingBenchResult {
+  date: string;
+  machine: { cpus: number; node: string; openFilesLimit: number | null };
+  throughput: {
+    /** `ratio`: delivered per wall second; `cpuRatio`: delivered per server CPU second. */
+    pubsub: { ours: Throughput; yWebrtc: Throughput; ratio: number; cpuRatio: number };
+    peerjs: { ours: Throughput; peer: Throughput; ratio: number; cpuRatio: number };
+  };
+  idle: {
+    pubsub: Record<string, { ours: IdleMemory; yWebrtc: IdleMemory }>;
+    peerjs: Record<string, { ours: IdleMemory; peer: IdleMemory }>;
+  };
+  notes: string[];
+}
+
+export interface SignalingBenchOptions {
+  seconds?: number;
+  socketCounts?: number[];
+}
+
+/** Soft RLIMIT_NOFILE of this process (Linux), or null when unknown. */
+function openFilesLimit(): number | null {
+  try {
+    const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    if (!m?.[1]) return null;
+    return m[1] === 'unlimited' ? Infinity : Number(m[1]);
+  } catch {
+    return null;
+  }
+}
+
+async function idleMemory(server: BenchServer, route: 'pubsub' | 'peerjs', n: number): Promise<IdleMemory> {
+  const before = await server.memory();
+  const tag = `${route}${n}x${Date.now().toString(36)}`;
+  const sockets = await openMany((i) => (route === 'pubsub' ? server.pubsubUrl! : server.peerjsUrl(`${tag}n${i}`)!), n);
+  // Pub/sub sockets sit in rooms of five, like idle conferences; PeerJS sockets just register.
+  if (route === 'pubsub') sockets.forEach((ws, i) => ws.send(JSON.stringify({ type: 'subscribe', topics: [`idle-${tag}-${Math.floor(i / 5)}`] })));
+  await new Promise((r) => setTimeout(r, 1000));
+  const after = await server.memory();
+  await closeAll(sockets);
+  await new Promise((r) => setTimeout(r, 500));
+  return {
+    sockets: n,
+    rssBytesPerSocket: Math.round((after.rss - before.rss) / n),
+    heapBytesPerSocket: Math.round((after.heapUsed + after.external - before.heapUsed - before.external) / n),
+  };
+}
+
+async function withServer<T>(kind: ServerKind, run: (s: BenchServer) => Promise<T>): Promise<T> {
+  const server = await startServer(kind);
+  try {
+    return await run(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
+const kb = (bytes: number): string => (bytes / 1024).toFixed(1);
+
+export async function runSignalingBench(options: SignalingBenchOptions = {}): Promise<SignalingBenchResult> {
+  const seconds = options.seconds ?? Number(process.env.BENCH_SECONDS ?? 3);
+  const notes: string[] = [];
+  const limit = openFilesLimit();
+  let counts = options.socketCounts ?? (process.env.BENCH_SOCKETS ?? '1000,10000').split(',').map(Number);
+  if (limit !== null && limit !== Infinity) {
+    // The client holds every socket; leave headroom for the runtime's own descriptors.
+    const max = limit - 512;
+    if (counts.some((c) => c > max)) {
+      notes.push(`open-files limit ${limit}: socket counts capped at ${max} (raise with ulimit -n)`);
+      counts = counts.map((c) => Math.min(c, max));
+    }
+  }
+  notes.push(
+    'Our per-connection rate limit (an abuse guard, 100 msg/s per client) is lifted for the throughput runs; the references have none.',
+    'Load generator and server share the machine; figures are relative, compare the ratios.',
+  );
+
+  const fanOut = async (s: BenchServer): Promise<Throughput> => pubsubFanOut(s.pubsubUrl!, () => s.cpuMicros(), { topics: 20, size: 5, window: 16, seconds });
+  const offers = async (s: BenchServer): Promise<Throughput> => peerjsOffers((id) => s.peerjsUrl(id)!, () => s.cpuMicros(), { pairs: 50, window: 16, seconds });
+
+  // Interleaved so a noisy neighbour on the machine hits both sides alike.
+  const oursPub = await withServer('ours', fanOut);
+  const yPub = await withServer('y-webrtc', fanOut);
+  const oursPeer = await withServer('ours', offers);
+  const peerPeer = await withServer('peer', offers);
+
+  const idle: SignalingBenchResult['idle'] = { pubsub: {}, peerjs: {} };
+  for (const n of counts) {
+    idle.pubsub[n] = {
+      ours: await withServer('ours', (s) => idleMemory(s, 'pubsub', n)),
+      yWebrtc: await withServer('y-webrtc', (s) => idleMemory(s, 'pubsub', n)),
+    };
+    idle.peerjs[n] = {
+      ours: await withServer('ours', (s) => idleMemory(s, 'peerjs', n)),
+      peer: await withServer('peer', (s) => idleMemory(s, 'peerjs', n)),
+    };
+  }
+
+  const result: SignalingBenchResult = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, node: process.version, openFilesLimit: limit === Infinity ? null : limit },
+    throughput: {
+      pubsub: { ours: oursPub, yWebrtc: yPub, ratio: ratio(oursPub.perSecond, yPub.perSecond), cpuRatio: ratio(oursPub.perCpuSecond, yPub.perCpuSecond) },
+      peerjs: {
+        ours: oursPeer,
+        peer: peerPeer,
+        ratio: ratio(oursPeer.perSecond, peerPeer.perSecond),
+        cpuRatio: ratio(oursPeer.perCpuSecond, peerPeer.perCpuSecond),
+      },
+    },
+    idle,
+    notes,
+  };
+
+  const tp = result.throughput;
+  printTable(
+    'Signalling throughput (messages delivered per wall second, and per server CPU second; higher is better)',
+    ['workload', 'ours /s', 'reference /s', 'ratio', 'ours /cpu-s', 'reference /cpu-s', 'cpu ratio'],
+    [
+      ['publish fan-out (20 rooms x 5)', String(oursPub.perSecond), `${yPub.perSecond} (y-webrtc)`, `${tp.pubsub.ratio}x`, String(oursPub.perCpuSecond), String(yPub.perCpuSecond), `${tp.pubsub.cpuRatio}x`],
+      ['PeerJS OFFER/ANSWER (50 pairs)', String(oursPeer.perSecond), `${peerPeer.perSecond} (peer)`, `${tp.peerjs.ratio}x`, String(oursPeer.perCpuSecond), String(peerPeer.perCpuSecond), `${tp.peerjs.cpuRatio}x`],
+    ],
+  );
+  const rows: string[][] = [];
+  for (const n of counts) {
+    const p = idle.pubsub[n]!;
+    const q = idle.peerjs[n]!;
+    rows.push([`pub/sub, ${n} sockets`, kb(p.ours.rssBytesPerSocket), `${kb(p.yWebrtc.rssBytesPerSocket)} (y-webrtc)`, `${ratio(p.ours.rssBytesPerSocket, p.yWebrtc.rssBytesPerSocket)}x`]);
+    rows.push([`PeerJS, ${n} sockets`, kb(q.ours.rssBytesPerSocket), `${kb(q.peer.rssBytesPerSocket)} (peer)`, `${ratio(q.ours.rssBytesPerSocket, q.peer.rssBytesPerSocket)}x`]);
+  }
+  printTable('Memory per idle connection (KB of server RSS after GC, lower is better)', ['workload', 'ours', 'reference', 'ours / ref'], rows);
+  for (const n of notes) console.log(`note: ${n}`);
+
+  const dir = path.join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'signaling.json'), JSON.stringify(result, null, 2) + '\n');
+  return result;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await runSignalingBench();
+}

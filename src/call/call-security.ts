@@ -1,0 +1,145 @@
+/**
+ * End-to-end security of one call, on the main thread:
+ *  - frame transforms (SFrame in the E2EE worker) on every sender and receiver;
+ *  - peer verification: each side proves knowledge of the room key bound to both DTLS
+ *    fingerprints before we send it any media;
+ *  - media epochs: whenever the set of verified members changes, the leader (earliest
+ *    joiner) hands every member a fresh random epoch key sealed to its X25519 key, so people
+ *    who left (or were removed) cannot decrypt what follows and newcomers cannot decrypt
+ *    what came before (except the link's epoch 0 that starts a room);
+ *  - safety words over the room key and every member's DTLS fingerprint.
+ */
+import { E2eeController } from '../e2ee/e2ee-controller';
+import type { SenderCounters } from '../e2ee/frame-cryptor';
+import { epochSealContext, generateX25519KeyPair, openSealed, sealToPeer, type X25519KeyPair } from '../e2ee/key-seal';
+import { computePeerProof, deriveAuthKey, verifyPeerProof } from '../e2ee/peer-auth';
+import { deriveRoomKey, randomKey } from '../e2ee/room-keys';
+import { safetyWords } from '../e2ee/safety-words';
+import { fromBase64Url, toBase64Url } from '../util/base64url';
+import type { FrameTransformHook, MediaKind } from './peer-session';
+
+export interface CallSecurityOptions {
+  secret: string;
+  myId: string;
+  /** Frame encryption on (the default) or off (relay's `E2EE=0`, debugging only). */
+  encryptMedia: boolean;
+  /** Test hook: our senders pass plaintext, to prove receivers reject it. */
+  bypassEncryption?: boolean;
+}
+
+export type PeerTrust = 'pending' | 'verified' | 'failed';
+
+export class CallSecurity {
+  readonly controller: E2eeController | null;
+  private readonly roomKey: Uint8Array;
+  private readonly authKey: Uint8Array;
+  private readonly x25519: X25519KeyPair = generateX25519KeyPair();
+  private epoch = 0;
+  private certificate: RTCCertificate | null = null;
+  /** Serialises key installs: they must reach the worker in order. */
+  private keyChain: Promise<void>;
+
+  private constructor(private readonly opts: CallSecurityOptions) {
+    this.roomKey = deriveRoomKey(opts.secret);
+    this.authKey = deriveAuthKey(this.roomKey);
+    this.controller = opts.encryptMedia ? new E2eeController(opts.bypassEncryption ? { bypassEncryption: true } : {}) : null;
+    this.keyChain = this.controller ? this.controller.setRoomSecret(opts.secret) : Promise.resolve();
+  }
+
+  static async create(opts: CallSecurityOptions): Promise<CallSecurity> {
+    if (opts.encryptMedia && !E2eeController.isSupported()) {
+      throw new Error("This browser can't encrypt calls end to end. Use a recent Chrome, Edge, Firefox or Safari.");
+    }
+    const security = new CallSecurity(opts);
+    // One certificate for all our connections: our fingerprint is then one value everyone
+    // can compare (safety words), not one per connection.
+    security.certificate = await RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' } as EcKeyGenParams);
+    await security.keyChain;
+    return security;
+  }
+
+  get certificates(): RTCCertificate[] {
+    return this.certificate ? [this.certificate] : [];
+  }
+
+  get currentEpoch(): number {
+    return this.epoch;
+  }
+
+  transforms(): FrameTransformHook | undefined {
+    const c = this.controller;
+    if (!c) return undefined;
+    return {
+      attachSender: (sender: RTCRtpSender, kind: MediaKind) => c.attachSender(sender, kind, this.opts.myId),
+      attachReceiver: (receiver: RTCRtpReceiver, kind: MediaKind, remoteId: string) => c.attachReceiver(receiver, kind, remoteId),
+    };
+  }
+
+  /** Our proof for one connection, and our public key for epoch hand-outs. */
+  authMessage(myFingerprint: string, theirFingerprint: string): { t: 'auth'; proof: string; pub: string } {
+    const proof = computePeerProof(this.authKey, { myFingerprint, theirFingerprint, myId: this.opts.myId });
+    return { t: 'auth', proof: toBase64Url(proof), pub: toBase64Url(this.x25519.publicKey) };
+  }
+
+  verify(proof: string, theirId: string, myFingerprint: string, theirFingerprint: string): boolean {
+    try {
+      return verifyPeerProof(this.authKey, fromBase64Url(proof), { myFingerprint, theirFingerprint, theirId });
+    } catch {
+      return false;
+    }
+  }
+
+  /** Creates the next epoch's key and installs it; returns what to seal for each member. */
+  async startEpoch(): Promise<{ epoch: number; key: Uint8Array }> {
+    const epoch = this.epoch + 1;
+    const key = randomKey();
+    await this.install(epoch, key);
+    return { epoch, key };
+  }
+
+  seal(epoch: number, key: Uint8Array, toId: string, theirPublicKey: string): string {
+    return toBase64Url(sealToPeer(key, fromBase64Url(theirPublicKey), epochSealContext(epoch, this.opts.myId, toId)));
+  }
+
+  /** Opens and installs an epoch key handed to us; stale or forged hand-outs are ignored. */
+  async receiveEpoch(epoch: number, sealed: string, fromId: string): Promise<boolean> {
+    if (epoch <= this.epoch) return false;
+    let key: Uint8Array;
+    try {
+      key = openSealed(fromBase64Url(sealed), this.x25519, epochSealContext(epoch, fromId, this.opts.myId));
+    } catch {
+      return false;
+    }
+    await this.install(epoch, key);
+    return true;
+  }
+
+  async forget(participantId: string): Promise<void> {
+    await this.controller?.removeParticipant(participantId).catch(() => undefined);
+  }
+
+  async counters(): Promise<Record<string, SenderCounters>> {
+    if (!this.controller) return {};
+    try {
+      return await this.controller.counters();
+    } catch {
+      return {};
+    }
+  }
+
+  safetyWords(fingerprints: string[]): string[] {
+    return safetyWords(this.roomKey, fingerprints);
+  }
+
+  dispose(): void {
+    this.controller?.dispose();
+  }
+
+  private install(epoch: number, key: Uint8Array): Promise<void> {
+    if (epoch <= this.epoch) return this.keyChain;
+    this.epoch = epoch;
+    const c = this.controller;
+    this.keyChain = this.keyChain.then(() => (c ? c.setEpoch(epoch, key) : undefined)).catch((err: unknown) => console.warn('epoch install failed', err));
+    return this.keyChain;
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * Per-peer trust for one call: runs the verification handshake on each connection's
+ * control channel, decides who may receive our media, and drives media epochs (the leader,
+ * the earliest-joined verified member, rekeys whenever the verified set changes).
+ */
+import type { ControlMessage } from '../protocol/mesh-messages';
+import type { CallSecurity, PeerTrust } from './call-security';
+import { compareMembers, type Member } from './membership';
+import type { PeerSession } from './peer-session';
+import { sdpFingerprint } from './sdp-fingerprint';
+
+interface PeerRecord {
+  sid: string;
+  trust: PeerTrust;
+  fingerprint: string | null;
+  publicKey: string | null;
+  openedAt: number;
+}
+
+/** Both DTLS fingerprints of a session, once both descriptions are applied (or null after 10 s). */
+function fingerprints(session: PeerSession): Promise<{ mine: string; theirs: string } | null> {
+  const read = () => {
+    const mine = sdpFingerprint(session.pc.localDescription?.sdp);
+    const theirs = sdpFingerprint(session.pc.remoteDescription?.sdp);
+    return mine && theirs ? { mine, theirs } : null;
+  };
+  const now = read();
+  if (now) return Promise.resolve(now);
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      const got = read();
+      if (got || Date.now() - started > VERIFY_TIMEOUT_MS || session.phase === 'closed') {
+        clearInterval(poll);
+        resolve(got);
+      }
+    }, 20);
+  });
+}
+
+export interface TrustHooks {
+  /** Members (with join times) we could hand a key to; the engine knows join order. */
+  member: (peerId: string) => Member | undefined;
+  me: () => Member;
+  session: (peerId: string) => PeerSession | undefined;
+  onVerified: (peerId: string) => void;
+  onChange: () => void;
+}
+
+/** A peer that has not proven the room key this long after its channel opened is not verified. */
+const VERIFY_TIMEOUT_MS = 10_000;
+/** Joins and leaves that land together are batched into one rekey. */
+const REKEY_DEBOUNCE_MS = 250;
+
+export class TrustKeeper {
+  private readonly peers = new Map<string, PeerRecord>();
+  private rekeyTimer: ReturnType<typeof setTimeout> | null = null;
+  private disposed = false;
+
+  constructor(
+    private readonly security: CallSecurity,
+    private readonly hooks: TrustHooks,
+  ) {}
+
+  trust(peerId: string): PeerTrust {
+    return this.peers.get(peerId)?.trust ?? 'pending';
+  }
+
+  isVerified(peerId: string): boolean {
+    return this.trust(peerId) === 'verified';
+  }
+
+  /** The control channel opened: prove we know the room key, bound to this DTLS session. */
+  onOpen(session: PeerSession): void {
+    const rec = this.record(session);
+    void fingerprints(session).then((fps) => {
+      if (!fps) {
+        rec.trust = 'failed';
+        console.warn('[trust] no DTLS fingerprint in the session descriptions');
+        this.hooks.onChange();
+        return;
+      }
+      session.sendControl(this.security.authMessage(fps.mine, fps.theirs));
+    });
+  }
+
+  /** Handles auth/epoch messages; returns false for messages the engine should handle. */
+  onControl(session: PeerSession, msg: ControlMessage): boolean {
+    if (msg.t === 'auth') {
+      // Under load the channel can open (and the peer's proof arrive) before our
+      // setRemoteDescription has resolved, so wait for both descriptions first.
+      const rec = this.record(session);
+      void fingerprints(session).then((fps) => {
+        if (rec.trust === 'verified' || this.peers.get(session.remoteId) !== rec) return;
+        if (fps && this.security.verify(msg.proof, session.remoteId, fps.mine, fps.theirs)) {
+          rec.trust = 'verified';
+          rec.fingerprint = fps.theirs;
+          rec.publicKey = msg.pub;
+          this.hooks.onVerified(session.remoteId);
+          this.scheduleRekey();
+        } else {
+          console.warn('[trust] a peer failed to prove the room key');
+          rec.trust = 'failed';
+        }
+        this.hooks.onChange();
+      });
+      return true;
+    }
+    if (msg.t === 'epoch') {
+      if (this.isVerified(session.remoteId)) void this.security.receiveEpoch(msg.epoch, msg.sealed, session.remoteId);
+      return true;
+    }
+    return false;
+  }
+
+  /** A verified member left or was removed: those who remain move to a key it cannot derive. */
+  forget(peerId: string): void {
+    const rec = this.peers.get(peerId);
+    this.peers.delete(peerId);
+    void this.security.forget(peerId);
+    if (rec?.trust === 'verified') this.scheduleRekey();
+  }
+
+  /** Marks peers that never proved the key in time. */
+  tick(now: number): void {
+    for (const rec of this.peers.values()) {
+      if (rec.trust === 'pending' && now - rec.openedAt > VERIFY_TIMEOUT_MS) {
+        rec.trust = 'failed';
+        this.hooks.onChange();
+      }
+    }
+  }
+
+  /** Fingerprints of everyone we verified plus ours: the input to the safety words. */
+  safetyWords(myFingerprint: string | null): string[] {
+    const fps = [...this.peers.values()].filter((r) => r.trust === 'verified' && r.fingerprint).map((r) => r.fingerprint as string);
+    if (myFingerprint) fps.push(myFingerprint);
+    return this.security.safetyWords(fps);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.rekeyTimer) clearTimeout(this.rekeyTimer);
+  }
+
+  /** The record for this session's peer; a new session (new DTLS) starts unverified. */
+  private record(session: PeerSession): PeerRecord {
+    let rec = this.peers.get(session.remoteId);
+    if (!rec || rec.sid !== session.sid) {
+      rec = { sid: session.sid, trust: 'pending', fingerprint: null, publicKey: null, openedAt: Date.now() };
+      this.peers.set(session.remoteId, rec);
+    }
+    return rec;
+  }
+
+  private verifiedMembers(): Member[] {
+    const out: Member[] = [];
+    for (const [peerId, rec] of this.peers) {
+      const m = this.hooks.member(peerId);
+      if (rec.trust === 'verified' && m) out.push(m);
+    }
+    return out;
+  }
+
+  private scheduleRekey(): void {
+    if (this.rekeyTimer) clearTimeout(this.rekeyTimer);
+    this.rekeyTimer = setTimeout(() => {
+      this.rekeyTimer = null;
+      void this.rekeyIfLeader();
+    }, REKEY_DEBOUNCE_MS);
+  }
+
+  private async rekeyIfLeader(): Promise<void> {
+    if (this.disposed) return;
+    const members = this.verifiedMembers();
+    if (members.length === 0) return;
+    const me = this.hooks.me();
+    const leader = [me, ...members].sort(compareMembers)[0];
+    if (leader?.peerId !== me.peerId) return;
+    const { epoch, key } = await this.security.startEpoch();
+    for (const m of members) {
+      const rec = this.peers.get(m.peerId);
+      const session = this.hooks.session(m.peerId);
+      if (!rec?.publicKey || !session) continue;
+      session.sendControl({ t: 'epoch', epoch, sealed: this.security.seal(epoch, key, m.peerId, rec.publicKey) });
+    }
+    this.hooks.onChange();
+  }
+}
