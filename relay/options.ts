@@ -42,7 +42,7 @@ export interface RelayOptions {
    * Per-request ICE servers (e.g. short-lived TURN credentials). When present it replaces
    * `iceServers` in `/config.json`; it is called for every request, so keep it cheap.
    */
-  iceServersFor?: () => IceServerConfig[];
+  iceServersFor?: (where: { hostname: string }) => IceServerConfig[];
   maxMeshParticipants: number;
   e2ee: boolean;
   qualityReports: boolean;

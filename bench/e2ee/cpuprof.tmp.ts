@@ -22,7 +22,7 @@ await page.evaluate((s) => (window as any).runProf(s, 2000), size);
 const cdp = await page.context().newCDPSession(page);
 await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
 await cdp.send('Profiler.start');
-const fn = process.env.FN ?? "runProf"; const t = await page.evaluate(([s, f]) => (window as any)[f](s, 20000), [size, fn] as const);
+const fn = process.env.FN ?? "runProf"; const t = await page.evaluate(([s, f]) => (window as any)[f](s, s > 10000 ? 2000 : 20000), [size, fn] as const);
 const { profile } = await cdp.send('Profiler.stop');
 console.log('µs/frame', t);
 const self = new Map<string, number>(); const byId = new Map(profile.nodes.map((n) => [n.id, n]));

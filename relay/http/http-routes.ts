@@ -12,14 +12,21 @@ import { sendJson, sendText } from './response-headers';
 import { serveStatic } from './static-files';
 
 /** Built per request so `iceServersFor` can hand out fresh TURN credentials. */
-export function runtimeConfigFor(options: RelayOptions): RuntimeConfig {
+export function runtimeConfigFor(options: RelayOptions, req?: IncomingMessage): RuntimeConfig {
   return {
     version: RUNTIME_CONFIG_VERSION,
     relayUrl: null,
-    iceServers: options.iceServersFor ? options.iceServersFor() : options.iceServers,
+    iceServers: options.iceServersFor ? options.iceServersFor({ hostname: requestHostname(req) }) : options.iceServers,
     maxMeshParticipants: options.maxMeshParticipants,
     features: { e2ee: options.e2ee, qualityReports: options.qualityReports },
   };
+}
+
+/** The host name the client used to reach us (for TURN URIs on the same host); no port. */
+function requestHostname(req?: IncomingMessage): string {
+  const host = req?.headers.host ?? '';
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::\d+)?$/.exec(host);
+  return m?.[1]?.replace(/^\[|\]$/g, '') ?? 'localhost';
 }
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -85,7 +92,7 @@ async function handle(options: RelayOptions, extras: HttpExtras | undefined, req
         sendText(res, 403, 'text/plain; charset=utf-8', 'origin not allowed', head);
         return;
       }
-      sendJson(res, 200, runtimeConfigFor(options), head);
+      sendJson(res, 200, runtimeConfigFor(options, req), head);
       return;
     }
     case `/${PEERJS_KEY}/id`:

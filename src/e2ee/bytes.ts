@@ -29,17 +29,19 @@ export function soleBuffer(bytes: Uint8Array): ArrayBuffer {
 /** ES2024 `ArrayBuffer.prototype.transfer` (Chromium ≥ 114; not in Node 20, nor in our TS lib). */
 type Transfer = (this: ArrayBuffer, newLength: number) => ArrayBuffer;
 const transfer = (ArrayBuffer.prototype as { transfer?: Transfer }).transfer;
+/** Below this, transfer() costs more than it saves (it too allocates; few pages to fault). */
+const TRANSFER_MIN_BYTES = 8192;
 
 /**
  * `buffer`'s bytes moved `front` bytes to the right, in an ArrayBuffer of their own; the
  * caller fills the first `front` bytes. `buffer` is consumed (detached where transfer exists).
  * Why not `new Uint8Array(n).set(...)`: in Chromium a fresh large buffer costs page faults
- * on first write (measured: ~2x a plain memmove at 60 KB); transfer() grows the already
- * touched buffer, usually in place, so only the memmove remains.
+ * on first write (measured: ~2x a memmove at 60 KB); transfer() grows the already touched
+ * buffer, so only the memmove remains.
  */
 export function growFront(buffer: ArrayBuffer, front: number): Uint8Array<ArrayBuffer> {
   const length = buffer.byteLength;
-  if (transfer === undefined) {
+  if (transfer === undefined || length < TRANSFER_MIN_BYTES) {
     const out = new Uint8Array(front + length);
     out.set(new Uint8Array(buffer), front);
     return out;

@@ -8,7 +8,7 @@ let provider: WebrtcProvider | null = null;
 const api = {
   connect: (room: string, password?: string) => {
     const signaling = [`ws://${location.host}/yjs`];
-    provider = new WebrtcProvider(room, doc, { signaling, password: password ?? null, peerOpts: { config: { iceServers: [] } } });
+    provider = new WebrtcProvider(room, doc, { signaling, ...(password ? { password } : {}), peerOpts: { config: { iceServers: [] } } });
   },
   set: (key: string, value: string) => doc.getMap('m').set(key, value),
   get: (key: string) => doc.getMap('m').get(key) as string | undefined,
