@@ -168,9 +168,11 @@ export class CallEngine {
       const trust = this.trust ? this.trust.trust(m.peerId) : 'verified';
       out.push({
         peerId: m.peerId,
-        name: trust === 'failed' ? 'Unverified participant' : m.state?.name || 'Guest',
-        micOn: m.state?.micOn ?? false,
-        camOn: m.state?.camOn ?? false,
+        // A peer's claims (its name, its state) are kept as they arrive (its proof may be
+        // checked a moment later) but shown only once it is verified.
+        name: trust === 'failed' ? 'Unverified participant' : trust === 'verified' ? m.state?.name || 'Guest' : 'Guest',
+        micOn: trust === 'verified' ? (m.state?.micOn ?? false) : false,
+        camOn: trust === 'verified' ? (m.state?.camOn ?? false) : false,
         phase: session.phase,
         stream: session.remoteStream,
         problem: trust === 'failed' ? 'Not verified: this person could not prove they have the meeting link. Nothing is sent to them.' : this.problemFor(session),
@@ -325,8 +327,6 @@ export class CallEngine {
     });
     session.on('control', (msg) => {
       if (this.trust?.onControl(session, msg)) return;
-      // Until verified, a peer's claims (its name, its state) are not shown.
-      if (this.trust && !this.trust.isVerified(peerId) && msg.t !== 'bye') return;
       const m = this.members.get(peerId);
       if (msg.t === 'state' && m) {
         m.state = msg.state;

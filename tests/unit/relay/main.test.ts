@@ -6,7 +6,7 @@ describe('relay/main.ts', () => {
   it('prints one "listening on" line, serves, and exits 0 on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'relay/main.ts'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TURN_ENABLED: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -44,7 +44,7 @@ describe('privacy: the relay never holds room ids, secrets, names or chat', () =
     child = fork(path.join(REPO_ROOT, 'tests/unit/relay/privacy-relay-child.ts'), [], {
       cwd: REPO_ROOT,
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', WEBHOOK_URLS: hookUrl, WEBHOOK_SECRET: 'whsec-privacy' },
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TURN_ENABLED: '0', WEBHOOK_URLS: hookUrl, WEBHOOK_SECRET: 'whsec-privacy' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
