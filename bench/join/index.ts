@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { createRelay } from '../../relay/server';
 import { REPO_ROOT } from '../../relay/options';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../chromium';
@@ -23,7 +23,7 @@ export interface JoinBenchResult {
   ratio: number;
 }
 
-async function timeJoin(browser: Browser, firstUrl: string, secondUrl: string, ready: (p: import('@playwright/test').Page) => Promise<void>): Promise<number> {
+async function timeJoin(browser: Browser, firstUrl: string, secondUrl: string, ready: (p: Page) => Promise<void>): Promise<number> {
   const ctxA = await browser.newContext();
   const ctxB = await browser.newContext();
   try {

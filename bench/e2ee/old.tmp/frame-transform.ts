@@ -1,0 +1,117 @@
+/**
+ * The stream stage that sits in an RTCRtpScriptTransform (or createEncodedStreams) pipe:
+ * encoded frames in, SFrame-encrypted or decrypted frames out. A frame that fails is
+ * dropped and counted, never written through: there is no code path that forwards a
+ * received frame's original bytes. Uses only Streams, so it runs in a worker and in Node.
+ */
+import { codecFromMimeType, type Codec, type MediaKind } from './clear-prefix';
+import { E2eeError, type E2eeErrorCode } from './errors';
+import type { FrameCryptor } from './frame-cryptor';
+
+/** The part of RTCEncodedVideoFrame / RTCEncodedAudioFrame we use. */
+export interface EncodedFrame {
+  data: ArrayBuffer;
+  readonly type?: string;
+  getMetadata?(): { mimeType?: string };
+}
+
+export type TransformOperation = 'encrypt' | 'decrypt';
+
+/** The `options` of an RTCRtpScriptTransform, as sent by E2eeController. */
+export interface TransformOptions {
+  operation: TransformOperation;
+  kind: MediaKind;
+  /** Sender side: our own id. Receiver side: the remote sender this receiver belongs to. */
+  participantId: string;
+  /** Used when frame metadata carries no mimeType. */
+  codec?: Codec;
+  /** Test hook (sender only): forward frames in the clear so receivers' rejection can be tested. */
+  bypassEncryption?: boolean;
+}
+
+const CODECS: ReadonlySet<string> = new Set<Codec>(['vp8', 'vp9', 'opus', 'h264', 'av1', 'unknown']);
+const MAX_ID_LENGTH = 256;
+
+/** Validates transform options: they cross the main-thread → worker boundary. */
+export function parseTransformOptions(raw: unknown): TransformOptions {
+  const fail = (why: string): never => {
+    throw new E2eeError('invalid-message', `invalid transform options: ${why}`);
+  };
+  if (typeof raw !== 'object' || raw === null) return fail('not an object');
+  const o = raw as Record<string, unknown>;
+  if (o.operation !== 'encrypt' && o.operation !== 'decrypt') return fail('operation');
+  if (o.kind !== 'audio' && o.kind !== 'video') return fail('kind');
+  if (typeof o.participantId !== 'string' || o.participantId.length === 0 || o.participantId.length > MAX_ID_LENGTH) {
+    return fail('participantId');
+  }
+  if (o.codec !== undefined && (typeof o.codec !== 'string' || !CODECS.has(o.codec))) return fail('codec');
+  if (o.bypassEncryption !== undefined && typeof o.bypassEncryption !== 'boolean') return fail('bypassEncryption');
+  if (o.bypassEncryption === true && o.operation !== 'encrypt') return fail('bypassEncryption is for senders only');
+  return {
+    operation: o.operation,
+    kind: o.kind,
+    participantId: o.participantId,
+    ...(o.codec === undefined ? {} : { codec: o.codec as Codec }),
+    ...(o.bypassEncryption === true ? { bypassEncryption: true } : {}),
+  };
+}
+
+/**
+ * The codec of a frame: its metadata's mimeType (both ends see the negotiated codec, so they
+ * agree on the clear prefix), else the option, else the default per kind.
+ */
+export function frameCodec(frame: EncodedFrame, options: TransformOptions): Codec {
+  let codec: Codec = 'unknown';
+  try {
+    codec = codecFromMimeType(frame.getMetadata?.().mimeType);
+  } catch {
+    // getMetadata can throw on a detached frame; fall through to the defaults.
+  }
+  if (codec !== 'unknown') return codec;
+  return options.codec ?? (options.kind === 'video' ? 'vp8' : 'opus');
+}
+
+function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
+    return bytes.buffer;
+  }
+  return bytes.slice().buffer as ArrayBuffer;
+}
+
+export function createFrameTransform<F extends EncodedFrame>(
+  cryptor: FrameCryptor,
+  options: TransformOptions,
+  onDrop?: (code: E2eeErrorCode) => void,
+): TransformStream<F, F> {
+  if (options.operation === 'encrypt') {
+    return new TransformStream<F, F>({
+      async transform(frame, controller) {
+        if (options.bypassEncryption === true) {
+          controller.enqueue(frame);
+          return;
+        }
+        try {
+          const data = new Uint8Array(frame.data);
+          const info = { kind: options.kind, codec: frameCodec(frame, options), keyFrame: frame.type === 'key' };
+          frame.data = ownBuffer(await cryptor.encrypt(data, info));
+          controller.enqueue(frame);
+        } catch (error) {
+          // FrameCryptor has counted it; the frame is dropped, never sent in the clear.
+          onDrop?.(error instanceof E2eeError ? error.code : 'invalid-key');
+        }
+      },
+    });
+  }
+  return new TransformStream<F, F>({
+    async transform(frame, controller) {
+      const info = { kind: options.kind, codec: frameCodec(frame, options), senderId: options.participantId };
+      const result = await cryptor.decrypt(new Uint8Array(frame.data), info);
+      if (!result.ok) {
+        onDrop?.(result.code);
+        return;
+      }
+      frame.data = ownBuffer(result.data);
+      controller.enqueue(frame);
+    },
+  });
+}

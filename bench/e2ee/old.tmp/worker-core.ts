@@ -1,0 +1,129 @@
+/**
+ * Everything the E2EE worker does, minus the worker globals: the FrameCryptor, the
+ * transforms attached to it, and the API exposed over Comlink. `workers/e2ee-worker.ts`
+ * only wires this to `self`. Errors cross the boundary as data (`ApiResult`), because
+ * Comlink turns thrown errors into plain `Error`s and loses the code.
+ */
+import { E2eeError, type E2eeErrorCode, type E2eeErrorData } from './errors';
+import { FrameCryptor, type FrameCryptorOptions, type SenderCounters } from './frame-cryptor';
+import { createFrameTransform, parseTransformOptions, type EncodedFrame, type TransformOptions } from './frame-transform';
+
+export type ApiResult<T = undefined> = { ok: true; value: T } | { ok: false; error: E2eeErrorData };
+
+export interface E2eeWorkerApi {
+  setRoomSecret(secret: string): ApiResult;
+  setEpoch(epoch: number, epochKey: Uint8Array): ApiResult;
+  removeParticipant(participantId: string): ApiResult;
+  counters(): ApiResult<Record<string, SenderCounters>>;
+  /** The createEncodedStreams fallback: the main thread transfers the streams here. */
+  attachStreams(readable: ReadableStream, writable: WritableStream, options: TransformOptions): ApiResult;
+}
+
+/** What an RTCRtpScriptTransformer offers for key frames (both optional: not every browser has them). */
+export interface KeyFrameControl {
+  generateKeyFrame?(): Promise<unknown>;
+  sendKeyFrameRequest?(): Promise<unknown>;
+}
+
+interface ActiveTransform {
+  options: TransformOptions;
+  keyFrames: KeyFrameControl | undefined;
+}
+
+function run<T>(fn: () => T): ApiResult<T> {
+  try {
+    return { ok: true, value: fn() };
+  } catch (error) {
+    const e = error instanceof E2eeError ? error : new E2eeError('invalid-message', String(error), { cause: error });
+    return { ok: false, error: e.toData() };
+  }
+}
+
+export class E2eeWorkerCore {
+  readonly cryptor: FrameCryptor;
+  private readonly active = new Set<ActiveTransform>();
+  /** Frames dropped by each transform stage, for diagnostics next to the cryptor's counters. */
+  readonly drops = new Map<E2eeErrorCode, number>();
+
+  constructor(options: FrameCryptorOptions = {}) {
+    this.cryptor = new FrameCryptor(options);
+  }
+
+  readonly api: E2eeWorkerApi = {
+    setRoomSecret: (secret) =>
+      run(() => {
+        if (typeof secret !== 'string') throw new E2eeError('invalid-message', 'secret must be a string');
+        this.cryptor.setRoomSecret(secret);
+        this.requestKeyFrames();
+        return undefined;
+      }),
+    setEpoch: (epoch, epochKey) =>
+      run(() => {
+        if (typeof epoch !== 'number' || !(epochKey instanceof Uint8Array)) {
+          throw new E2eeError('invalid-message', 'setEpoch(epoch: number, key: Uint8Array)');
+        }
+        this.cryptor.setEpoch(epoch, epochKey);
+        this.requestKeyFrames();
+        return undefined;
+      }),
+    removeParticipant: (participantId) =>
+      run(() => {
+        if (typeof participantId !== 'string') throw new E2eeError('invalid-message', 'participant id must be a string');
+        this.cryptor.removeParticipant(participantId);
+        return undefined;
+      }),
+    counters: () => run(() => this.cryptor.counters()),
+    attachStreams: (readable, writable, options) =>
+      run(() => {
+        if (!(readable instanceof ReadableStream) || !(writable instanceof WritableStream)) {
+          throw new E2eeError('invalid-message', 'attachStreams needs a ReadableStream and a WritableStream');
+        }
+        this.handleTransform(readable, writable, options);
+        return undefined;
+      }),
+  };
+
+  /**
+   * Pipes one sender's or receiver's frames through the cryptor until the pipe ends.
+   * Throws `invalid-message` for bad options (the caller should then leave the pipe
+   * unconnected: no frames flow at all, which is the closed failure we want).
+   * Returns a disposer that stops the pipe.
+   */
+  handleTransform(
+    readable: ReadableStream,
+    writable: WritableStream,
+    rawOptions: unknown,
+    keyFrames?: KeyFrameControl,
+  ): () => void {
+    const options = parseTransformOptions(rawOptions);
+    if (options.operation === 'encrypt') this.cryptor.setLocalId(options.participantId);
+    else this.cryptor.addParticipant(options.participantId);
+    const entry: ActiveTransform = { options, keyFrames };
+    this.active.add(entry);
+    const abort = new AbortController();
+    const stage = createFrameTransform<EncodedFrame>(this.cryptor, options, (code) => {
+      this.drops.set(code, (this.drops.get(code) ?? 0) + 1);
+    });
+    readable
+      .pipeThrough(stage, { signal: abort.signal })
+      .pipeTo(writable, { signal: abort.signal })
+      .catch(() => {
+        // The pipe ends when the transceiver stops or we dispose; nothing to report.
+      })
+      .finally(() => this.active.delete(entry));
+    return () => abort.abort();
+  }
+
+  /** After a key change, new key frames let pictures recover at once instead of at the next periodic one. */
+  private requestKeyFrames(): void {
+    for (const { options, keyFrames } of this.active) {
+      if (options.kind !== 'video' || keyFrames === undefined) continue;
+      const request = options.operation === 'encrypt' ? keyFrames.generateKeyFrame : keyFrames.sendKeyFrameRequest;
+      try {
+        request?.call(keyFrames)?.catch(() => undefined);
+      } catch {
+        // Not supported in this browser: the periodic key frame will do.
+      }
+    }
+  }
+}
