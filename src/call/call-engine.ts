@@ -48,6 +48,8 @@ export interface CallEngineOptions {
    */
   mediaReady?: Promise<unknown>;
   displayName: string;
+  /** Access token for relays that require one (link parameter `jwt=`). */
+  jwt?: string;
   /** Our participant id (random per page load); generated when absent. */
   myId?: string;
   /** End-to-end security (verification, frame encryption, epochs). */
@@ -113,8 +115,8 @@ export class CallEngine {
         })
       : null;
     this.name = opts.displayName;
-    this.peerjs = new PeerjsSignaling(opts.relayBase, this.myId, this.token);
-    this.presence = new PresenceChannel(opts.relayBase, opts.roomTopic);
+    this.peerjs = new PeerjsSignaling(opts.relayBase, this.myId, this.token, undefined, opts.jwt);
+    this.presence = new PresenceChannel(opts.relayBase, opts.roomTopic, undefined, opts.jwt);
 
     this.disposers.push(
       this.peerjs.on('signal', (s) => {

@@ -20,6 +20,8 @@ export interface JoinParams {
   video: boolean;
   /** `relay=1` forces every media path through TURN (iceTransportPolicy 'relay'). */
   relayOnly: boolean;
+  /** `jwt=<token>`: access token for relays that require one (AUTH_JWT_*); passed to the relay only. */
+  jwt?: string;
 }
 
 export interface RoomLink {
@@ -66,6 +68,8 @@ export function parseJoinParams(query: string): JoinParams {
     video: parseBool(q.get('video'), DEFAULT_JOIN_PARAMS.video),
     relayOnly: parseBool(q.get('relay'), DEFAULT_JOIN_PARAMS.relayOnly),
   };
+  const jwt = q.get('jwt');
+  if (jwt !== null && jwt.length <= 4096 && /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(jwt)) params.jwt = jwt;
   const name = q.get('name');
   if (name !== null) {
     const clean = sanitizeDisplayName(name);
@@ -111,6 +115,7 @@ export function formatRoomHash(roomId: string, secret: string, params: Partial<J
   if (params.audio === false) q.set('audio', '0');
   if (params.video === false) q.set('video', '0');
   if (params.relayOnly) q.set('relay', '1');
+  if (params.jwt) q.set('jwt', params.jwt);
   const qs = q.toString();
   return `#/r/${roomId}/${secret}${qs ? `?${qs}` : ''}`;
 }

@@ -37,8 +37,9 @@ export class PeerjsSignaling {
     readonly peerId: string,
     token: string,
     socketFactory?: (url: () => string) => JsonSocket,
+    jwt?: string,
   ) {
-    const url = () => wsUrl(relayBase, 'peerjs', { key: 'peerjs', id: peerId, token, version: 'lunar-1' });
+    const url = () => wsUrl(relayBase, 'peerjs', { key: 'peerjs', id: peerId, token, version: 'lunar-1', ...(jwt ? { jwt } : {}) });
     this.socket = socketFactory ? socketFactory(url) : new ReconnectingSocket(url);
     this.socket.onStatus((s) => {
       if (s !== 'open') this.ready = false;

@@ -18,8 +18,9 @@ export class PresenceChannel {
     relayBase: string,
     private readonly topic: string,
     socketFactory?: (url: () => string) => JsonSocket,
+    jwt?: string,
   ) {
-    const url = () => wsUrl(relayBase, 'yjs');
+    const url = () => wsUrl(relayBase, 'yjs', jwt ? { jwt } : undefined);
     this.socket = socketFactory ? socketFactory(url) : new ReconnectingSocket(url);
     this.socket.onStatus((s) => {
       // Subscribe before telling anyone we are open, so our first publish has an audience.

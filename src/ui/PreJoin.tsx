@@ -1,5 +1,6 @@
 import { For, Show, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import type { LocalMedia } from '../call/local-media';
+import { qualityReportsAllowed, setQualityReportsAllowed } from '../call/quality-reporter';
 import { VideoView } from './VideoView';
 
 export function PreJoin(props: { media: LocalMedia; name: string; onName: (n: string) => void; onJoin: () => void; mediaReady: Promise<void> }): JSX.Element {
@@ -7,6 +8,7 @@ export function PreJoin(props: { media: LocalMedia; name: string; onName: (n: st
   const [version, setVersion] = createSignal(0);
   const [devices, setDevices] = createSignal<MediaDeviceInfo[]>([]);
   const [ready, setReady] = createSignal(false);
+  const [reports, setReports] = createSignal(qualityReportsAllowed());
   const bump = () => setVersion((v) => v + 1);
   const off = media.on(bump);
   const refreshDevices = async () => {
@@ -82,6 +84,13 @@ export function PreJoin(props: { media: LocalMedia; name: string; onName: (n: st
             </label>
           </div>
         </Show>
+        <label class="checkbox">
+          <input type="checkbox" checked={reports()} onChange={(e) => {
+            setReports(e.currentTarget.checked);
+            setQualityReportsAllowed(e.currentTarget.checked);
+          }} />
+          Send anonymous quality reports (figures like packet loss, never names or rooms)
+        </label>
         <button type="submit" class="primary big" disabled={!ready()}>
           Join meeting
         </button>

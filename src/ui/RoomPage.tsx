@@ -1,6 +1,7 @@
 import { Match, Switch, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { CallEngine } from '../call/call-engine';
 import { CallSecurity } from '../call/call-security';
+import { startQualityReports } from '../call/quality-reporter';
 import { randomBytes, toHex } from '../util/base64url';
 import { LocalMedia } from '../call/local-media';
 import { bootConfig } from '../config/boot-config';
@@ -26,6 +27,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
   const media = new LocalMedia({ micOn: props.link.params.audio, camOn: props.link.params.video });
   let engine: CallEngine | null = null;
   let security: CallSecurity | null = null;
+  let stopReports: (() => void) | null = null;
   const mediaStarted = media.start().then(() => {
     performance.mark('lunar:media-ready');
   });
@@ -61,7 +63,9 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
       media,
       mediaReady: mediaStarted,
       displayName,
+      ...(props.link.params.jwt ? { jwt: props.link.params.jwt } : {}),
     });
+    if (config.features.qualityReports) stopReports = startQualityReports(engine, relayBase, props.link.params.relayOnly);
     const e = engine;
     e.on(() => {
       if (e.roomFull && phase().kind === 'call') setPhase({ kind: 'full' });
@@ -71,6 +75,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
   };
 
   const leave = () => {
+    stopReports?.();
     engine?.leave();
     engine = null;
     security?.dispose();
@@ -95,6 +100,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
   window.addEventListener('pagehide', onPageHide);
   onCleanup(() => {
     window.removeEventListener('pagehide', onPageHide);
+    stopReports?.();
     engine?.leave();
     security?.dispose();
     media.stop();

@@ -1,0 +1,94 @@
+/**
+ * The browser adapter: the room's `Y.Doc` synced by the unmodified y-webrtc provider
+ * through the relay's `/yjs` pub/sub route, plus presence over its awareness.
+ *
+ * What the relay sees: the topic `roomTopic(roomId, 'doc')` (a hash), and y-webrtc's
+ * signalling payloads encrypted with `docPassword(secret)` (it cannot read SDP, so it
+ * cannot even learn ICE candidates). Doc updates and awareness go peer to peer over
+ * WebRTC data channels. The UI depends on `RoomDocConnection` only, so tests can hand it
+ * a plain `Y.Doc` with a fake presence source.
+ */
+import { WebrtcProvider } from 'y-webrtc';
+import * as Y from 'yjs';
+import { roomTopic } from '../room/room-link';
+import { Emitter } from '../util/emitter';
+import type { Unsubscribe } from '../util/emitter';
+import { docPassword, docSignalingUrl } from './doc-connection-params';
+import type { Presence } from './presence';
+import { parsePresence, readPresences } from './presence';
+import { RoomStateError } from './room-state-error';
+
+export interface RoomDocConnection {
+  readonly doc: Y.Doc;
+  /** Our presence; pass the fields that changed. */
+  updatePresence(patch: Partial<Omit<Presence, 'v'>>): void;
+  /** Others' valid presences, by awareness client id. */
+  peers(): Map<number, Presence>;
+  onPeers(listener: (peers: Map<number, Presence>) => void): Unsubscribe;
+  /** True once synced with at least one peer (y-webrtc's notion). */
+  onSynced(listener: (synced: boolean) => void): Unsubscribe;
+  /** Leaves the room: provider, doc and listeners go; nothing was ever written to disk. */
+  dispose(): void;
+}
+
+export interface RoomDocOptions {
+  roomId: string;
+  /** The link secret (or the passcode's effective secret). */
+  secret: string;
+  /** From the runtime config; null means the app's own origin. */
+  relayUrl: string | null;
+  iceServers: RTCIceServer[];
+  presence: Presence;
+  /** Defaults to `location.origin`. */
+  pageOrigin?: string;
+}
+
+export async function connectRoomDoc(options: RoomDocOptions): Promise<RoomDocConnection> {
+  const own = parsePresence(options.presence);
+  if (!own) throw new RoomStateError('invalid-input', 'our own presence is invalid');
+  const roomName = await roomTopic(options.roomId, 'doc');
+  const doc = new Y.Doc();
+  const provider = new WebrtcProvider(roomName, doc, {
+    signaling: [docSignalingUrl(options.relayUrl, options.pageOrigin ?? location.origin)],
+    password: docPassword(options.secret),
+    // Other tabs of the same browser must go through WebRTC too (same rules for everyone).
+    filterBcConns: true,
+    peerOpts: { config: { iceServers: options.iceServers } },
+  });
+  const awareness = provider.awareness;
+  let presence: Presence = own;
+  awareness.setLocalState(presence);
+
+  const events = new Emitter<{ peers: Map<number, Presence>; synced: boolean }>();
+  const peers = () => readPresences(awareness.getStates() as Map<number, unknown>, awareness.clientID);
+  const onAwareness = () => events.emit('peers', peers());
+  const onSynced = ({ synced }: { synced: boolean }) => events.emit('synced', synced);
+  awareness.on('change', onAwareness);
+  provider.on('synced', onSynced);
+
+  let disposed = false;
+  return {
+    doc,
+    updatePresence(patch) {
+      if (disposed) return;
+      const next = parsePresence({ ...presence, ...patch });
+      if (!next) throw new RoomStateError('invalid-input', 'presence update is invalid');
+      presence = next;
+      awareness.setLocalState(presence);
+    },
+    peers,
+    onPeers: (listener) => events.on('peers', listener),
+    onSynced: (listener) => events.on('synced', listener),
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      awareness.off('change', onAwareness);
+      provider.off('synced', onSynced);
+      events.clear();
+      // Tells the others we left (awareness removal) before the connections close.
+      awareness.setLocalState(null);
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
