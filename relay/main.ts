@@ -11,7 +11,9 @@ import { turnIceServersFor, turnOptionsFromEnv } from './turn/turn-options';
  * use must not stop signalling: the relay starts without TURN and says so.
  */
 async function startTurn(env: NodeJS.ProcessEnv): Promise<{ server: TurnServer | null; iceServersFor: ((where: { hostname: string }) => ReturnType<typeof turnIceServersFor>) | undefined }> {
-  const opts = turnOptionsFromEnv(env);
+  // TURN listens where the relay listens unless told otherwise: loopback by default, all
+  // interfaces when HOST=0.0.0.0 (LAN or server).
+  const opts = turnOptionsFromEnv({ ...env, TURN_HOST: env.TURN_HOST ?? env.HOST ?? '127.0.0.1' });
   if (!opts.enabled && !opts.externalUris) return { server: null, iceServersFor: undefined };
   let server: TurnServer | null = null;
   if (opts.server) {

@@ -30,7 +30,7 @@ export function soleBuffer(bytes: Uint8Array): ArrayBuffer {
 type Transfer = (this: ArrayBuffer, newLength: number) => ArrayBuffer;
 const transfer = (ArrayBuffer.prototype as { transfer?: Transfer }).transfer;
 /** Below this, transfer() costs more than it saves (it too allocates; few pages to fault). */
-const TRANSFER_MIN_BYTES = 0;
+const TRANSFER_MIN_BYTES = 8192;
 
 /**
  * `buffer`'s bytes moved `front` bytes to the right, in an ArrayBuffer of their own; the

@@ -7,9 +7,8 @@
  *   passcode    …?pc=<check>                                the passcode's check value
  *   lobby link  #/l/<roomId>/<moderator public key>         no secret: knock to enter
  */
-import { bytesToBase64Url } from '../e2ee/bytes';
+import { base64UrlToBytes, bytesToBase64Url } from '../e2ee/bytes';
 import { formatRoomHash, ROOM_ID_BYTES } from '../room/room-link';
-import { base64UrlToBytes } from '../e2ee/bytes';
 import type { HostKey } from './host-key';
 import { hostKeyFromParam, hostKeyToParam, parsePublicKey, verifyModeratorKey } from './host-key';
 
