@@ -170,14 +170,16 @@ class GuardedConnection implements Connection, GuardedSocket {
       return;
     }
     let value: unknown;
+    let text: string;
     try {
-      value = JSON.parse(toText(data));
+      text = toText(data);
+      value = JSON.parse(text);
     } catch (cause) {
       this.replyError(new RelayError('bad-json', 'message is not valid JSON', { cause }));
       return;
     }
     try {
-      handler.onMessage(value);
+      handler.onMessage(value, text);
     } catch (err) {
       this.replyError(toRelayError(err));
     }

@@ -16,8 +16,11 @@ export interface Connection {
 
 /** Per-connection protocol state, created by a route when it accepts a connection. */
 export interface ConnectionHandler {
-  /** Gets parsed JSON of unknown shape; throws RelayError on invalid input. */
-  onMessage(value: unknown): void;
+  /**
+   * Gets parsed JSON of unknown shape; throws RelayError on invalid input. `text` is the
+   * exact JSON it was parsed from, for routes that forward a validated message unchanged.
+   */
+  onMessage(value: unknown, text?: string): void;
   onClose(): void;
 }
 

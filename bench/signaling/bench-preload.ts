@@ -3,7 +3,8 @@
  * 1. binds any listener that names no host to 127.0.0.1 (y-webrtc's server would bind every
  *    interface; benchmarks must stay on loopback);
  * 2. answers `{type:'memory'}` over IPC with memory after a full GC, so per-socket figures
- *    are not noise from garbage waiting to be collected, and `{type:'cpu'}` with CPU time used.
+ *    are not noise from garbage waiting to be collected, and `{type:'cpu'}` with CPU time used;
+ * 3. exits cleanly on `{type:'exit'}`, so `--cpu-prof` / `--heap-prof` (BENCH_SERVER_FLAGS) get written.
  */
 import net from 'node:net';
 import { setFlagsFromString } from 'node:v8';
@@ -21,6 +22,7 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 process.on('message', (msg: unknown) => {
+  if ((msg as { type?: string } | null)?.type === 'exit') process.exit(0);
   if ((msg as { type?: string } | null)?.type === 'cpu') {
     const c = process.cpuUsage();
     process.send?.({ type: 'cpu', micros: c.user + c.system });

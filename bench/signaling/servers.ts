@@ -37,12 +37,16 @@ const ENTRY: Record<ServerKind, string> = {
   peer: 'bench/signaling/launch-peer.ts',
 };
 
-/** Each server in its own Node process, same flags and preload for all three. */
+/**
+ * Each server in its own Node process, same flags and preload for all three.
+ * BENCH_SERVER_FLAGS adds node flags (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) to every server.
+ */
 export async function startServer(kind: ServerKind): Promise<BenchServer> {
   const port = await freePort();
+  const extra = (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter((f) => f !== '');
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', './bench/signaling/bench-preload.ts', ENTRY[kind]],
+    [...extra, '--import', 'tsx', '--import', './bench/signaling/bench-preload.ts', ENTRY[kind]],
     { cwd: ROOT, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   );
   let out = '';
@@ -97,7 +101,9 @@ export async function startServer(kind: ServerKind): Promise<BenchServer> {
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
-        child.kill('SIGKILL');
+        // A clean exit writes any --cpu-prof output; the kill is the fallback.
+        child.send({ type: 'exit' });
+        setTimeout(() => child.kill('SIGKILL'), 2000).unref();
       }),
   };
 }

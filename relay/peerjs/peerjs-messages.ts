@@ -58,6 +58,30 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+const FORWARDED_KEYS: ReadonlySet<string> = new Set(['type', 'dst', 'payload']);
+
+/**
+ * True when a relayed message's own keys are only `type`, `dst` and `payload`: then the
+ * client's JSON text, with the relay's `src` appended, parses to exactly what
+ * re-serialising `{type, src, dst, payload}` would give, and routing can skip the
+ * stringify. Anything else (a client `src`, extra fields) takes the re-serialising path.
+ */
+export function hasOnlyForwardedKeys(value: object): boolean {
+  for (const key in value) {
+    if (!FORWARDED_KEYS.has(key)) return false;
+  }
+  return true;
+}
+
+/**
+ * The client's text with `"src":<id>` added as the last member. `text` must be JSON that
+ * parsed to a non-array object with at least `type` (so a member precedes the comma), and
+ * `src` must be a valid peer id (no characters that need escaping).
+ */
+export function appendSrc(text: string, src: string): string {
+  return `${text.slice(0, text.lastIndexOf('}'))},"src":"${src}"}`;
+}
+
 export function parsePeerClientMessage(value: unknown): PeerClientMessage {
   if (!isRecord(value)) throw new RelayError('bad-message', 'message must be a JSON object');
   const { type } = value;

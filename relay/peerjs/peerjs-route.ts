@@ -3,20 +3,16 @@ import { peerTokenDigest } from '../cluster/peer-token-digest';
 import type { Connection, ConnectionHandler, Route } from '../connection';
 import { RelayError } from '../errors';
 import type { RelayLimits } from '../options';
-import { parsePeerClientMessage, parsePeerHandshake, QUEUEABLE_TYPES } from './peerjs-messages';
+import { appendSrc, hasOnlyForwardedKeys, parsePeerClientMessage, parsePeerHandshake, QUEUEABLE_TYPES } from './peerjs-messages';
 import type { PeerServerMessage, RelayedType } from './peerjs-messages';
 import { PendingQueue } from './pending-queue';
 
-interface Registration {
-  conn: Connection;
-  token: string;
-}
-
-interface QueuedMessage {
+/** A message on its way: `text` is the serialised `{type, src, dst, payload}` as delivered. */
+interface Outgoing {
   type: RelayedType;
   src: string;
   dst: string;
-  payload: unknown;
+  text: string;
 }
 
 export interface PeerjsRoute extends Route {
@@ -34,6 +30,46 @@ export interface PeerjsRouteDeps {
   bus?: ClusterBus;
 }
 
+/** What every peer's handler shares; one per route. */
+interface PeerRegistry {
+  peers: Map<string, PeerHandler>;
+  route(out: Outgoing): void;
+  bus: ClusterBus | undefined;
+}
+
+/**
+ * One registered peer: its registration and its message handler in one small object, with
+ * prototype methods, because with 10k idle sockets per-socket closures and contexts add up.
+ */
+class PeerHandler implements ConnectionHandler {
+  constructor(
+    readonly conn: Connection,
+    readonly id: string,
+    readonly token: string,
+    private readonly registry: PeerRegistry,
+  ) {}
+
+  onMessage(value: unknown, text?: string): void {
+    const msg = parsePeerClientMessage(value);
+    if (msg.type === 'HEARTBEAT') return;
+    const { id } = this;
+    // The hot path: the client's own text plus the relay's `src`, no re-serialising. The
+    // message was fully parsed and validated above; only its serialisation is reused.
+    const fast = text !== undefined && hasOnlyForwardedKeys(value as object);
+    const out = fast ? appendSrc(text, id) : JSON.stringify({ type: msg.type, src: id, dst: msg.dst, payload: msg.payload });
+    this.registry.route({ type: msg.type, src: id, dst: msg.dst, text: out });
+  }
+
+  onClose(): void {
+    const { peers, bus } = this.registry;
+    // A replaced socket closing late must not unregister its successor.
+    if (peers.get(this.id) === this) {
+      peers.delete(this.id);
+      bus?.releasePeer(this.id);
+    }
+  }
+}
+
 /**
  * The PeerJS signalling server protocol: a registry of id → socket, relaying
  * OFFER/ANSWER/CANDIDATE/LEAVE/EXPIRE with a relay-stamped `src`, and a short-lived
@@ -42,8 +78,8 @@ export interface PeerjsRouteDeps {
  */
 export function createPeerjsRoute(deps: PeerjsRouteDeps): PeerjsRoute {
   const now = deps.now ?? Date.now;
-  const peers = new Map<string, Registration>();
-  const pending = new PendingQueue<QueuedMessage>({
+  const peers = new Map<string, PeerHandler>();
+  const pending = new PendingQueue<Outgoing>({
     ttlMs: deps.limits.peerQueueTtlMs,
     perDestination: deps.limits.peerQueuePerDestination,
     total: deps.limits.peerQueueTotal,
@@ -78,32 +114,33 @@ export function createPeerjsRoute(deps: PeerjsRouteDeps): PeerjsRoute {
   timer.unref();
 
   const { bus } = deps;
-  const queue = (out: QueuedMessage): void => {
+  const queue = (out: Outgoing): void => {
     if (!QUEUEABLE_TYPES.has(out.type)) return;
     if (!pending.push(out.dst, out, now())) notifyExpired(out.src, out.dst);
   };
   /** Local socket first, then the cluster, then the short queue. */
-  const route = (out: QueuedMessage): void => {
+  const route = (out: Outgoing): void => {
     const target = liveConnection(out.dst);
     if (target) {
-      send(target, out);
+      target.sendText(out.text);
       return;
     }
     if (!bus) {
       queue(out);
       return;
     }
-    bus.sendToPeer(out.dst, JSON.stringify(out)).then(
+    bus.sendToPeer(out.dst, out.text).then(
       (taken) => {
         if (taken) return;
         // The peer may have arrived here while Redis answered.
         const late = liveConnection(out.dst);
-        if (late) send(late, out);
+        if (late) late.sendText(out.text);
         else queue(out);
       },
       () => queue(out),
     );
   };
+  const registry: PeerRegistry = { peers, route, bus };
   const disposers: (() => void)[] = [];
   if (bus) {
     disposers.push(
@@ -129,27 +166,13 @@ export function createPeerjsRoute(deps: PeerjsRouteDeps): PeerjsRoute {
       // Same token: the same client reconnecting; the stale socket gives way.
       existing.conn.close(1000, 'replaced by a new connection');
     }
-    const reg: Registration = { conn, token };
-    peers.set(id, reg);
+    const handler = new PeerHandler(conn, id, token, registry);
+    peers.set(id, handler);
     bus?.claimPeer(id, token);
     send(conn, { type: 'OPEN' });
     sweep();
-    for (const message of pending.take(id)) send(conn, message);
-
-    return {
-      onMessage(value) {
-        const msg = parsePeerClientMessage(value);
-        if (msg.type === 'HEARTBEAT') return;
-        route({ type: msg.type, src: id, dst: msg.dst, payload: msg.payload });
-      },
-      onClose() {
-        // A replaced socket closing late must not unregister its successor.
-        if (peers.get(id) === reg) {
-          peers.delete(id);
-          bus?.releasePeer(id);
-        }
-      },
-    };
+    for (const message of pending.take(id)) conn.sendText(message.text);
+    return handler;
   };
 
   return {

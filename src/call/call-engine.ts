@@ -319,9 +319,12 @@ export class CallEngine {
       sendSignal: (payload) => this.sendSignal(peerId, payload),
       ...(transforms ? { transforms } : {}),
     });
+    const sendAuth = (auth: { proof: string; pub: string }) => this.sendSignal(peerId, { v: 1, sid, auth });
+    session.on('described', () => this.trust?.sendProof(session, 'signal', sendAuth));
     session.on('open', () => {
-      if (this.trust) this.trust.onOpen(session);
-      else session.sendState(this.localState());
+      if (this.trust) this.trust.sendProof(session, 'channel', sendAuth);
+      // Verified over signalling before the channel opened: tell them who we are now.
+      if (!this.trust || this.trust.isVerified(peerId)) session.sendState(this.localState());
     });
     session.on('phase', (phase) => {
       if (phase === 'connected') performance.mark('lunar:peer-connected');
@@ -371,6 +374,7 @@ export class CallEngine {
   }
 
   private sendSignal(peerId: string, payload: NegotiationPayload): void {
+    // Proofs ride in CANDIDATE envelopes: the PeerJS protocol has no other relayed type.
     const type = 'description' in payload ? (payload.description.type === 'offer' ? 'OFFER' : 'ANSWER') : 'CANDIDATE';
     this.peerjs.send(type, peerId, payload);
   }
@@ -396,7 +400,12 @@ export class CallEngine {
       session = this.openSession(from, payload.sid, false);
       this.changed();
     }
-    if (session) void session.handleSignal(payload);
+    if (!session) return;
+    if ('auth' in payload) {
+      if (payload.sid === session.sid) this.trust?.receiveProof(session, payload.auth.proof, payload.auth.pub);
+      return;
+    }
+    void session.handleSignal(payload);
   }
 
   private onExpire(peerId: string): void {

@@ -36,6 +36,8 @@ type Events = {
   phase: SessionPhase;
   /** The control channel opened: the moment to tell the peer who we are. */
   open: void;
+  /** Both descriptions are applied (first negotiation): DTLS fingerprints are known. */
+  described: void;
   control: ControlMessage;
 };
 
@@ -57,6 +59,7 @@ export class PeerSession {
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
   private currentPhase: SessionPhase = 'connecting';
   private readonly pendingCandidates: NegotiationPayload[] = [];
+  private described = false;
   lastHeardAt = Date.now();
   everConnected = false;
 
@@ -156,10 +159,14 @@ export class PeerSession {
           const local = this.pc.localDescription;
           if (local) this.opts.sendSignal({ v: 1, sid: this.sid, description: { type: 'answer', sdp: local.sdp } });
         }
+        if (!this.described && this.pc.localDescription && this.pc.remoteDescription) {
+          this.described = true;
+          this.events.emit('described', undefined);
+        }
         // Candidates that raced ahead of their description.
         const queued = this.pendingCandidates.splice(0);
         for (const c of queued) await this.handleSignal(c);
-      } else {
+      } else if ('candidate' in payload) {
         if (!this.pc.remoteDescription) {
           if (this.pendingCandidates.length < 64) this.pendingCandidates.push(payload);
           return;

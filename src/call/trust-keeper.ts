@@ -70,8 +70,12 @@ export class TrustKeeper {
     return this.trust(peerId) === 'verified';
   }
 
-  /** The control channel opened: prove we know the room key, bound to this DTLS session. */
-  onOpen(session: PeerSession): void {
+  /**
+   * Sends our proof for this session. Called when both descriptions are applied (over
+   * signalling: the fast path, so media can flow as soon as DTLS is up) and again when the
+   * control channel opens (in case the relay lost the first one). Idempotent for the peer.
+   */
+  sendProof(session: PeerSession, via: 'signal' | 'channel', sendSignal: (auth: { proof: string; pub: string }) => void): void {
     const rec = this.record(session);
     void fingerprints(session).then((fps) => {
       if (!fps) {
@@ -80,30 +84,36 @@ export class TrustKeeper {
         this.hooks.onChange();
         return;
       }
-      session.sendControl(this.security.authMessage(fps.mine, fps.theirs));
+      const { proof, pub } = this.security.authMessage(fps.mine, fps.theirs);
+      if (via === 'signal') sendSignal({ proof, pub });
+      else session.sendControl({ t: 'auth', proof, pub });
+    });
+  }
+
+  /** Checks a peer's proof, from signalling or the control channel. */
+  receiveProof(session: PeerSession, proof: string, pub: string): void {
+    // The proof may arrive before our own descriptions are applied: wait for both.
+    const rec = this.record(session);
+    void fingerprints(session).then((fps) => {
+      if (rec.trust === 'verified' || this.peers.get(session.remoteId) !== rec) return;
+      if (fps && this.security.verify(proof, session.remoteId, fps.mine, fps.theirs)) {
+        rec.trust = 'verified';
+        rec.fingerprint = fps.theirs;
+        rec.publicKey = pub;
+        this.hooks.onVerified(session.remoteId);
+        this.scheduleRekey();
+      } else {
+        console.warn('[trust] a peer failed to prove the room key');
+        rec.trust = 'failed';
+      }
+      this.hooks.onChange();
     });
   }
 
   /** Handles auth/epoch messages; returns false for messages the engine should handle. */
   onControl(session: PeerSession, msg: ControlMessage): boolean {
     if (msg.t === 'auth') {
-      // Under load the channel can open (and the peer's proof arrive) before our
-      // setRemoteDescription has resolved, so wait for both descriptions first.
-      const rec = this.record(session);
-      void fingerprints(session).then((fps) => {
-        if (rec.trust === 'verified' || this.peers.get(session.remoteId) !== rec) return;
-        if (fps && this.security.verify(msg.proof, session.remoteId, fps.mine, fps.theirs)) {
-          rec.trust = 'verified';
-          rec.fingerprint = fps.theirs;
-          rec.publicKey = msg.pub;
-          this.hooks.onVerified(session.remoteId);
-          this.scheduleRekey();
-        } else {
-          console.warn('[trust] a peer failed to prove the room key');
-          rec.trust = 'failed';
-        }
-        this.hooks.onChange();
-      });
+      this.receiveProof(session, msg.proof, msg.pub);
       return true;
     }
     if (msg.t === 'epoch') {

@@ -18,7 +18,13 @@ export type PresenceMessage =
 
 export type NegotiationPayload =
   | { v: 1; sid: string; description: { type: 'offer' | 'answer'; sdp: string } }
-  | { v: 1; sid: string; candidate: RTCIceCandidateInitLike | null };
+  | { v: 1; sid: string; candidate: RTCIceCandidateInitLike | null }
+  /**
+   * Proof of the room key bound to both DTLS fingerprints, sent as soon as both descriptions
+   * are applied (before ICE completes) so media can flow the moment DTLS is up. Useless to the
+   * relay: it is an HMAC over fingerprints under a key the relay does not have.
+   */
+  | { v: 1; sid: string; auth: { proof: string; pub: string } };
 
 export interface RTCIceCandidateInitLike {
   candidate: string;
@@ -43,6 +49,10 @@ export type ControlMessage =
   | { t: 'epoch'; epoch: number; sealed: string };
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
+
+function isB64(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= 64 && B64URL.test(v);
+}
 
 const MAX_SDP = 48 * 1024;
 
@@ -89,6 +99,11 @@ export function parseNegotiation(data: unknown): NegotiationPayload | null {
     const d = data.description;
     if (!isRecord(d) || (d.type !== 'offer' && d.type !== 'answer') || typeof d.sdp !== 'string' || d.sdp.length > MAX_SDP) return null;
     return { v: 1, sid: data.sid, description: { type: d.type, sdp: d.sdp } };
+  }
+  if ('auth' in data) {
+    const a = data.auth;
+    if (!isRecord(a) || !isB64(a.proof) || !isB64(a.pub)) return null;
+    return { v: 1, sid: data.sid, auth: { proof: a.proof, pub: a.pub } };
   }
   if ('candidate' in data) {
     const c = parseCandidate(data.candidate);

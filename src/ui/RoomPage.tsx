@@ -31,20 +31,27 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
   const mediaStarted = media.start().then(() => {
     performance.mark('lunar:media-ready');
   });
+  // Keys, the E2EE worker and our DTLS certificate start with the page, in parallel with the
+  // config fetch and the camera: none of them waits for the others.
+  const myId = toHex(randomBytes(16));
+  const makeSecurity = (encryptMedia: boolean) =>
+    CallSecurity.create({ secret: props.link.secret, myId, encryptMedia, bypassEncryption: window.__lunarTestHooks?.bypassEncryption === true });
+  let securityReady: Promise<CallSecurity> = makeSecurity(true);
+  securityReady.catch(() => undefined);
+  const topicReady = roomTopic(props.link.roomId);
 
   const join = async () => {
     if (!loaded) return;
     const displayName = sanitizeDisplayName(name()) || 'Guest';
     rememberName(displayName);
     const { config, relayBase } = loaded;
-    const myId = toHex(randomBytes(16));
     try {
-      security = await CallSecurity.create({
-        secret: props.link.secret,
-        myId,
-        encryptMedia: config.features.e2ee,
-        bypassEncryption: window.__lunarTestHooks?.bypassEncryption === true,
-      });
+      if (!config.features.e2ee) {
+        // The relay turned media encryption off (debugging): verification stays on.
+        void securityReady.then((s) => s.dispose(), () => undefined);
+        securityReady = makeSecurity(false);
+      }
+      security = await securityReady;
     } catch (err) {
       setPhase({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
       return;
@@ -53,7 +60,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
       myId,
       security,
       relayBase,
-      roomTopic: await roomTopic(props.link.roomId),
+      roomTopic: await topicReady,
       rtcConfig: {
         iceServers: config.iceServers,
         iceTransportPolicy: props.link.params.relayOnly ? 'relay' : 'all',
@@ -103,6 +110,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     stopReports?.();
     engine?.leave();
     security?.dispose();
+    if (!security) void securityReady.then((s) => s.dispose(), () => undefined);
     media.stop();
   });
 

@@ -26,7 +26,7 @@ export async function openParticipant(browser: Browser, url: string, name: strin
   page.on('pageerror', (err) => console.log(`[${name}] pageerror: ${err.message}`));
   // Warnings and errors from the app are part of a failure's story.
   page.on('console', (m) => {
-    if (m.type() === 'warning' || m.type() === 'error') console.log(`[${name}] ${m.type()}: ${m.text()}`);
+    if ((m.type() === 'warning' || m.type() === 'error') && !m.text().startsWith('WebSocket connection to')) console.log(`[${name}] ${m.type()}: ${m.text()}`);
   });
   await page.goto(url);
   return {
