@@ -7,7 +7,7 @@
  * 3. exits cleanly on `{type:'exit'}`, so `--cpu-prof` / `--heap-prof` (BENCH_SERVER_FLAGS) get written.
  */
 import net from 'node:net';
-import { setFlagsFromString } from 'node:v8';
+import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 const listen = net.Server.prototype.listen;
@@ -23,6 +23,10 @@ const gc = runInNewContext('gc') as () => void;
 
 process.on('message', (msg: unknown) => {
   if ((msg as { type?: string } | null)?.type === 'exit') process.exit(0);
+  if ((msg as { type?: string } | null)?.type === 'snapshot') {
+    process.send?.({ type: 'snapshot', file: writeHeapSnapshot((msg as { file?: string }).file) });
+    return;
+  }
   if ((msg as { type?: string } | null)?.type === 'cpu') {
     const c = process.cpuUsage();
     process.send?.({ type: 'cpu', micros: c.user + c.system });

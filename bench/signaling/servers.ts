@@ -17,6 +17,8 @@ export interface BenchServer {
   memory(): Promise<{ rss: number; heapUsed: number; external: number }>;
   /** CPU time (user + system) the server process has used, in microseconds. */
   cpuMicros(): Promise<number>;
+  /** Writes a heap snapshot in the server process (for profiling; not used by the benchmark). */
+  snapshot(file: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -85,6 +87,17 @@ export async function startServer(kind: ServerKind): Promise<BenchServer> {
         };
         child.on('message', onMessage);
         child.send({ type: 'cpu' });
+      }),
+    snapshot: (file) =>
+      new Promise((resolve) => {
+        const onMessage = (m: unknown): void => {
+          const msg = m as { type?: string; file: string };
+          if (msg.type !== 'snapshot') return;
+          child.off('message', onMessage);
+          resolve(msg.file);
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'snapshot', file });
       }),
     memory: () =>
       new Promise((resolve) => {

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measurePlan, planStability, planTree, replanTree } from '../../src/tree';
-import { createPrng } from '../../tests/unit/tree/prng';
+import { createPrng } from '../../tests/support/prng';
 import { churn, randomRoom } from '../../tests/unit/tree/room-sim';
 import { median, percentile, printTable } from '../stats';
 

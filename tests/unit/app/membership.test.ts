@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { admitted, compareMembers, isInitiator, type Member } from '../../../src/call/membership';
+import { seededRandom } from '../../support/prng';
 
-/** Tiny seeded PRNG (mulberry32) so a failing order can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(xs: T[], r: () => number): T[] {
   const a = [...xs];
@@ -37,7 +27,7 @@ describe('membership rules', () => {
 
   it('every peer computes the same admitted set whatever order it learned of the others', () => {
     for (let seed = 1; seed <= 200; seed++) {
-      const r = rng(seed);
+      const r = seededRandom(seed);
       const n = 2 + Math.floor(r() * 10);
       // Equal join times happen (clock granularity): ids break the tie.
       const members: Member[] = Array.from({ length: n }, (_, i) => ({ peerId: `p${String(i).padStart(2, '0')}`, joinedAt: Math.floor(r() * 4) }));

@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { seededRandom } from '../../support/prng';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -11,16 +12,6 @@ const TOTAL_FRAMES = 100_000;
 const SOCKETS = 8;
 const BATCH = 250;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gc(): () => void {
   setFlagsFromString('--expose-gc');
@@ -115,7 +106,7 @@ describe(`fuzz: ${TOTAL_FRAMES} malformed frames (seed ${SEED})`, () => {
   });
 
   it('survives, then still routes a call, with memory back near its start', async () => {
-    const rand = mulberry32(SEED);
+    const rand = seededRandom(SEED);
     const nextFrame = frameGenerator(rand);
     const urls = (i: number): string => {
       if (i % 2 === 0) return wsUrl(relay, '/yjs');

@@ -1,5 +1,5 @@
 import type { TreeMemberInput, TreeState } from '../../../src/tree';
-import type { Prng } from './prng';
+import type { Prng } from '../../support/prng';
 
 /**
  * Uplinks as a mixed room sees them: a tenth cannot forward (browsers without encoded-frame

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { measurePlan, planStability, planTree, replanTree } from '../../../src/tree';
 import { checkPlan } from './check-plan';
-import { createPrng } from './prng';
+import { createPrng } from '../../support/prng';
 import { churn, randomRoom, shuffled } from './room-sim';
 
 const LIMITS = { uploadCapKbps: 4 * 1200, maxNeighbours: 8 };

@@ -7,18 +7,8 @@ import { decodeStun } from '../../../relay/turn/stun/message';
 import { TcpFramer } from '../../../relay/turn/stun/tcp-framer';
 import { attrs, buildRequest, buildSendIndication, challengeOf } from './turn-test-client';
 import { exchange, FakeLink, makeCore, SECRET, START } from './turn-fakes';
+import { seededRandom } from '../../support/prng';
 
-/** mulberry32: small, seedable, good enough to pick bytes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function isMalformed(bytes: Uint8Array): boolean {
   const first = bytes[0] ?? 0xff;
@@ -32,7 +22,7 @@ const SEEDS = [1, 42, 20261122];
 describe('fuzzed input', () => {
   for (const seed of SEEDS) {
     it(`seed ${seed}: random and mutated packets never throw and malformed ones are counted`, async () => {
-      const rand = prng(seed);
+      const rand = seededRandom(seed);
       const { core, relays } = makeCore({ allowPeers: '127.0.0.1' });
       const link = new FakeLink();
       const challenge = challengeOf(await exchange(core, link, buildRequest(StunMethod.allocate, [attrs.udp()])));

@@ -30,3 +30,8 @@ export function createPrng(seed: number): Prng {
     },
   };
 }
+
+/** Just the [0, 1) generator, for tests that need nothing more. */
+export function seededRandom(seed: number): () => number {
+  return createPrng(seed).next;
+}
