@@ -6,6 +6,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: 'tests/pages',
   base: './',
+  // Same as the app: the noise-suppression AudioWorklet is bundled as an ES module.
+  worker: { format: 'es' },
   build: {
     outDir: resolve('dist/test-pages'),
     emptyOutDir: true,
@@ -15,6 +17,7 @@ export default defineConfig({
         peerjs: resolve('tests/pages/peerjs-interop.html'),
         yjs: resolve('tests/pages/yjs-interop.html'),
         bare: resolve('tests/pages/bare-call.html'),
+        noise: resolve('tests/pages/noise-suppression.html'),
       },
     },
   },

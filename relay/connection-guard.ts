@@ -10,7 +10,7 @@ import { TokenBucket } from './token-bucket';
 export const CLOSE_POLICY = 1008;
 
 export interface GuardedSocket {
-  /** Called on every heartbeat tick: pings, or terminates a socket that missed the last pong. */
+  /** Called on every heartbeat tick: pings, or terminates a socket silent since the last ping. */
   heartbeat(): void;
   terminate(): void;
 }
@@ -36,20 +36,31 @@ export function guardSocket(
   route: Route,
   params: URLSearchParams,
   deps: GuardDeps,
-  onGone: () => void,
+  onGone: (socket: GuardedSocket) => void,
 ): GuardedSocket {
   return new GuardedConnection(ws, route, params, deps, onGone);
+}
+
+/** ws's underlying net.Socket: used to coalesce writes and to see whether anything arrived. */
+type RawSocket = Pick<Socket, 'cork' | 'uncork' | 'bytesRead'>;
+
+function rawSocket(ws: WebSocket): RawSocket | undefined {
+  return (ws as unknown as { _socket?: RawSocket })._socket;
 }
 
 /**
  * A class rather than closures: with 10k idle sockets, per-socket function objects and
  * contexts are most of the relay's own memory, and prototype methods cost nothing per socket.
+ * `deps` and `onGone` are shared by all sockets of a relay; rate-limit buckets exist only
+ * while a client is sending (created on its first message, dropped by the heartbeat sweep
+ * once refilled, when they are indistinguishable from a fresh one).
  */
 class GuardedConnection implements Connection, GuardedSocket {
-  private readonly bucket: TokenBucket;
+  private bucket: TokenBucket | null = null;
   /** Rejected messages draw on a second, slower bucket; created on first use (most clients never need it). */
   private strikes: TokenBucket | null = null;
-  private alive = true;
+  /** Bytes read from the socket when the last ping went out, or -1 before the first ping. */
+  private readAtPing = -1;
   private gone = false;
   private corked = false;
   private handler: ConnectionHandler | null = null;
@@ -59,11 +70,9 @@ class GuardedConnection implements Connection, GuardedSocket {
     private readonly route: Route,
     params: URLSearchParams,
     private readonly deps: GuardDeps,
-    private readonly onGone: () => void,
+    private readonly onGone: (socket: GuardedSocket) => void,
   ) {
-    this.bucket = new TokenBucket(deps.limits.ratePerSecond, deps.limits.rateBurst, deps.now ?? Date.now);
     ws.on('error', onSocketError);
-    ws.on('pong', onPong);
     ws.on('message', onMessage);
     ws.on('close', onClose);
     guards.set(ws, this);
@@ -114,11 +123,11 @@ class GuardedConnection implements Connection, GuardedSocket {
   /**
    * Coalesces every frame sent to this socket in one tick into one write: under load a
    * client gets bursts (fan-out, candidates), and one syscall per frame was half the CPU.
-   * `_socket` is ws's underlying net.Socket; without it frames are simply written one by one.
+   * Without the raw socket frames are simply written one by one.
    */
   private cork(): void {
     if (this.corked) return;
-    const raw = (this.ws as unknown as { _socket?: Socket })._socket;
+    const raw = rawSocket(this.ws);
     if (!raw || typeof raw.cork !== 'function') return;
     raw.cork();
     this.corked = true;
@@ -129,16 +138,26 @@ class GuardedConnection implements Connection, GuardedSocket {
     this.corked = false;
   }
 
+  /**
+   * Pings, or terminates a socket from which nothing at all (no pong, no message) has
+   * arrived since the last ping. Reading the socket's byte count instead of listening for
+   * 'pong' keeps one listener and one flag off every socket.
+   */
   heartbeat(): void {
-    if (!this.alive) {
-      this.ws.terminate();
+    const { ws } = this;
+    const read = rawSocket(ws)?.bytesRead ?? 0;
+    if (this.readAtPing !== -1 && read === this.readAtPing) {
+      ws.terminate();
       return;
     }
-    this.alive = false;
+    this.readAtPing = read;
+    const now = this.deps.now ?? Date.now;
+    if (this.bucket?.isFull(now())) this.bucket = null;
+    if (this.strikes?.isFull(now())) this.strikes = null;
     try {
-      this.ws.ping();
+      ws.ping();
     } catch {
-      this.ws.terminate();
+      ws.terminate();
     }
   }
 
@@ -146,15 +165,12 @@ class GuardedConnection implements Connection, GuardedSocket {
     this.ws.terminate();
   }
 
-  markAlive(): void {
-    this.alive = true;
-  }
-
   receive(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
-    this.alive = true;
     const { handler, deps } = this;
     if (handler === null) return;
     deps.stats.received(this.route.name);
+    // A bucket created now starts full, exactly as one created at connect would be by now.
+    this.bucket ??= new TokenBucket(deps.limits.ratePerSecond, deps.limits.rateBurst, deps.now ?? Date.now);
     if (!this.bucket.take()) {
       this.strikes ??= new TokenBucket(deps.limits.ratePerSecond / 10, deps.limits.abuseBurst, deps.now ?? Date.now);
       if (!this.strikes.take()) {
@@ -193,7 +209,7 @@ class GuardedConnection implements Connection, GuardedSocket {
     try {
       this.handler?.onClose();
     } finally {
-      this.onGone();
+      this.onGone(this);
     }
   }
 
@@ -209,7 +225,7 @@ class GuardedConnection implements Connection, GuardedSocket {
   }
 }
 
-function uncork(guard: GuardedConnection, raw: Socket): void {
+function uncork(guard: GuardedConnection, raw: RawSocket): void {
   guard.uncorked();
   raw.uncork();
 }
@@ -219,10 +235,6 @@ const guards = new WeakMap<WebSocket, GuardedConnection>();
 
 function onSocketError(this: WebSocket, err: Error & { code?: string }): void {
   guards.get(this)?.socketError(err);
-}
-
-function onPong(this: WebSocket): void {
-  guards.get(this)?.markAlive();
 }
 
 function onMessage(this: WebSocket, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {

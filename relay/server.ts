@@ -13,7 +13,7 @@ import { RedisClusterBus } from './cluster/redis-cluster-bus';
 import { ANY_ROOM } from './connection';
 import type { AccessGrant, Route } from './connection';
 import { guardSocket } from './connection-guard';
-import type { GuardedSocket } from './connection-guard';
+import type { GuardDeps, GuardedSocket } from './connection-guard';
 import { RelayError } from './errors';
 import { createHttpHandler } from './http/http-routes';
 import { IpRateLimiter } from './http/ip-rate-limiter';
@@ -76,7 +76,9 @@ export async function createRelay(input: RelayOptionsInput = {}): Promise<Relay>
   const server = http.createServer(
     createHttpHandler(options, { analytics, origins, reportLimiter, serveStats: options.statsPort === null, statsToken: options.statsToken }),
   );
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes });
+  // No client tracking (ws would add a closure and a listener per socket): `sockets` is ours.
+  // Compression stays off: signalling messages are small, and zlib contexts cost per socket.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes, clientTracking: false, perMessageDeflate: false });
   const sockets = new Set<GuardedSocket>();
 
   server.on('clientError', (_err, socket: Duplex) => {
@@ -95,9 +97,14 @@ export async function createRelay(input: RelayOptionsInput = {}): Promise<Relay>
    * Outside the upgrade handler on purpose: a socket's lifetime closures must not capture
    * the upgrade request (headers, URL, head buffer), or every idle socket would keep them.
    */
+  const guardDeps: GuardDeps = { limits, stats, log: options.log, grant: ANY_ROOM };
+  const forget = (s: GuardedSocket): void => {
+    sockets.delete(s);
+  };
   const adopt = (ws: WebSocket, route: Route, params: URLSearchParams, grant: AccessGrant): void => {
-    const guarded = guardSocket(ws, route, params, { limits, stats, log: options.log, grant }, () => sockets.delete(guarded));
-    sockets.add(guarded);
+    // Shared by every socket unless a token narrowed the grant.
+    const deps = grant === ANY_ROOM ? guardDeps : { ...guardDeps, grant };
+    sockets.add(guardSocket(ws, route, params, deps, forget));
   };
 
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -15,6 +15,11 @@ export class TokenBucket {
     this.last = now();
   }
 
+  /** True when refilled to capacity: then the bucket behaves exactly like a new one. */
+  isFull(t: number = this.now()): boolean {
+    return this.tokens + (Math.max(0, t - this.last) / 1000) * this.ratePerSecond >= this.capacity;
+  }
+
   /** Takes one token; false means the caller is over its rate. */
   take(): boolean {
     const t = this.now();

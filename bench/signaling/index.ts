@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { printTable } from '../stats';
 import { closeAll, openMany, peerjsOffers, pubsubFanOut } from './load';
 import type { Throughput } from './load';
+import type { WebSocket } from 'ws';
 import { ROOT, startServer } from './servers';
 import type { BenchServer, ServerKind } from './servers';
 
@@ -52,12 +53,23 @@ function openFilesLimit(): number | null {
   }
 }
 
-async function idleMemory(server: BenchServer, route: 'pubsub' | 'peerjs', n: number): Promise<IdleMemory> {
-  const before = await server.memory();
-  const tag = `${route}${n}x${Date.now().toString(36)}`;
+/** Opens `n` idle sockets the way the measurement does: pub/sub sockets join rooms of five, PeerJS sockets just register. */
+async function openIdle(server: BenchServer, route: 'pubsub' | 'peerjs', tag: string, n: number): Promise<WebSocket[]> {
   const sockets = await openMany((i) => (route === 'pubsub' ? server.pubsubUrl! : server.peerjsUrl(`${tag}n${i}`)!), n);
-  // Pub/sub sockets sit in rooms of five, like idle conferences; PeerJS sockets just register.
   if (route === 'pubsub') sockets.forEach((ws, i) => ws.send(JSON.stringify({ type: 'subscribe', topics: [`idle-${tag}-${Math.floor(i / 5)}`] })));
+  return sockets;
+}
+
+export async function idleMemory(server: BenchServer, route: 'pubsub' | 'peerjs', n: number): Promise<IdleMemory> {
+  const tag = `${route}${n}x${Date.now().toString(36)}`;
+  // Warm-up, the same for every server: one-time costs of the first connections and
+  // messages (lazy compilation, inline caches, young-generation sizing) are not per socket.
+  const warm = await openIdle(server, route, `${tag}w`, WARM_UP_SOCKETS);
+  await new Promise((r) => setTimeout(r, 300));
+  await closeAll(warm);
+  await new Promise((r) => setTimeout(r, 300));
+  const before = await server.memory();
+  const sockets = await openIdle(server, route, tag, n);
   await new Promise((r) => setTimeout(r, 1000));
   const after = await server.memory();
   await closeAll(sockets);
@@ -68,6 +80,8 @@ async function idleMemory(server: BenchServer, route: 'pubsub' | 'peerjs', n: nu
     heapBytesPerSocket: Math.round((after.heapUsed + after.external - before.heapUsed - before.external) / n),
   };
 }
+
+const WARM_UP_SOCKETS = 200;
 
 async function withServer<T>(kind: ServerKind, run: (s: BenchServer) => Promise<T>): Promise<T> {
   const server = await startServer(kind);
@@ -97,6 +111,8 @@ export async function runSignalingBench(options: SignalingBenchOptions = {}): Pr
   notes.push(
     'Our per-connection rate limit (an abuse guard, 100 msg/s per client) is lifted for the throughput runs; the references have none.',
     'Load generator and server share the machine; figures are relative, compare the ratios.',
+    `Idle memory: each server first opens and closes ${WARM_UP_SOCKETS} sockets (warm-up), then the RSS delta after GC is divided by the sockets opened.`,
+    'The load generator sends each tick\'s frames in one write per socket and checks one delivery in 16 in full (type, src/dst or topic, payload).',
   );
 
   const fanOut = async (s: BenchServer): Promise<Throughput> => pubsubFanOut(s.pubsubUrl!, () => s.cpuMicros(), { topics: 20, size: 5, window: 16, seconds });
@@ -149,10 +165,23 @@ export async function runSignalingBench(options: SignalingBenchOptions = {}): Pr
   for (const n of counts) {
     const p = idle.pubsub[n]!;
     const q = idle.peerjs[n]!;
-    rows.push([`pub/sub, ${n} sockets`, kb(p.ours.rssBytesPerSocket), `${kb(p.yWebrtc.rssBytesPerSocket)} (y-webrtc)`, `${ratio(p.ours.rssBytesPerSocket, p.yWebrtc.rssBytesPerSocket)}x`]);
-    rows.push([`PeerJS, ${n} sockets`, kb(q.ours.rssBytesPerSocket), `${kb(q.peer.rssBytesPerSocket)} (peer)`, `${ratio(q.ours.rssBytesPerSocket, q.peer.rssBytesPerSocket)}x`]);
+    const row = (name: string, o: IdleMemory, r: IdleMemory, ref: string): string[] => [
+      name,
+      kb(o.rssBytesPerSocket),
+      `${kb(r.rssBytesPerSocket)} (${ref})`,
+      `${ratio(o.rssBytesPerSocket, r.rssBytesPerSocket)}x`,
+      kb(o.heapBytesPerSocket),
+      kb(r.heapBytesPerSocket),
+      `${ratio(o.heapBytesPerSocket, r.heapBytesPerSocket)}x`,
+    ];
+    rows.push(row(`pub/sub, ${n} sockets`, p.ours, p.yWebrtc, 'y-webrtc'));
+    rows.push(row(`PeerJS, ${n} sockets`, q.ours, q.peer, 'peer'));
   }
-  printTable('Memory per idle connection (KB of server RSS after GC, lower is better)', ['workload', 'ours', 'reference', 'ours / ref'], rows);
+  printTable(
+    'Memory per idle connection (KB after GC, lower is better): RSS delta, and V8 heapUsed+external delta',
+    ['workload', 'ours rss', 'reference rss', 'rss ratio', 'ours heap', 'reference heap', 'heap ratio'],
+    rows,
+  );
   for (const n of notes) console.log(`note: ${n}`);
 
   const dir = path.join(ROOT, 'bench', 'results');

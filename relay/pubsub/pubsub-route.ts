@@ -23,6 +23,62 @@ export interface PubsubRouteDeps {
   bus?: ClusterBus;
 }
 
+/** What every connection's handler shares; one per route. */
+interface PubsubShared {
+  limits: PubsubLimits;
+  registry: TopicRegistry<Connection>;
+  deliverLocal(topic: string, text: string): void;
+  bus: ClusterBus | undefined;
+}
+
+/** Per-connection state is this one object: prototype methods, no per-socket closures. */
+class PubsubHandler implements ConnectionHandler {
+  constructor(
+    private readonly conn: Connection,
+    private readonly grant: AccessGrant,
+    private readonly shared: PubsubShared,
+  ) {}
+
+  private allowed(topic: string): void {
+    const { room } = this.grant;
+    if (room !== '*' && topic !== room) throw new RelayError('forbidden-topic', 'your token does not grant this topic');
+  }
+
+  onMessage(value: unknown): void {
+    const { conn, shared } = this;
+    const { registry, bus } = shared;
+    const msg = parsePubsubClientMessage(value, shared.limits);
+    switch (msg.type) {
+      case 'subscribe':
+        for (const topic of msg.topics) this.allowed(topic);
+        registry.subscribe(conn, msg.topics);
+        return;
+      case 'unsubscribe':
+        registry.unsubscribe(conn, msg.topics);
+        return;
+      case 'publish': {
+        this.allowed(msg.topic);
+        const receivers = registry.subscribers(msg.topic);
+        if (receivers.size === 0 && !bus) return;
+        // Serialise once; a busy room would otherwise pay N stringifies per message.
+        const text = JSON.stringify({ ...msg.message, clients: receivers.size });
+        shared.deliverLocal(msg.topic, text);
+        bus?.publishTopic(msg.topic, text);
+        return;
+      }
+      case 'ping': {
+        const pong: PubsubServerMessage = { type: 'pong' };
+        conn.send(pong);
+        return;
+      }
+    }
+  }
+
+  onClose(): void {
+    this.shared.registry.remove(this.conn);
+  }
+}
+
 /**
  * y-webrtc's signalling server semantics (publish fans out to every subscriber, the
  * sender included, stamped with `clients`), with bounds and typed errors added. In a
@@ -48,44 +104,10 @@ export function createPubsubRoute(limits: PubsubLimits, deps: PubsubRouteDeps = 
     for (const receiver of [...registry.subscribers(topic)]) receiver.sendText(text);
   };
   const stopRemote = bus?.onTopicMessage(deliverLocal);
+  const shared: PubsubShared = { limits, registry, deliverLocal, bus };
 
-  const accept = (conn: Connection, _params: URLSearchParams, grant: AccessGrant = ANY_ROOM): ConnectionHandler => {
-    const allowed = (topic: string): void => {
-      if (grant.room !== '*' && topic !== grant.room) throw new RelayError('forbidden-topic', 'your token does not grant this topic');
-    };
-    return {
-      onMessage(value) {
-        const msg = parsePubsubClientMessage(value, limits);
-        switch (msg.type) {
-          case 'subscribe':
-            msg.topics.forEach(allowed);
-            registry.subscribe(conn, msg.topics);
-            return;
-          case 'unsubscribe':
-            registry.unsubscribe(conn, msg.topics);
-            return;
-          case 'publish': {
-            allowed(msg.topic);
-            const receivers = registry.subscribers(msg.topic);
-            if (receivers.size === 0 && !bus) return;
-            // Serialise once; a busy room would otherwise pay N stringifies per message.
-            const text = JSON.stringify({ ...msg.message, clients: receivers.size });
-            deliverLocal(msg.topic, text);
-            bus?.publishTopic(msg.topic, text);
-            return;
-          }
-          case 'ping': {
-            const pong: PubsubServerMessage = { type: 'pong' };
-            conn.send(pong);
-            return;
-          }
-        }
-      },
-      onClose() {
-        registry.remove(conn);
-      },
-    };
-  };
+  const accept = (conn: Connection, _params: URLSearchParams, grant: AccessGrant = ANY_ROOM): ConnectionHandler =>
+    new PubsubHandler(conn, grant, shared);
 
   return {
     name: 'pubsub',

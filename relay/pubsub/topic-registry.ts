@@ -13,7 +13,12 @@ export interface TopicRegistryLimits {
  */
 export class TopicRegistry<S> {
   private readonly topics = new Map<string, Set<S>>();
-  private readonly bySubscriber = new Map<S, Set<string>>();
+  /**
+   * A subscriber's topics: the topic itself while it has one (nearly every client is in
+   * one room), a Set only beyond that. Idle connections dominate memory, and an empty-ish
+   * Set per connection costs more than the rest of our per-socket state.
+   */
+  private readonly bySubscriber = new Map<S, string | Set<string>>();
 
   constructor(
     private readonly limits: TopicRegistryLimits,
@@ -22,9 +27,9 @@ export class TopicRegistry<S> {
   ) {}
 
   subscribe(sub: S, topics: readonly string[]): void {
-    const mine = this.bySubscriber.get(sub) ?? new Set<string>();
-    const fresh = topics.filter((t) => !mine.has(t));
-    if (mine.size + fresh.length > this.limits.maxTopicsPerConnection) {
+    const mine = this.bySubscriber.get(sub);
+    const fresh = [...new Set(topics)].filter((t) => !has(mine, t));
+    if (sizeOf(mine) + fresh.length > this.limits.maxTopicsPerConnection) {
       throw new RelayError('too-many-topics', `at most ${this.limits.maxTopicsPerConnection} topics per connection`);
     }
     for (const topic of fresh) {
@@ -32,6 +37,14 @@ export class TopicRegistry<S> {
         throw new RelayError('topic-full', 'topic has too many subscribers');
       }
     }
+    if (fresh.length === 0) return;
+    let next: string | Set<string>;
+    if (mine === undefined && fresh.length === 1) next = fresh[0]!;
+    else {
+      next = typeof mine === 'string' ? new Set([mine]) : (mine ?? new Set<string>());
+      for (const topic of fresh) next.add(topic);
+    }
+    this.bySubscriber.set(sub, next);
     for (const topic of fresh) {
       let subs = this.topics.get(topic);
       if (!subs) {
@@ -39,29 +52,32 @@ export class TopicRegistry<S> {
         this.topics.set(topic, subs);
       }
       subs.add(sub);
-      mine.add(topic);
       this.observer?.joined(topic, subs.size);
     }
-    if (mine.size > 0) this.bySubscriber.set(sub, mine);
   }
 
   unsubscribe(sub: S, topics: readonly string[]): void {
     const mine = this.bySubscriber.get(sub);
-    if (!mine) return;
+    if (mine === undefined) return;
+    let rest: string | Set<string> | undefined = mine;
     for (const topic of topics) {
-      if (!mine.delete(topic)) continue;
+      if (typeof rest === 'string') {
+        if (rest !== topic) continue;
+        rest = undefined;
+      } else if (rest === undefined || !rest.delete(topic)) continue;
       const subs = this.topics.get(topic);
       if (!subs) continue;
       subs.delete(sub);
       if (subs.size === 0) this.topics.delete(topic);
       this.observer?.left(topic, subs.size);
     }
-    if (mine.size === 0) this.bySubscriber.delete(sub);
+    if (rest === undefined || (typeof rest !== 'string' && rest.size === 0)) this.bySubscriber.delete(sub);
+    else if (rest !== mine) this.bySubscriber.set(sub, rest);
   }
 
   remove(sub: S): void {
     const mine = this.bySubscriber.get(sub);
-    if (mine) this.unsubscribe(sub, [...mine]);
+    if (mine !== undefined) this.unsubscribe(sub, typeof mine === 'string' ? [mine] : [...mine]);
   }
 
   subscribers(topic: string): ReadonlySet<S> {
@@ -69,7 +85,8 @@ export class TopicRegistry<S> {
   }
 
   topicsOf(sub: S): ReadonlySet<string> {
-    return this.bySubscriber.get(sub) ?? new Set();
+    const mine = this.bySubscriber.get(sub);
+    return typeof mine === 'string' ? new Set([mine]) : (mine ?? new Set());
   }
 
   /** Numbers only, for stats. */
@@ -87,4 +104,12 @@ export class TopicRegistry<S> {
     this.topics.clear();
     this.bySubscriber.clear();
   }
+}
+
+function has(mine: string | Set<string> | undefined, topic: string): boolean {
+  return typeof mine === 'string' ? mine === topic : (mine?.has(topic) ?? false);
+}
+
+function sizeOf(mine: string | Set<string> | undefined): number {
+  return typeof mine === 'string' ? 1 : (mine?.size ?? 0);
 }

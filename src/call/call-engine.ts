@@ -59,7 +59,13 @@ export interface CallEngineOptions {
   now?: () => number;
 }
 
-type Events = { change: void };
+/** A private message from a verified peer (its pairwise channel: the relay never sees it). */
+export interface IncomingDirectMessage {
+  from: string;
+  message: { t: 'dm'; id: string; text: string; at: number };
+}
+
+type Events = { change: void; dm: IncomingDirectMessage };
 
 const HEARTBEAT_MS = 2000;
 /** A connected peer silent for this long (no heartbeats) has dropped off the network. */
@@ -150,6 +156,18 @@ export class CallEngine {
 
   on(listener: () => void): Unsubscribe {
     return this.events.on('change', listener);
+  }
+
+  /** Private messages from verified peers; returns the disposer. */
+  onDirectMessage(listener: (dm: IncomingDirectMessage) => void): Unsubscribe {
+    return this.events.on('dm', listener);
+  }
+
+  /** Sends a private message to one verified peer; false when there is no open, verified channel. */
+  sendDirectMessage(peerId: string, message: IncomingDirectMessage['message']): boolean {
+    const session = this.sessions.get(peerId);
+    if (!session || (this.trust && !this.trust.isVerified(peerId))) return false;
+    return session.sendControl(message);
   }
 
   get displayName(): string {
@@ -338,6 +356,8 @@ export class CallEngine {
         this.changed();
       } else if (msg.t === 'bye') {
         this.removeMember(peerId);
+      } else if (msg.t === 'dm' && (!this.trust || this.trust.isVerified(peerId))) {
+        this.events.emit('dm', { from: peerId, message: msg });
       }
     });
     this.sessions.set(peerId, session);

@@ -6,6 +6,7 @@
 import type { CallEngine } from '../call/call-engine';
 import type { CallSecurity } from '../call/call-security';
 import type { LocalMedia } from '../call/local-media';
+import type { RoomDocConnection } from '../room-state/room-doc-provider';
 
 export interface PeerMediaStats {
   peerId: string;
@@ -31,12 +32,26 @@ export interface LunarDebug {
   e2ee: () => Promise<Record<string, unknown>>;
   /** Removes a participant from this page's call (what a verified moderator action does). */
   remove: (peerId: string) => void;
+  /** The shared room doc, once connected. */
+  room?: RoomDebug;
+}
+
+export interface RoomDebug {
+  /** A read-only copy of this page's room doc (what a peer holds). */
+  dump: () => unknown;
+  /**
+   * Test hook (only with `__lunarTestHooks.rawDocWrites`): writes a raw, unvalidated value
+   * into the doc, as a hostile member could. Arrays get `value` pushed; maps get `key` set.
+   */
+  writeRaw?: (name: string, kind: 'array' | 'map', value: unknown, key?: string) => void;
 }
 
 /** Set by tests before the app loads (page.addInitScript); never by the app itself. */
 export interface LunarTestHooks {
   /** Our senders pass frames through unencrypted, to prove receivers drop them. */
   bypassEncryption?: boolean;
+  /** Expose `__lunar.room.writeRaw` to play a hostile member in tests. */
+  rawDocWrites?: boolean;
 }
 
 declare global {
@@ -92,4 +107,17 @@ export function exposeDebug(engine: CallEngine, media: LocalMedia, security: Cal
       return out;
     },
   };
+}
+
+export function exposeRoomDebug(conn: RoomDocConnection): void {
+  const debug = window.__lunar;
+  if (!debug) return;
+  const doc = conn.doc;
+  debug.room = { dump: () => doc.toJSON() };
+  if (window.__lunarTestHooks?.rawDocWrites === true) {
+    debug.room.writeRaw = (name, kind, value, key) => {
+      if (kind === 'array') doc.getArray<unknown>(name).push([value]);
+      else doc.getMap<unknown>(name).set(key ?? 'x', value);
+    };
+  }
 }

@@ -46,7 +46,13 @@ export type ControlMessage =
   /** Proof of the room key bound to both DTLS fingerprints, plus our X25519 key for epoch hand-outs. */
   | { t: 'auth'; proof: string; pub: string }
   /** A new media epoch key, sealed to the recipient's X25519 key (base64url). */
-  | { t: 'epoch'; epoch: number; sealed: string };
+  | { t: 'epoch'; epoch: number; sealed: string }
+  /** A private chat message: travels only on this pair's channel, never in the shared doc. */
+  | { t: 'dm'; id: string; text: string; at: number };
+
+/** Private messages: same bounds as group chat (`ROOM_LIMITS` in room-state). */
+export const MAX_DM_CHARS = 2000;
+const DM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
 
@@ -114,7 +120,8 @@ export function parseNegotiation(data: unknown): NegotiationPayload | null {
 }
 
 export function parseControl(raw: unknown): ControlMessage | null {
-  if (typeof raw !== 'string' || raw.length > 4096) return null;
+  // Room for a full-length private message even when JSON escapes every character.
+  if (typeof raw !== 'string' || raw.length > 16_384) return null;
   let data: unknown;
   try {
     data = JSON.parse(raw);
@@ -140,6 +147,11 @@ export function parseControl(raw: unknown): ControlMessage | null {
       if (typeof data.epoch !== 'number' || !Number.isInteger(data.epoch) || data.epoch < 1 || data.epoch > 2 ** 31) return null;
       if (typeof data.sealed !== 'string' || data.sealed.length > 256 || !B64URL.test(data.sealed)) return null;
       return { t: 'epoch', epoch: data.epoch, sealed: data.sealed };
+    case 'dm':
+      if (typeof data.id !== 'string' || !DM_ID.test(data.id)) return null;
+      if (typeof data.text !== 'string' || data.text.length === 0 || data.text.length > MAX_DM_CHARS) return null;
+      if (typeof data.at !== 'number' || !Number.isFinite(data.at) || data.at < 0) return null;
+      return { t: 'dm', id: data.id, text: data.text, at: data.at };
     default:
       return null;
   }

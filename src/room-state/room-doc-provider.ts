@@ -9,6 +9,7 @@
  * a plain `Y.Doc` with a fake presence source.
  */
 import { WebrtcProvider } from 'y-webrtc';
+import { removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { roomTopic } from '../room/room-link';
 import { Emitter } from '../util/emitter';
@@ -25,6 +26,12 @@ export interface RoomDocConnection {
   /** Others' valid presences, by awareness client id. */
   peers(): Map<number, Presence>;
   onPeers(listener: (peers: Map<number, Presence>) => void): Unsubscribe;
+  /**
+   * Refuses a removed participant's doc connections (by mesh peer id): closes them, drops
+   * their presence, and closes any new one at once. A client that lies about its doc peer
+   * id, or rejoins with a fresh one, is not caught here: see docs/room-state.md.
+   */
+  refuse(meshPeerId: string): void;
   /** True once synced with at least one peer (y-webrtc's notion). */
   onSynced(listener: (synced: boolean) => void): Unsubscribe;
   /** Leaves the room: provider, doc and listeners go; nothing was ever written to disk. */
@@ -39,6 +46,8 @@ export interface RoomDocOptions {
   relayUrl: string | null;
   iceServers: RTCIceServer[];
   presence: Presence;
+  /** Access token for relays that require one (sent as `/yjs?jwt=`, like the mesh routes). */
+  jwt?: string;
   /** Defaults to `location.origin`. */
   pageOrigin?: string;
 }
@@ -49,19 +58,42 @@ export async function connectRoomDoc(options: RoomDocOptions): Promise<RoomDocCo
   const roomName = await roomTopic(options.roomId, 'doc');
   const doc = new Y.Doc();
   const provider = new WebrtcProvider(roomName, doc, {
-    signaling: [docSignalingUrl(options.relayUrl, options.pageOrigin ?? location.origin)],
+    signaling: [docSignalingUrl(options.relayUrl, options.pageOrigin ?? location.origin) + (options.jwt ? `?jwt=${encodeURIComponent(options.jwt)}` : '')],
     password: docPassword(options.secret),
     // Other tabs of the same browser must go through WebRTC too (same rules for everyone).
     filterBcConns: true,
     peerOpts: { config: { iceServers: options.iceServers } },
   });
   const awareness = provider.awareness;
-  let presence: Presence = own;
+  const docPeer = provider.room?.peerId;
+  let presence: Presence = docPeer ? { ...own, docPeer } : own;
   awareness.setLocalState(presence);
+
+  const refusedMesh = new Set<string>();
+  const refusedDoc = new Set<string>();
+  const enforce = () => {
+    if (refusedMesh.size === 0) return;
+    const states = awareness.getStates() as Map<number, unknown>;
+    const drop: number[] = [];
+    for (const [clientId, raw] of states) {
+      if (clientId === awareness.clientID) continue;
+      const p = parsePresence(raw);
+      if (!p || !refusedMesh.has(p.peerId)) continue;
+      if (p.docPeer) refusedDoc.add(p.docPeer);
+      drop.push(clientId);
+    }
+    if (drop.length) removeAwarenessStates(awareness, drop, 'refused');
+    for (const id of refusedDoc) provider.room?.webrtcConns.get(id)?.destroy();
+  };
+  const onPeerChange = () => enforce();
+  provider.on('peers', onPeerChange);
 
   const events = new Emitter<{ peers: Map<number, Presence>; synced: boolean }>();
   const peers = () => readPresences(awareness.getStates() as Map<number, unknown>, awareness.clientID);
-  const onAwareness = () => events.emit('peers', peers());
+  const onAwareness = () => {
+    enforce();
+    events.emit('peers', peers());
+  };
   const onSynced = ({ synced }: { synced: boolean }) => events.emit('synced', synced);
   awareness.on('change', onAwareness);
   provider.on('synced', onSynced);
@@ -71,12 +103,17 @@ export async function connectRoomDoc(options: RoomDocOptions): Promise<RoomDocCo
     doc,
     updatePresence(patch) {
       if (disposed) return;
-      const next = parsePresence({ ...presence, ...patch });
+      const next = parsePresence({ ...presence, ...patch, ...(docPeer ? { docPeer } : {}) });
       if (!next) throw new RoomStateError('invalid-input', 'presence update is invalid');
       presence = next;
       awareness.setLocalState(presence);
     },
     peers,
+    refuse(meshPeerId) {
+      if (disposed) return;
+      refusedMesh.add(meshPeerId);
+      enforce();
+    },
     onPeers: (listener) => events.on('peers', listener),
     onSynced: (listener) => events.on('synced', listener),
     dispose() {
@@ -84,6 +121,7 @@ export async function connectRoomDoc(options: RoomDocOptions): Promise<RoomDocCo
       disposed = true;
       awareness.off('change', onAwareness);
       provider.off('synced', onSynced);
+      provider.off('peers', onPeerChange);
       events.clear();
       // Tells the others we left (awareness removal) before the connections close.
       awareness.setLocalState(null);

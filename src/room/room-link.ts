@@ -30,7 +30,7 @@ export interface RoomLink {
   params: JoinParams;
 }
 
-export type Route = { kind: 'home' } | { kind: 'room'; link: RoomLink } | { kind: 'invalid'; reason: string };
+export type Route = { kind: 'home' } | { kind: 'play' } | { kind: 'room'; link: RoomLink } | { kind: 'invalid'; reason: string };
 
 export const DEFAULT_JOIN_PARAMS: JoinParams = { prejoin: true, audio: true, video: true, relayOnly: false };
 
@@ -90,6 +90,8 @@ export function parseRoute(hash: string): Route {
   if (h === '' || h === '/') return { kind: 'home' };
   const [path = '', query = ''] = splitOnce(h, '?');
   const parts = path.split('/').filter((p) => p !== '');
+  // The local recording player: no room, nothing after it.
+  if (parts[0] === 'play' && parts.length === 1) return { kind: 'play' };
   if (parts[0] !== 'r') return { kind: 'invalid', reason: 'This link does not point to a meeting.' };
   const [, roomId, secret] = parts;
   if (!roomId || !secret || parts.length !== 3) {

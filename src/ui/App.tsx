@@ -1,6 +1,8 @@
 import { Match, Switch, type JSX } from 'solid-js';
 import { createHashRoute } from './create-hash-route';
 import { HomePage } from './HomePage';
+import { LobbyPage } from './LobbyPage';
+import { PlayerPage } from './essentials/PlayerPage';
 import { RoomPage } from './RoomPage';
 
 export function App(): JSX.Element {
@@ -10,6 +12,9 @@ export function App(): JSX.Element {
       <Match when={route().kind === 'home'}>
         <HomePage />
       </Match>
+      <Match when={route().kind === 'play'}>
+        <PlayerPage />
+      </Match>
       <Match when={route().kind === 'invalid' && route()}>
         {(r) => (
           <main class="centered">
@@ -18,6 +23,9 @@ export function App(): JSX.Element {
             <a href="#/">Start a new meeting instead</a>
           </main>
         )}
+      </Match>
+      <Match when={route().kind === 'lobby' && route()}>
+        {(r) => <LobbyPage lobby={(r() as Extract<ReturnType<typeof route>, { kind: 'lobby' }>).lobby} />}
       </Match>
       <Match when={route().kind === 'room' && route()}>
         {(r) => {

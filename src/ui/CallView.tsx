@@ -1,9 +1,16 @@
-import { For, Show, createSignal, onCleanup, type JSX } from 'solid-js';
+import { For, Show, createMemo, createSignal, onCleanup, type JSX } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type { CallEngine, ParticipantView } from '../call/call-engine';
 import type { LocalMedia } from '../call/local-media';
 import { formatRoomLink, type RoomLink } from '../room/room-link';
+import { REACTION_EMOJI } from '../room-state/room-reactions';
+import { readPasscodeCheck } from '../room-state/room-links';
+import { ChatPanel } from './ChatPanel';
+import type { LobbyDeskActions, LobbyRequest } from './create-lobby-desk';
+import type { ModerationActions, ModerationView } from './create-moderation';
+import type { RoomStateActions, RoomStateView } from './create-room-state';
 import { ParticipantsPanel } from './ParticipantsPanel';
+import { PollsPanel } from './PollsPanel';
 import { SecurityPanel } from './SecurityPanel';
 import { Tile } from './Tile';
 
@@ -13,16 +20,25 @@ function phaseLabel(p: ParticipantView): string | null {
   return null;
 }
 
-export function CallView(props: { engine: CallEngine; media: LocalMedia; link: RoomLink; onLeave: () => void }): JSX.Element {
+type Panel = 'none' | 'people' | 'security' | 'chat' | 'polls';
+
+export function CallView(props: { engine: CallEngine; media: LocalMedia; link: RoomLink; room: [RoomStateView, RoomStateActions]; moderation: [ModerationView, ModerationActions]; lobby?: [{ waiting: LobbyRequest[] }, LobbyDeskActions]; lobbyHash?: string; onLeave: () => void }): JSX.Element {
+  const [room, act] = props.room;
+  const [mod, modAct] = props.moderation;
   const engine = props.engine;
   const media = props.media;
   const [people, setPeople] = createStore<ParticipantView[]>([]);
   const [local, setLocal] = createSignal({ micOn: media.micOn, camOn: media.camOn && !!media.videoTrack, stream: media.videoTrack ? media.stream : null, error: media.lastError?.message ?? null });
   const [signaling, setSignaling] = createSignal(engine.signaling);
-  const [showPeople, setShowPeople] = createSignal(false);
+  const [panel, setPanel] = createSignal<Panel>('none');
+  const showPeople = () => panel() === 'people';
+  const showSecurity = () => panel() === 'security';
+  const toggle = (p: Panel) => setPanel(panel() === p ? 'none' : p);
+  const [layout, setLayout] = createSignal<'tile' | 'stage'>('tile');
+  const [pinned, setPinned] = createSignal<string | null>(null);
+  const [volumes, setVolumes] = createStore<Record<string, number>>({});
   const [copied, setCopied] = createSignal(false);
   const [audioBlocked, setAudioBlocked] = createSignal(false);
-  const [showSecurity, setShowSecurity] = createSignal(false);
   const [words, setWords] = createSignal<string[]>([]);
 
   const refresh = () => {
@@ -40,8 +56,33 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
     offMedia();
   });
 
+  const [myName, setMyName] = createSignal(engine.displayName);
+  const rename = (name: string) => {
+    act.rename(name);
+    setMyName(engine.displayName);
+  };
+  const handPlace = (peerId: string): number | null => {
+    const i = room.hands.findIndex((h) => h.peerId === peerId);
+    return i < 0 ? null : i + 1;
+  };
+  const myHandUp = () => handPlace(engine.myId) !== null;
+  const nameOf = (peerId: string) => (peerId === engine.myId ? myName() : (people.find((p) => p.peerId === peerId)?.name ?? room.presence[peerId]?.name ?? 'Someone'));
+  // Stage view: the pinned person, else whoever speaks (follow the speaker), else the first other.
+  const onStage = createMemo(() => {
+    if (layout() !== 'stage') return null;
+    const pin = pinned();
+    if (pin && (pin === engine.myId || people.some((p) => p.peerId === pin))) return pin;
+    return room.speaker ?? people[0]?.peerId ?? engine.myId;
+  });
+  const pin = (peerId: string) => {
+    setPinned(pinned() === peerId ? null : peerId);
+    if (pinned()) setLayout('stage');
+  };
+
   const copyLink = async () => {
-    const url = formatRoomLink(location.href, props.link.roomId, props.link.secret);
+    // The guest link: never the host key; a passcode room's check goes along (not the passcode).
+    const pc = readPasscodeCheck(location.hash.split('?')[1] ?? '');
+    const url = formatRoomLink(location.href, props.link.roomId, props.link.secret) + (pc ? `?pc=${pc}` : '');
     try {
       await navigator.clipboard.writeText(url);
     } catch {
@@ -50,6 +91,19 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
     }
     setCopied(true);
     setTimeout(() => setCopied(false), 2000);
+  };
+
+  const [lobbyCopied, setLobbyCopied] = createSignal(false);
+  const copyLobbyLink = async () => {
+    if (!props.lobbyHash) return;
+    const url = `${location.href.split('#')[0] ?? ''}${props.lobbyHash}`;
+    try {
+      await navigator.clipboard.writeText(url);
+    } catch {
+      window.prompt('Copy this link:', url);
+    }
+    setLobbyCopied(true);
+    setTimeout(() => setLobbyCopied(false), 2000);
   };
 
   const unblockAudio = () => {
@@ -71,6 +125,35 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
           {local().error}
         </div>
       </Show>
+      <Show when={room.error}>
+        <div class="banner error" role="alert" data-testid="room-error">
+          {room.error}
+        </div>
+      </Show>
+      <Show when={props.lobby && props.lobby[0].waiting.length > 0 && props.lobby}>
+        {(lobby) => (
+          <aside class="banner lobby" aria-label="Lobby requests">
+            <For each={lobby()[0].waiting}>
+              {(w) => (
+                <div class="row lobby-request" data-testid="lobby-request">
+                  <span>{w.name} wants to join</span>
+                  <button type="button" class="primary small" onClick={() => lobby()[1].admit(w.knockId)}>
+                    Admit
+                  </button>
+                  <button type="button" class="small" onClick={() => lobby()[1].deny(w.knockId)}>
+                    Deny
+                  </button>
+                </div>
+              )}
+            </For>
+          </aside>
+        )}
+      </Show>
+      <Show when={mod.notice}>
+        <div class="banner warn" role="status">
+          {mod.notice}
+        </div>
+      </Show>
       <Show when={audioBlocked()}>
         <div class="banner" role="alert">
           <button type="button" class="primary" onClick={unblockAudio}>
@@ -79,11 +162,15 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
         </div>
       </Show>
       <div class="stage">
-        <section class="grid" aria-label="Participants" data-count={people.length + 1}>
-          <Tile peerId={engine.myId} name={engine.displayName} micOn={local().micOn} camOn={local().camOn} stream={local().stream} local status={null} problem={null} />
+        <section class="grid" classList={{ 'stage-view': layout() === 'stage' }} aria-label="Participants" data-count={people.length + 1} data-layout={layout()}>
+          <div class="tile-slot" classList={{ 'on-stage': onStage() === engine.myId }}>
+            <Tile peerId={engine.myId} name={myName()} micOn={local().micOn} camOn={local().camOn} stream={local().stream} local status={null} problem={null} hand={handPlace(engine.myId)} speaking={room.speaker === engine.myId} pinned={pinned() === engine.myId} onPin={() => pin(engine.myId)} />
+          </div>
           <For each={people}>
             {(p) => (
-              <Tile peerId={p.peerId} name={p.name} micOn={p.micOn} camOn={p.camOn} stream={p.stream} local={false} status={phaseLabel(p)} problem={p.problem} e2ee={p.e2ee} onAudioBlocked={() => setAudioBlocked(true)} />
+              <div class="tile-slot" classList={{ 'on-stage': onStage() === p.peerId }}>
+                <Tile peerId={p.peerId} name={p.name} micOn={p.micOn} camOn={p.camOn} stream={p.stream} local={false} status={phaseLabel(p)} problem={p.problem} e2ee={p.e2ee} onAudioBlocked={() => setAudioBlocked(true)} hand={handPlace(p.peerId)} speaking={room.speaker === p.peerId} pinned={pinned() === p.peerId} onPin={() => pin(p.peerId)} volume={volumes[p.peerId] ?? 1} />
+              </div>
             )}
           </For>
           <Show when={people.length === 0}>
@@ -93,17 +180,37 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
           </Show>
         </section>
         <Show when={showSecurity()}>
-          <SecurityPanel encrypted={engine.encrypted} epoch={engine.epoch} words={words()} people={people.map((p) => ({ name: p.name, e2ee: p.e2ee }))} onClose={() => setShowSecurity(false)} />
+          <SecurityPanel encrypted={engine.encrypted} epoch={engine.epoch} words={words()} people={people.map((p) => ({ name: p.name, e2ee: p.e2ee }))} onClose={() => setPanel('none')} />
         </Show>
         <Show when={showPeople()}>
           <ParticipantsPanel
             entries={[
-              { peerId: engine.myId, name: engine.displayName, micOn: local().micOn, camOn: local().camOn, local: true },
-              ...people.map((p) => ({ peerId: p.peerId, name: p.name, micOn: p.micOn, camOn: p.camOn, local: false })),
+              { peerId: engine.myId, name: myName(), micOn: local().micOn, camOn: local().camOn, local: true, hand: handPlace(engine.myId) },
+              ...people.map((p) => ({ peerId: p.peerId, name: p.name, micOn: p.micOn, camOn: p.camOn, local: false, hand: handPlace(p.peerId) })),
             ]}
-            onClose={() => setShowPeople(false)}
+            myName={myName()}
+            onRename={rename}
+            volumeOf={(id) => volumes[id] ?? 1}
+            onVolume={(id, v) => setVolumes(id, v)}
+            {...(mod.canModerate ? { onMute: (id: string) => modAct.mute(id), onRemove: (id: string) => modAct.remove(id) } : {})}
+            onClose={() => setPanel('none')}
           />
         </Show>
+        <Show when={panel() === 'chat'}>
+          <ChatPanel state={room} actions={act} myId={engine.myId} people={people.map((p) => ({ peerId: p.peerId, name: p.name }))} onClose={() => setPanel('none')} />
+        </Show>
+        <Show when={panel() === 'polls'}>
+          <PollsPanel state={room} actions={act} onClose={() => setPanel('none')} />
+        </Show>
+        <div class="reactions" aria-live="polite" aria-label="Reactions">
+          <For each={room.reactions}>
+            {(r) => (
+              <span class="reaction" role="img" aria-label={`${r.emoji} from ${nameOf(r.from)}`}>
+                {r.emoji}
+              </span>
+            )}
+          </For>
+        </div>
       </div>
       <nav class="controls" aria-label="Call controls">
         <button type="button" classList={{ off: !local().micOn }} onClick={() => void media.setMic(!local().micOn)}>
@@ -115,10 +222,59 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
         <button type="button" aria-label="Copy link" onClick={() => void copyLink()}>
           {copied() ? 'Link copied' : 'Copy link'}
         </button>
-        <button type="button" aria-label="Participants" aria-expanded={showPeople()} onClick={() => setShowPeople(!showPeople())}>
+        <button type="button" aria-label="Participants" aria-expanded={showPeople()} onClick={() => toggle('people')}>
           People ({people.length + 1})
         </button>
-        <button type="button" aria-label="Encryption" aria-expanded={showSecurity()} onClick={() => setShowSecurity(!showSecurity())}>
+        <button type="button" aria-label="Chat" aria-expanded={panel() === 'chat'} onClick={() => toggle('chat')}>
+          Chat
+          <Show when={room.unread + room.dmUnread > 0 && panel() !== 'chat'}>
+            <span class="unread" data-testid="unread-badge">
+              {room.unread + room.dmUnread}
+            </span>
+          </Show>
+        </button>
+        <button type="button" aria-pressed={myHandUp()} onClick={() => act.setHand(!myHandUp())}>
+          {myHandUp() ? 'Lower hand' : 'Raise hand'}
+        </button>
+        <span class="react-group" role="group" aria-label="Reactions">
+          <For each={REACTION_EMOJI}>
+            {(emoji) => (
+              <button type="button" class="react" aria-label={`React ${emoji}`} onClick={() => act.react(emoji)}>
+                {emoji}
+              </button>
+            )}
+          </For>
+        </span>
+        <button type="button" aria-label="Polls" aria-expanded={panel() === 'polls'} onClick={() => toggle('polls')}>
+          Polls
+        </button>
+        <button type="button" aria-pressed={layout() === 'tile'} onClick={() => setLayout('tile')}>
+          Tile view
+        </button>
+        <button type="button" aria-pressed={layout() === 'stage'} onClick={() => setLayout('stage')}>
+          Stage view
+        </button>
+        <Show when={mod.canModerate}>
+          <button type="button" onClick={() => modAct.muteEveryone()}>
+            Mute everyone
+          </button>
+        </Show>
+        <Show when={mod.canModerate}>
+          <button type="button" aria-pressed={mod.settings.locked} onClick={() => modAct.lock(!mod.settings.locked)}>
+            {mod.settings.locked ? 'Unlock meeting' : 'Lock meeting'}
+          </button>
+        </Show>
+        <Show when={mod.settings.locked && !mod.canModerate}>
+          <span class="locked-badge" role="img" aria-label="Meeting locked" title="Meeting locked">
+            🔒
+          </span>
+        </Show>
+        <Show when={props.lobbyHash}>
+          <button type="button" aria-label="Copy lobby link" onClick={() => void copyLobbyLink()}>
+            {lobbyCopied() ? 'Lobby link copied' : 'Copy lobby link'}
+          </button>
+        </Show>
+        <button type="button" aria-label="Encryption" aria-expanded={showSecurity()} onClick={() => toggle('security')}>
           {engine.encrypted ? '🔒 Encrypted' : '🔓 Not encrypted'}
         </button>
         <button type="button" class="danger" onClick={() => props.onLeave()}>

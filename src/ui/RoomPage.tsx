@@ -6,19 +6,25 @@ import { randomBytes, toHex } from '../util/base64url';
 import { LocalMedia } from '../call/local-media';
 import { bootConfig } from '../config/boot-config';
 import type { LoadedConfig } from '../config/load-config';
-import { exposeDebug } from '../debug/expose-debug';
+import { exposeDebug, exposeRoomDebug } from '../debug/expose-debug';
+import { connectRoomDoc, type RoomDocConnection } from '../room-state/room-doc-provider';
+import { readHostKey, readPasscodeCheck } from '../room-state/room-links';
+import { PasscodeGate } from './PasscodeGate';
 import { roomTopic, sanitizeDisplayName, type RoomLink } from '../room/room-link';
-import { CallView } from './CallView';
+import { CallRoom } from './CallRoom';
 import { rememberName, rememberedName } from './display-name-store';
 import { PreJoin } from './PreJoin';
 
 type Phase =
   | { kind: 'loading' }
   | { kind: 'error'; message: string }
+  | { kind: 'passcode' }
   | { kind: 'prejoin' }
-  | { kind: 'call'; engine: CallEngine }
+  | { kind: 'call'; engine: CallEngine; conn: RoomDocConnection; secret: string; relayBase: string }
   | { kind: 'full' }
-  | { kind: 'left' };
+  | { kind: 'left' }
+  | { kind: 'removed' }
+  | { kind: 'locked' };
 
 export function RoomPage(props: { link: RoomLink }): JSX.Element {
   const [phase, setPhase] = createSignal<Phase>({ kind: 'loading' });
@@ -28,27 +34,38 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
   let engine: CallEngine | null = null;
   let security: CallSecurity | null = null;
   let stopReports: (() => void) | null = null;
+  let conn: RoomDocConnection | null = null;
   const mediaStarted = media.start().then(() => {
     performance.mark('lunar:media-ready');
   });
   // Keys, the E2EE worker and our DTLS certificate start with the page, in parallel with the
   // config fetch and the camera: none of them waits for the others.
   const myId = toHex(randomBytes(16));
-  const makeSecurity = (encryptMedia: boolean) =>
-    CallSecurity.create({ secret: props.link.secret, myId, encryptMedia, bypassEncryption: window.__lunarTestHooks?.bypassEncryption === true });
-  let securityReady: Promise<CallSecurity> = makeSecurity(true);
-  securityReady.catch(() => undefined);
+  // The creator's link carries the host key (`host=`); it is checked against the room id.
+  const query = location.hash.split('?')[1] ?? '';
+  const hostKey = readHostKey(query, props.link.roomId);
+  // A passcode room: the passcode is mixed into the key, so nothing starts before it is right.
+  const passcodeCheck = readPasscodeCheck(query);
+  let secret: string | null = passcodeCheck ? null : props.link.secret;
+  const makeSecurity = (encryptMedia: boolean) => {
+    const ready = CallSecurity.create({ secret: secret ?? '', myId, encryptMedia, bypassEncryption: window.__lunarTestHooks?.bypassEncryption === true });
+    ready.catch(() => undefined);
+    return ready;
+  };
+  let securityReady: Promise<CallSecurity> | null = secret ? makeSecurity(true) : null;
   const topicReady = roomTopic(props.link.roomId);
 
   const join = async () => {
-    if (!loaded) return;
+    if (!loaded || !secret) return;
+    const roomSecret = secret;
+    securityReady ??= makeSecurity(true);
     const displayName = sanitizeDisplayName(name()) || 'Guest';
     rememberName(displayName);
     const { config, relayBase } = loaded;
     try {
       if (!config.features.e2ee) {
         // The relay turned media encryption off (debugging): verification stays on.
-        void securityReady.then((s) => s.dispose(), () => undefined);
+        void securityReady.then((sec) => sec.dispose(), () => undefined);
         securityReady = makeSecurity(false);
       }
       security = await securityReady;
@@ -78,17 +95,36 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
       if (e.roomFull && phase().kind === 'call') setPhase({ kind: 'full' });
     });
     exposeDebug(e, media, security);
-    setPhase({ kind: 'call', engine: e });
+    try {
+      // The shared room doc (chat, hands, polls…): peer to peer, signalling encrypted with a
+      // key derived from the secret, so the relay sees a hashed topic and ciphertext only.
+      conn = await connectRoomDoc({
+        roomId: props.link.roomId,
+        secret: roomSecret,
+        relayUrl: relayBase,
+        iceServers: config.iceServers,
+        ...(props.link.params.jwt ? { jwt: props.link.params.jwt } : {}),
+        presence: { v: 1, peerId: myId, name: displayName, mic: media.micOn, cam: media.camOn, hand: null, speaking: 0, role: hostKey ? 'host' : 'guest', e2ee: e.encrypted ? 'verified' : 'off' },
+      });
+    } catch (err) {
+      e.leave();
+      setPhase({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    exposeRoomDebug(conn);
+    setPhase({ kind: 'call', engine: e, conn, secret: roomSecret, relayBase });
   };
 
-  const leave = () => {
+  const leave = (why: 'left' | 'removed' | 'locked' = 'left') => {
     stopReports?.();
+    conn?.dispose();
+    conn = null;
     engine?.leave();
     engine = null;
     security?.dispose();
     security = null;
     media.stop();
-    setPhase({ kind: 'left' });
+    setPhase({ kind: why });
   };
 
   onMount(async () => {
@@ -99,18 +135,32 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
       setPhase({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
       return;
     }
-    if (props.link.params.prejoin) setPhase({ kind: 'prejoin' });
-    else await join();
+    if (!secret) setPhase({ kind: 'passcode' });
+    else await afterUnlock();
   });
 
-  const onPageHide = () => engine?.leave();
+  const afterUnlock = async () => {
+    if (props.link.params.prejoin) setPhase({ kind: 'prejoin' });
+    else await join();
+  };
+  const unlocked = (effectiveSecret: string) => {
+    secret = effectiveSecret;
+    securityReady = makeSecurity(true);
+    void afterUnlock();
+  };
+
+  const onPageHide = () => {
+    conn?.dispose();
+    engine?.leave();
+  };
   window.addEventListener('pagehide', onPageHide);
   onCleanup(() => {
     window.removeEventListener('pagehide', onPageHide);
     stopReports?.();
+    conn?.dispose();
     engine?.leave();
     security?.dispose();
-    if (!security) void securityReady.then((s) => s.dispose(), () => undefined);
+    if (!security) void securityReady?.then((sec) => sec.dispose(), () => undefined);
     media.stop();
   });
 
@@ -132,11 +182,14 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
           </main>
         )}
       </Match>
+      <Match when={phase().kind === 'passcode' && passcodeCheck}>
+        {(check) => <PasscodeGate roomId={props.link.roomId} secret={props.link.secret} check={check()} onUnlocked={unlocked} />}
+      </Match>
       <Match when={phase().kind === 'prejoin'}>
         <PreJoin media={media} name={name()} onName={setName} onJoin={() => void join()} mediaReady={mediaStarted} />
       </Match>
-      <Match when={phase().kind === 'call' && (phase() as { engine: CallEngine })}>
-        {(p) => <CallView engine={p().engine} media={media} link={props.link} onLeave={leave} />}
+      <Match when={phase().kind === 'call' && (phase() as Extract<Phase, { kind: 'call' }>)}>
+        {(p) => <CallRoom engine={p().engine} conn={p().conn} media={media} link={props.link} hostKey={hostKey} secret={p().secret} relayBase={p().relayBase} {...(props.link.params.jwt ? { jwt: props.link.params.jwt } : {})} onLeave={() => leave('left')} onRemoved={() => queueMicrotask(() => leave('removed'))} onLocked={() => queueMicrotask(() => leave('locked'))} />}
       </Match>
       <Match when={phase().kind === 'full'}>
         <main class="centered">
@@ -147,6 +200,24 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
           <button type="button" class="primary" onClick={() => location.reload()}>
             Try again
           </button>
+        </main>
+      </Match>
+      <Match when={phase().kind === 'locked'}>
+        <main class="centered">
+          <h1>This meeting is locked</h1>
+          <p role="alert">A moderator has locked this meeting: no one new can join right now. Ask them to unlock it, then try again.</p>
+          <button type="button" class="primary" onClick={() => location.reload()}>
+            Try again
+          </button>
+        </main>
+      </Match>
+      <Match when={phase().kind === 'removed'}>
+        <main class="centered">
+          <h1>You were removed from the meeting</h1>
+          <p role="alert">A moderator removed you. The others have moved to a new key, so this page can no longer see or hear them.</p>
+          <a class="button" href="#/">
+            Home
+          </a>
         </main>
       </Match>
       <Match when={phase().kind === 'left'}>

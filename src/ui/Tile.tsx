@@ -13,6 +13,14 @@ export interface TileProps {
   /** Encryption state of what this tile shows (remote tiles). */
   e2ee?: 'encrypted' | 'not-verified' | 'decrypt-errors' | 'off';
   onAudioBlocked?: () => void;
+  /** Place in the raised-hands queue (1 = first), or null. */
+  hand?: number | null;
+  /** The dominant speaker right now. */
+  speaking?: boolean;
+  pinned?: boolean;
+  onPin?: () => void;
+  /** Local playback volume for this person, 0..1. */
+  volume?: number;
 }
 
 const E2EE_LABEL = {
@@ -30,17 +38,36 @@ function initials(name: string): string {
 /** One participant: video (or their initials when the camera is off), name and mic state. */
 export function Tile(props: TileProps): JSX.Element {
   return (
-    <figure class="tile" classList={{ local: props.local, problem: !!props.problem }} data-peer-id={props.peerId} data-testid="tile" aria-label={`${props.name}${props.local ? ' (you)' : ''}`}>
+    <figure class="tile" classList={{ local: props.local, problem: !!props.problem, speaking: !!props.speaking, pinned: !!props.pinned }} data-speaking={props.speaking ? 'true' : 'false'} data-peer-id={props.peerId} data-testid="tile" aria-label={`${props.name}${props.local ? ' (you)' : ''}`}>
       {/* The video element always exists for remote tiles so their audio keeps playing with the camera off. */}
       <Show when={props.stream && props.e2ee !== 'not-verified'}>
-        <VideoView stream={props.stream} muted={props.local} mirrored={props.local} label={`Video of ${props.name}`} {...(props.onAudioBlocked ? { onBlocked: props.onAudioBlocked } : {})} />
+        <VideoView stream={props.stream} muted={props.local} mirrored={props.local} label={`Video of ${props.name}`} volume={props.volume ?? 1} {...(props.onAudioBlocked ? { onBlocked: props.onAudioBlocked } : {})} />
       </Show>
       <Show when={!props.camOn}>
         <div class="avatar" aria-label="Camera off" role="img">
           <span>{initials(props.name)}</span>
         </div>
       </Show>
+      <Show when={props.onPin}>
+        {(pin) => (
+          <button type="button" class="pin" aria-pressed={!!props.pinned} aria-label={props.pinned ? 'Unpin' : 'Pin'} onClick={() => pin()()}>
+            📌
+          </button>
+        )}
+      </Show>
       <figcaption>
+        <Show when={props.hand}>
+          {(place) => (
+            <span class="badge hand" role="img" aria-label={`Hand raised (${place()})`} title={`Hand raised (${place()})`}>
+              ✋{place()}
+            </span>
+          )}
+        </Show>
+        <Show when={props.speaking}>
+          <span class="badge speaker" role="img" aria-label="Speaking" title="Speaking">
+            🔊
+          </span>
+        </Show>
         <Show when={props.e2ee}>
           {(state) => (
             <span class={`badge e2ee ${state()}`} role="img" aria-label={E2EE_LABEL[state()].label} title={E2EE_LABEL[state()].label} data-e2ee={state()}>
