@@ -2,7 +2,8 @@ import type { ServerResponse } from 'node:http';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  // wasm-unsafe-eval: RNNoise (noise suppression) compiles WebAssembly; it allows wasm only, not eval().
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob:",

@@ -29,12 +29,16 @@ export interface CallSecurityOptions {
 
 export type PeerTrust = 'pending' | 'verified' | 'failed';
 
+const EPOCH_KEYS_KEPT = 4;
+
 export class CallSecurity {
   readonly controller: E2eeController | null;
   private readonly roomKey: Uint8Array;
   private readonly authKey: Uint8Array;
   private readonly x25519: X25519KeyPair = generateX25519KeyPair();
   private epoch = 0;
+  /** Recent epoch keys (epoch 0 = the link's room key), for keys derived from them (moderation MACs). */
+  private readonly epochKeys = new Map<number, Uint8Array>();
   private certificate: RTCCertificate | null = null;
   /** Serialises key installs: they must reach the worker in order. */
   private keyChain: Promise<void>;
@@ -42,6 +46,7 @@ export class CallSecurity {
   private constructor(private readonly opts: CallSecurityOptions) {
     this.roomKey = deriveRoomKey(opts.secret);
     this.authKey = deriveAuthKey(this.roomKey);
+    this.epochKeys.set(0, this.roomKey);
     this.controller = opts.encryptMedia ? new E2eeController(opts.bypassEncryption ? { bypassEncryption: true } : {}) : null;
     this.keyChain = this.controller ? this.controller.setRoomSecret(opts.secret) : Promise.resolve();
   }
@@ -64,6 +69,11 @@ export class CallSecurity {
 
   get currentEpoch(): number {
     return this.epoch;
+  }
+
+  /** The key of a recent epoch, or null once it is forgotten (or never reached). */
+  epochKey(epoch: number): Uint8Array | null {
+    return this.epochKeys.get(epoch) ?? null;
   }
 
   transforms(): FrameTransformHook | undefined {
@@ -138,6 +148,9 @@ export class CallSecurity {
   private install(epoch: number, key: Uint8Array): Promise<void> {
     if (epoch <= this.epoch) return this.keyChain;
     this.epoch = epoch;
+    this.epochKeys.set(epoch, key);
+    // Keep a few: actions signed just before a rekey still verify; older ones do not matter.
+    for (const old of this.epochKeys.keys()) if (old < epoch - EPOCH_KEYS_KEPT + 1) this.epochKeys.delete(old);
     const c = this.controller;
     this.keyChain = this.keyChain.then(() => (c ? c.setEpoch(epoch, key) : undefined)).catch((err: unknown) => console.warn('epoch install failed', err));
     return this.keyChain;

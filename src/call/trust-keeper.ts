@@ -15,6 +15,8 @@ interface PeerRecord {
   fingerprint: string | null;
   publicKey: string | null;
   openedAt: number;
+  /** A key hand-out that arrived before we finished verifying its sender; applied once verified. */
+  earlyEpoch: { epoch: number; sealed: string } | null;
 }
 
 /** Both DTLS fingerprints of a session, once both descriptions are applied (or null after 10 s). */
@@ -100,6 +102,9 @@ export class TrustKeeper {
         rec.trust = 'verified';
         rec.fingerprint = fps.theirs;
         rec.publicKey = pub;
+        const early = rec.earlyEpoch;
+        rec.earlyEpoch = null;
+        if (early) void this.security.receiveEpoch(early.epoch, early.sealed, session.remoteId);
         this.hooks.onVerified(session.remoteId);
         this.scheduleRekey();
       } else {
@@ -118,6 +123,12 @@ export class TrustKeeper {
     }
     if (msg.t === 'epoch') {
       if (this.isVerified(session.remoteId)) void this.security.receiveEpoch(msg.epoch, msg.sealed, session.remoteId);
+      else {
+        // The leader verified us first and its hand-out beat our check of its proof: keep
+        // the newest one for this session and open it only if the proof verifies.
+        const rec = this.record(session);
+        if (rec.trust === 'pending' && (!rec.earlyEpoch || rec.earlyEpoch.epoch < msg.epoch)) rec.earlyEpoch = { epoch: msg.epoch, sealed: msg.sealed };
+      }
       return true;
     }
     return false;
@@ -157,7 +168,7 @@ export class TrustKeeper {
   private record(session: PeerSession): PeerRecord {
     let rec = this.peers.get(session.remoteId);
     if (!rec || rec.sid !== session.sid) {
-      rec = { sid: session.sid, trust: 'pending', fingerprint: null, publicKey: null, openedAt: Date.now() };
+      rec = { sid: session.sid, trust: 'pending', fingerprint: null, publicKey: null, openedAt: Date.now(), earlyEpoch: null };
       this.peers.set(session.remoteId, rec);
     }
     return rec;

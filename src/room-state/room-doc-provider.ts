@@ -2,7 +2,7 @@
  * The browser adapter: the room's `Y.Doc` synced by the unmodified y-webrtc provider
  * through the relay's `/yjs` pub/sub route, plus presence over its awareness.
  *
- * What the relay sees: the topic `roomTopic(roomId, 'doc')` (a hash), and y-webrtc's
+ * What the relay sees: the topic (a hash of the room id and the doc password), and y-webrtc's
  * signalling payloads encrypted with `docPassword(secret)` (it cannot read SDP, so it
  * cannot even learn ICE candidates). Doc updates and awareness go peer to peer over
  * WebRTC data channels. The UI depends on `RoomDocConnection` only, so tests can hand it
@@ -55,11 +55,15 @@ export interface RoomDocOptions {
 export async function connectRoomDoc(options: RoomDocOptions): Promise<RoomDocConnection> {
   const own = parsePresence(options.presence);
   if (!own) throw new RoomStateError('invalid-input', 'our own presence is invalid');
-  const roomName = await roomTopic(options.roomId, 'doc');
+  const password = docPassword(options.secret);
+  // The password goes into the topic too: a page with the room id but another secret (or a
+  // stale one) lands on another topic instead of sending messages y-webrtc cannot decrypt —
+  // y-webrtc leaves such decrypt failures as unhandled rejections in everyone's page.
+  const roomName = await roomTopic(`${options.roomId}/${password}`, 'doc');
   const doc = new Y.Doc();
   const provider = new WebrtcProvider(roomName, doc, {
     signaling: [docSignalingUrl(options.relayUrl, options.pageOrigin ?? location.origin) + (options.jwt ? `?jwt=${encodeURIComponent(options.jwt)}` : '')],
-    password: docPassword(options.secret),
+    password,
     // Other tabs of the same browser must go through WebRTC too (same rules for everyone).
     filterBcConns: true,
     peerOpts: { config: { iceServers: options.iceServers } },

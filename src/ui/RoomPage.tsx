@@ -93,6 +93,11 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     const e = engine;
     e.on(() => {
       if (e.roomFull && phase().kind === 'call') setPhase({ kind: 'full' });
+      if (e.relayUnreachable && phase().kind === 'call') {
+        const host = new URL(relayBase).host;
+        leave('left');
+        setPhase({ kind: 'error', message: `Can't reach the meeting server (${host}). Check your internet connection and try again; if it keeps failing, the server may be down.` });
+      }
     });
     exposeDebug(e, media, security);
     try {

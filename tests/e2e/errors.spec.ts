@@ -11,6 +11,8 @@ test('an unreachable relay gets a clear message and a way to retry', async ({ br
   await expect(page.getByRole('button', { name: 'Start a meeting' })).toBeVisible();
   await relay.stop();
   await page.getByRole('button', { name: 'Start a meeting' }).click();
+  // The config came with the home page, so pre-join still shows; joining finds no relay.
+  await page.getByRole('button', { name: 'Join meeting' }).click();
   await expect(page.getByRole('alert')).toContainText("Can't reach the meeting server");
   await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
   await context.close();

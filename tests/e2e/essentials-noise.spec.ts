@@ -19,15 +19,6 @@ test.afterEach(async () => {
 test('noise suppression changes the energy of a noisy signal, and the toggle turns it off', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  // WebAssembly compilation needs 'wasm-unsafe-eval' in script-src. Until the relay's CSP
-  // (relay/http/response-headers.ts) carries it, add exactly that keyword here, nothing more.
-  await page.route('**/noise-suppression.html', async (route) => {
-    const response = await route.fetch();
-    const headers = response.headers();
-    const csp = headers['content-security-policy'] ?? '';
-    if (!csp.includes('wasm-unsafe-eval')) headers['content-security-policy'] = csp.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'");
-    await route.fulfill({ response, headers });
-  });
   await page.goto(`${relay.url}/noise-suppression.html`);
   await page.evaluate(() => window.noiseTest.setup());
   await page.waitForTimeout(500); // let RNNoise's state settle on the noise

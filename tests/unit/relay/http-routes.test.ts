@@ -83,7 +83,7 @@ describe('relay HTTP routes', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(res.headers.get('cache-control')).toBe('no-cache');
-    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self' 'wasm-unsafe-eval'");
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'self'");
     expect(await res.text()).toContain('<title>Lunar</title>');
   });

@@ -46,7 +46,12 @@ function summary(out: string): { sent: number; received: number; lost: number } 
   return { sent: Number(msgs[1]), received: Number(msgs[2]), lost: Number(lost[1]) };
 }
 
-describe.skipIf(!hasCoturn)('interop with coturn turnutils_uclient', () => {
+// No skip when coturn's tools are missing: the interop test must fail loudly (`.ci/run` installs coturn).
+describe('interop with coturn turnutils_uclient', () => {
+  it('has coturn tools installed (apt-get install coturn)', () => {
+    expect(hasCoturn, 'turnutils_uclient and turnutils_peer must be on PATH').toBe(true);
+  });
+
   let server: TurnServer;
   let peer: ChildProcess;
   let peerPort: number;
