@@ -18,6 +18,7 @@ export default defineConfig({
         yjs: resolve('tests/pages/yjs-interop.html'),
         bare: resolve('tests/pages/bare-call.html'),
         noise: resolve('tests/pages/noise-suppression.html'),
+        tree: resolve('tests/pages/tree-chain.html'),
       },
     },
   },

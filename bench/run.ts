@@ -8,6 +8,7 @@ import { runE2eeBench } from './e2ee/index';
 import { runJoinBench } from './join/index';
 import { runSignalingBench } from './signaling/index';
 import { runTreeBench } from './tree/index';
+import { runTreeHopBench } from './tree-hop/index';
 import { runTurnBench } from './turn/index';
 
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
@@ -19,6 +20,7 @@ const benches: [string, () => Promise<unknown>][] = [
   ['turn', () => runTurnBench()],
   ['signaling', () => runSignalingBench()],
   ['tree', async () => runTreeBench()],
+  ['tree-hop', () => runTreeHopBench()],
 ];
 
 let failed = 0;

@@ -12,8 +12,9 @@ import { Emitter, type Unsubscribe } from '../util/emitter';
 import type { CallSecurity, PeerTrust } from './call-security';
 import type { LocalMedia } from './local-media';
 import { admitted, isInitiator, type Member } from './membership';
-import { PeerSession, type FrameTransformHook, type MediaKind, type SessionPhase } from './peer-session';
+import { PeerSession, SEND_SLOTS, type FrameTransformHook, type SessionPhase } from './peer-session';
 import { placeholderTrack } from './placeholder-tracks';
+import { applySendSettings, localTracks, sdpPolicy } from './send-settings';
 import { sdpFingerprint } from './sdp-fingerprint';
 import { TrustKeeper } from './trust-keeper';
 
@@ -26,6 +27,9 @@ export interface ParticipantView {
   camOn: boolean;
   phase: SessionPhase;
   stream: MediaStream | null;
+  /** Sharing a screen (their state says so): `screenStream` is shown as a tile of its own. */
+  screenOn: boolean;
+  screenStream: MediaStream | null;
   /** Set when we cannot reach this person: shown on their tile. */
   problem: string | null;
   joinedAt: number;
@@ -80,6 +84,9 @@ interface MemberRecord extends Member {
   state: PeerState | null;
 }
 
+/** Failed first connections (≈2 s of backoff) before we tell the person the relay is unreachable. */
+const UNREACHABLE_AFTER_FAILURES = 3;
+
 export class CallEngine {
   readonly myId: string;
   private readonly token = toHex(randomBytes(8));
@@ -102,10 +109,14 @@ export class CallEngine {
   private readonly banned = new Set<string>();
   private readonly rejectedSeen = new Map<string, { rejected: number; decrypted: number }>();
   private readonly decryptErrors = new Set<string>();
+  private screenWasOn = false;
+  private appliedSettings: LocalMedia['settings'];
   roomFull = false;
   signaling: SignalingState = 'connecting';
   /** True once signalling has been up at least once (to tell "can't reach" from "lost"). */
   everOnline = false;
+  /** Connection attempts that failed before the relay was ever reached. */
+  private failedFirstConnects = 0;
 
   constructor(private readonly opts: CallEngineOptions) {
     const now = opts.now ?? Date.now;
@@ -121,6 +132,7 @@ export class CallEngine {
         })
       : null;
     this.name = opts.displayName;
+    this.appliedSettings = opts.media.settings;
     this.peerjs = new PeerjsSignaling(opts.relayBase, this.myId, this.token, undefined, opts.jwt);
     this.presence = new PresenceChannel(opts.relayBase, opts.roomTopic, undefined, opts.jwt);
 
@@ -132,6 +144,7 @@ export class CallEngine {
       this.peerjs.on('expire', ({ peerId }) => this.onExpire(peerId)),
       this.presence.on('status', (s) => {
         if (s === 'open' && this.mediaIsReady) this.announce(true);
+        if (s === 'closed' && !this.everOnline) this.failedFirstConnects++;
         this.updateSignaling();
       }),
       this.presence.on('message', (m) => {
@@ -139,6 +152,7 @@ export class CallEngine {
         if (msg) this.onPresence(msg);
       }),
       opts.media.on(() => this.onLocalMediaChange()),
+      opts.media.onSettings(() => this.onSettingsChange()),
     );
     const ready = (opts.mediaReady ?? Promise.resolve()).catch(() => undefined);
     this.signalChain = ready.then(() => undefined);
@@ -195,6 +209,8 @@ export class CallEngine {
         camOn: trust === 'verified' ? (m.state?.camOn ?? false) : false,
         phase: session.phase,
         stream: session.remoteStream,
+        screenOn: trust === 'verified' && m.state?.screen === true,
+        screenStream: session.remoteScreenStream,
         problem: trust === 'failed' ? 'Not verified: this person could not prove they have the meeting link. Nothing is sent to them.' : this.problemFor(session),
         joinedAt: m.joinedAt,
         trust,
@@ -233,6 +249,11 @@ export class CallEngine {
     return this.opts.security?.currentEpoch ?? 0;
   }
 
+  /** A recent epoch's key (for keys derived from it, like moderation MACs), or null. */
+  epochKey(epoch: number): Uint8Array | null {
+    return this.opts.security?.epochKey(epoch) ?? null;
+  }
+
   leave(): void {
     if (this.left) return;
     this.left = true;
@@ -261,6 +282,14 @@ export class CallEngine {
     this.events.emit('change', undefined);
   }
 
+  /**
+   * The relay has never answered after a few tries: the page says so and offers a retry
+   * (once online, a lost relay is only a banner: the call goes on without it).
+   */
+  get relayUnreachable(): boolean {
+    return !this.everOnline && this.failedFirstConnects >= UNREACHABLE_AFTER_FAILURES;
+  }
+
   private updateSignaling(): void {
     const online = this.peerjs.isReady && this.presence.status === 'open';
     const next: SignalingState = online ? 'online' : this.everOnline ? 'offline' : 'connecting';
@@ -273,7 +302,8 @@ export class CallEngine {
   }
 
   private localState(): PeerState {
-    return { name: this.name, micOn: this.opts.media.micOn, camOn: this.opts.media.camOn && !!this.opts.media.videoTrack };
+    const media = this.opts.media;
+    return { name: this.name, micOn: media.micOn, camOn: media.camOn && !!media.videoTrack, ...(media.screen.active ? { screen: true } : {}) };
   }
 
   private announce(reply: boolean): void {
@@ -332,7 +362,9 @@ export class CallEngine {
       rtcConfig: security ? { ...this.opts.rtcConfig, certificates: security.certificates } : this.opts.rtcConfig,
       localStream: media.stream,
       // With verification on, nothing is sent until the peer proves it holds the room key.
-      tracks: this.trust ? { audio: null, video: null } : { audio: media.audioTrack, video: media.camOn ? media.videoTrack : null },
+      tracks: this.trust ? { audio: null, video: null, 'screen-audio': null, 'screen-video': null } : localTracks(media),
+      videoOff: media.settings.audioOnly,
+      sdp: sdpPolicy(media),
       placeholder: placeholderTrack,
       sendSignal: (payload) => this.sendSignal(peerId, payload),
       ...(transforms ? { transforms } : {}),
@@ -360,6 +392,7 @@ export class CallEngine {
         this.events.emit('dm', { from: peerId, message: msg });
       }
     });
+    void applySendSettings(session, media);
     this.sessions.set(peerId, session);
     performance.mark('lunar:session-created');
     this.sessionStarted.set(peerId, this.now());
@@ -377,9 +410,7 @@ export class CallEngine {
   private onVerified(peerId: string): void {
     const session = this.sessions.get(peerId);
     if (!session) return;
-    const media = this.opts.media;
-    void session.setTrack('audio', media.audioTrack);
-    void session.setTrack('video', media.camOn ? media.videoTrack : null);
+    this.pushTracks(session);
     session.sendState(this.localState());
     this.changed();
   }
@@ -471,14 +502,34 @@ export class CallEngine {
   }
 
   private onLocalMediaChange(): void {
-    const media = this.opts.media;
+    const screenOn = this.opts.media.screen.active;
     for (const [peerId, s] of this.sessions) {
       if (this.trust && !this.trust.isVerified(peerId)) continue;
-      void s.setTrack('audio' as MediaKind, media.audioTrack);
-      void s.setTrack('video' as MediaKind, media.camOn ? media.videoTrack : null);
+      this.pushTracks(s);
+      // A share starting or stopping moves the send budget between camera and screen.
+      if (screenOn !== this.screenWasOn) void applySendSettings(s, this.opts.media);
     }
+    this.screenWasOn = screenOn;
     this.broadcastState();
     this.changed();
+  }
+
+  /** replaceTrack on every slot: device switches, mute, screen share; never a renegotiation. */
+  private pushTracks(session: PeerSession): void {
+    const tracks = localTracks(this.opts.media);
+    for (const slot of SEND_SLOTS) void session.setTrack(slot, tracks[slot]);
+  }
+
+  private onSettingsChange(): void {
+    const s = this.opts.media.settings;
+    const capChanged = s.receiveCapKbps !== this.appliedSettings.receiveCapKbps || s.music !== this.appliedSettings.music;
+    for (const session of this.sessions.values()) {
+      void applySendSettings(session, this.opts.media);
+      session.setVideoOff(s.audioOnly);
+      // The receive cap and the Opus parameters travel in the SDP: a new offer carries them.
+      if (capChanged) session.renegotiate();
+    }
+    this.appliedSettings = s;
   }
 
   private broadcastState(): void {

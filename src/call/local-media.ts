@@ -3,8 +3,12 @@
  * busy) become typed errors with a message saying what to do; the call still works
  * without a device (the others just don't see or hear you).
  */
+import { decideDevice, deviceOptions, type DeviceEntry, type DeviceKind } from '../media/device-choice';
+import { createNoiseSuppressor, type NoiseSuppressor } from '../media/noise-suppression';
+import { audioConstraints, DEFAULT_MEDIA_SETTINGS, videoConstraints, type MediaSettings } from '../media/quality-settings';
 import { Emitter, type Unsubscribe } from '../util/emitter';
 import { LunarError } from '../util/lunar-error';
+import { ScreenShare } from './screen-share';
 
 export type MediaErrorCode = 'media-denied' | 'media-not-found' | 'media-busy' | 'media-unavailable';
 
@@ -13,11 +17,14 @@ export class MediaAccessError extends LunarError<MediaErrorCode> {}
 export interface DeviceChoice {
   audioDeviceId?: string;
   videoDeviceId?: string;
+  /** Speaker (HTMLMediaElement.setSinkId); applied by the views that play remote audio. */
+  audioOutputId?: string;
 }
 
-type Events = { change: void };
+/** Noise suppression as the person sees it: running, switched off, or unavailable here. */
+export type NoiseSuppressionState = 'on' | 'off' | 'unavailable' | 'music';
 
-const VIDEO_CONSTRAINTS: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 30 } };
+type Events = { change: void; settings: MediaSettings };
 
 export function describeMediaError(err: unknown, what: 'camera' | 'microphone' | 'camera and microphone'): MediaAccessError {
   const name = err instanceof DOMException || (err instanceof Error && 'name' in err) ? (err as Error).name : '';
@@ -40,7 +47,19 @@ export class LocalMedia {
   micOn: boolean;
   camOn: boolean;
   lastError: MediaAccessError | null = null;
+  /** Quality and bandwidth settings; the engine applies them to every connection. */
+  settings: MediaSettings = DEFAULT_MEDIA_SETTINGS;
+  readonly screen = new ScreenShare();
+  /** What enumerateDevices() last said (refreshed on `devicechange`). */
+  deviceList: DeviceEntry[] = [];
+  /** Noise suppression wanted (on by default); music mode skips it regardless. */
+  noiseSuppression = true;
+  private ns: NoiseSuppressor | null = null;
+  private nsFailed = false;
   private readonly events = new Emitter<Events>();
+  private readonly offScreen: Unsubscribe;
+  private watching = false;
+  private stopped = false;
 
   constructor(
     initial: { micOn: boolean; camOn: boolean },
@@ -48,10 +67,71 @@ export class LocalMedia {
   ) {
     this.micOn = initial.micOn;
     this.camOn = initial.camOn;
+    this.offScreen = this.screen.on(() => this.events.emit('change', undefined));
   }
 
   on(listener: () => void): Unsubscribe {
     return this.events.on('change', listener);
+  }
+
+  onSettings(listener: (s: MediaSettings) => void): Unsubscribe {
+    return this.events.on('settings', listener);
+  }
+
+  /** The microphone track to send: the noise suppressor's output when it runs, else the raw one. */
+  get sendAudioTrack(): MediaStreamTrack | null {
+    return this.ns?.track ?? this.audioTrack;
+  }
+
+  get noiseSuppressionState(): NoiseSuppressionState {
+    if (this.settings.music) return 'music';
+    if (this.nsFailed) return 'unavailable';
+    return this.noiseSuppression ? 'on' : 'off';
+  }
+
+  get chosenDevices(): Readonly<DeviceChoice> {
+    return this.devices;
+  }
+
+  /** The id of the device a track of ours comes from (what the selects show as chosen). */
+  deviceInUse(kind: DeviceKind): string | undefined {
+    if (kind === 'audiooutput') return this.devices.audioOutputId;
+    const track = kind === 'audioinput' ? this.audioTrack : this.videoTrack;
+    return track?.getSettings().deviceId ?? (kind === 'audioinput' ? this.devices.audioDeviceId : this.devices.videoDeviceId);
+  }
+
+  /** Toggles RNNoise on the microphone we send (no replaceTrack: the processed track stays). */
+  async setNoiseSuppression(on: boolean): Promise<void> {
+    this.noiseSuppression = on;
+    if (this.ns) this.ns.setEnabled(on);
+    else if (on) await this.processMic();
+    this.events.emit('change', undefined);
+  }
+
+  /**
+   * Applies new quality settings: re-opens the microphone when music mode flips (voice
+   * processing is a capture setting), re-constrains the camera when the preset changes. The
+   * engine hears `settings` and updates every sender.
+   */
+  async setSettings(next: MediaSettings): Promise<void> {
+    const prev = this.settings;
+    this.settings = next;
+    if (prev.music !== next.music && this.audioTrack) {
+      try {
+        const s = await navigator.mediaDevices.getUserMedia({ audio: this.audioConstraints() });
+        for (const t of s.getTracks()) this.adopt(t);
+        await this.processMic();
+        this.applyEnabled();
+      } catch (err) {
+        this.lastError = describeMediaError(err, 'microphone');
+      }
+    }
+    if ((prev.preset !== next.preset || prev.lowBandwidth !== next.lowBandwidth) && this.videoTrack) {
+      const c = videoConstraints(next);
+      if (c) await this.videoTrack.applyConstraints(c).catch((err: unknown) => console.warn('camera constraints refused', err));
+    }
+    this.events.emit('settings', next);
+    this.events.emit('change', undefined);
   }
 
   /** Opens what the person asked for; falls back to what is available. Never throws. */
@@ -86,7 +166,9 @@ export class LocalMedia {
       if (this.audioTrack && (this.videoTrack || !wantVideo)) this.lastError = null;
     }
     if (!this.audioTrack) this.micOn = false;
+    await this.processMic();
     this.applyEnabled();
+    this.watchDevices();
     this.events.emit('change', undefined);
   }
 
@@ -95,6 +177,7 @@ export class LocalMedia {
       try {
         const s = await navigator.mediaDevices.getUserMedia({ audio: this.audioConstraints() });
         for (const t of s.getTracks()) this.adopt(t);
+        await this.processMic();
         this.lastError = null;
       } catch (err) {
         this.lastError = describeMediaError(err, 'microphone');
@@ -128,12 +211,17 @@ export class LocalMedia {
     this.events.emit('change', undefined);
   }
 
+  /**
+   * Switches devices mid-call: a new track is opened and the engine puts it on the existing
+   * senders with replaceTrack (no renegotiation). The speaker is only remembered here.
+   */
   async selectDevices(choice: DeviceChoice): Promise<void> {
     this.devices = { ...this.devices, ...choice };
     if (choice.audioDeviceId !== undefined && this.audioTrack) {
       try {
         const s = await navigator.mediaDevices.getUserMedia({ audio: this.audioConstraints() });
         for (const t of s.getTracks()) this.adopt(t);
+        await this.processMic();
         this.applyEnabled();
       } catch (err) {
         this.lastError = describeMediaError(err, 'microphone');
@@ -151,10 +239,77 @@ export class LocalMedia {
   }
 
   stop(): void {
+    this.stopped = true;
+    if (this.watching) navigator.mediaDevices.removeEventListener('devicechange', this.onDeviceChange);
+    this.offScreen();
+    this.screen.stop();
     this.dropTrack('audio');
     this.dropTrack('video');
     this.events.clear();
   }
+
+  /** Refreshes the device list; a device in use that vanished falls back to the default one. */
+  readonly refreshDevices = async (): Promise<void> => {
+    try {
+      this.deviceList = (await navigator.mediaDevices.enumerateDevices()).map((d) => ({ deviceId: d.deviceId, kind: d.kind, label: d.label }));
+    } catch {
+      return;
+    }
+    if (this.stopped) return;
+    const mic = decideDevice(deviceOptions(this.deviceList, 'audioinput'), this.audioTrack ? this.deviceInUse('audioinput') : null);
+    if (mic.action === 'fallback') await this.fallBack('audio', mic.selected);
+    const cam = decideDevice(deviceOptions(this.deviceList, 'videoinput'), this.videoTrack ? this.deviceInUse('videoinput') : null);
+    if (cam.action === 'fallback') await this.fallBack('video', cam.selected);
+    const out = decideDevice(deviceOptions(this.deviceList, 'audiooutput'), this.devices.audioOutputId);
+    if (out.action === 'fallback') this.devices = { ...this.devices, audioOutputId: out.selected ?? '' };
+    this.events.emit('change', undefined);
+  };
+
+  private readonly onDeviceChange = () => void this.refreshDevices();
+
+  private watchDevices(): void {
+    if (this.watching || this.stopped || !navigator.mediaDevices?.addEventListener) return;
+    this.watching = true;
+    navigator.mediaDevices.addEventListener('devicechange', this.onDeviceChange);
+    void this.refreshDevices();
+  }
+
+  private async fallBack(kind: 'audio' | 'video', deviceId: string | null): Promise<void> {
+    if (kind === 'audio') this.devices = { ...this.devices, audioDeviceId: deviceId ?? undefined };
+    else this.devices = { ...this.devices, videoDeviceId: deviceId ?? undefined };
+    if (!deviceId) {
+      this.dropTrack(kind);
+      if (kind === 'audio') this.micOn = false;
+      else this.camOn = false;
+      return;
+    }
+    await this.selectDevices(kind === 'audio' ? { audioDeviceId: deviceId } : { videoDeviceId: deviceId });
+  }
+
+  /** Puts the microphone through RNNoise (unless music mode); failures leave the raw track. */
+  private async processMic(): Promise<void> {
+    const mic = this.audioTrack;
+    if (this.ns && this.ns.track && mic && this.nsInput === mic && !this.settings.music) return;
+    this.ns?.dispose();
+    this.ns = null;
+    this.nsInput = null;
+    if (!mic || this.settings.music || this.nsFailed) return;
+    try {
+      const ns = await createNoiseSuppressor(mic, { enabled: this.noiseSuppression });
+      if (this.audioTrack !== mic || this.stopped) {
+        ns.dispose();
+        return;
+      }
+      this.ns = ns;
+      this.nsInput = mic;
+      ns.ready.catch((err: unknown) => console.warn('noise suppression unavailable', err));
+    } catch (err) {
+      this.nsFailed = true;
+      console.warn('noise suppression unavailable', err);
+    }
+  }
+
+  private nsInput: MediaStreamTrack | null = null;
 
   private adopt(track: MediaStreamTrack): void {
     const kind = track.kind === 'audio' ? 'audio' : 'video';
@@ -165,16 +320,47 @@ export class LocalMedia {
     // A device unplugged or revoked mid-call ends its track: reflect it, don't pretend.
     track.addEventListener('ended', () => {
       if ((kind === 'audio' ? this.audioTrack : this.videoTrack) !== track) return;
+      const lostId = track.getSettings().deviceId;
+      const wasOn = kind === 'audio' ? this.micOn : this.camOn;
       this.dropTrack(kind);
       if (kind === 'audio') this.micOn = false;
       else this.camOn = false;
       this.events.emit('change', undefined);
+      void this.replaceLost(kind, lostId, wasOn);
     });
+  }
+
+  /** A device unplugged mid-call: carry on with the default (or first) one that is left. */
+  private async replaceLost(kind: 'audio' | 'video', lostId: string | undefined, wasOn: boolean): Promise<void> {
+    if (this.stopped) return;
+    await this.refreshDevices();
+    const options = deviceOptions(this.deviceList, kind === 'audio' ? 'audioinput' : 'videoinput');
+    const decision = decideDevice(options, lostId ?? 'lost');
+    if (!decision.selected || this.stopped || (kind === 'audio' ? this.audioTrack : this.videoTrack)) return;
+    if (kind === 'audio') this.devices = { ...this.devices, audioDeviceId: decision.selected };
+    else this.devices = { ...this.devices, videoDeviceId: decision.selected };
+    try {
+      const s = await navigator.mediaDevices.getUserMedia(kind === 'audio' ? { audio: this.audioConstraints() } : { video: this.videoConstraints() });
+      for (const t of s.getTracks()) this.adopt(t);
+      if (kind === 'audio') {
+        await this.processMic();
+        this.micOn = wasOn;
+      } else this.camOn = wasOn;
+      this.applyEnabled();
+    } catch (err) {
+      this.lastError = describeMediaError(err, kind === 'audio' ? 'microphone' : 'camera');
+    }
+    this.events.emit('change', undefined);
   }
 
   private dropTrack(kind: 'audio' | 'video'): void {
     const t = kind === 'audio' ? this.audioTrack : this.videoTrack;
     if (!t) return;
+    if (kind === 'audio' && this.nsInput === t) {
+      this.ns?.dispose();
+      this.ns = null;
+      this.nsInput = null;
+    }
     t.stop();
     this.stream.removeTrack(t);
     if (kind === 'audio') this.audioTrack = null;
@@ -183,13 +369,16 @@ export class LocalMedia {
 
   private applyEnabled(): void {
     if (this.audioTrack) this.audioTrack.enabled = this.micOn;
+    // Muted means the processed track sends silence too (and DTX makes that nearly free).
+    if (this.ns) this.ns.track.enabled = this.micOn;
   }
 
-  private audioConstraints(): MediaTrackConstraints | boolean {
-    return this.devices.audioDeviceId ? { deviceId: { exact: this.devices.audioDeviceId } } : true;
+  private audioConstraints(): MediaTrackConstraints {
+    return audioConstraints(this.settings, this.devices.audioDeviceId || undefined);
   }
 
   private videoConstraints(): MediaTrackConstraints {
-    return this.devices.videoDeviceId ? { ...VIDEO_CONSTRAINTS, deviceId: { exact: this.devices.videoDeviceId } } : VIDEO_CONSTRAINTS;
+    // Audio-only still lets a person see their own preview; what is sent is decided per sender.
+    return videoConstraints({ ...this.settings, audioOnly: false }, this.devices.videoDeviceId || undefined) || {};
   }
 }

@@ -10,6 +10,25 @@ import { preferVideoCodecs } from './codec-preferences';
 
 export type MediaKind = 'audio' | 'video';
 
+/**
+ * What a sender carries. Camera and microphone, plus the screen share's video and (tab or
+ * system) audio on transceivers of their own, created up front like the others so their
+ * transforms are attached before any description: starting a share is then replaceTrack only.
+ */
+export type SendSlot = MediaKind | 'screen-audio' | 'screen-video';
+/** Creation order: both sides add them in this order so a remote offer's m-lines map onto them. */
+export const SEND_SLOTS: readonly SendSlot[] = ['audio', 'video', 'screen-audio', 'screen-video'];
+
+export function slotKind(slot: SendSlot): MediaKind {
+  return slot === 'audio' || slot === 'screen-audio' ? 'audio' : 'video';
+}
+
+/** SDP edits the session applies: to the description it sets locally, and to the one it sends. */
+export interface SdpPolicy {
+  local(sdp: string): string;
+  outgoing(sdp: string): string;
+}
+
 /** Where end-to-end encryption hooks in: called for every sender/receiver before negotiation. */
 export interface FrameTransformHook {
   attachSender(sender: RTCRtpSender, kind: MediaKind): void;
@@ -25,8 +44,11 @@ export interface PeerSessionOptions {
   initiator: boolean;
   rtcConfig: RTCConfiguration;
   localStream: MediaStream;
-  /** The track to send per kind; `null` sends nothing (a placeholder creates the transceiver). */
-  tracks: Record<MediaKind, MediaStreamTrack | null>;
+  /** The track to send per slot; `null` sends nothing (a placeholder creates the transceiver). */
+  tracks: Record<SendSlot, MediaStreamTrack | null>;
+  /** Video transceivers start inactive (audio-only mode). */
+  videoOff?: boolean;
+  sdp?: SdpPolicy;
   placeholder: (kind: MediaKind) => MediaStreamTrack;
   sendSignal: (payload: NegotiationPayload) => void;
   transforms?: FrameTransformHook;
@@ -43,15 +65,22 @@ type Events = {
 
 const MAX_ICE_RESTARTS = 3;
 
+/** Control messages held until the channel opens; the oldest go first when it overflows. */
+const MAX_CONTROL_BACKLOG = 32;
+
 export class PeerSession {
   readonly remoteId: string;
   readonly sid: string;
   readonly initiator: boolean;
   readonly pc: RTCPeerConnection;
   readonly remoteStream: MediaStream;
+  /** The remote screen share (video, and audio when shared); shown when their state says so. */
+  readonly remoteScreenStream: MediaStream;
   private readonly control: RTCDataChannel;
   private readonly events = new Emitter<Events>();
-  private readonly senders = new Map<MediaKind, RTCRtpSender>();
+  private readonly transceivers = new Map<SendSlot, RTCRtpTransceiver>();
+  /** setParameters calls per sender, one at a time (a second call mid-flight is refused). */
+  private readonly paramChains = new Map<SendSlot, Promise<void>>();
   private makingOffer = false;
   private ignoreOffer = false;
   private answeredOnce: boolean;
@@ -59,6 +88,7 @@ export class PeerSession {
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
   private currentPhase: SessionPhase = 'connecting';
   private readonly pendingCandidates: NegotiationPayload[] = [];
+  private readonly controlBacklog: ControlMessage[] = [];
   private described = false;
   lastHeardAt = Date.now();
   everConnected = false;
@@ -79,17 +109,22 @@ export class PeerSession {
     };
     this.control.onopen = () => {
       this.lastHeardAt = Date.now();
+      for (const msg of this.controlBacklog.splice(0)) this.sendControl(msg);
       this.events.emit('open', undefined);
       this.updatePhase();
     };
     this.control.onclose = () => this.updatePhase();
 
     const receiverTracks: MediaStreamTrack[] = [];
-    for (const kind of ['audio', 'video'] as const) {
-      const track = opts.tracks[kind] ?? opts.placeholder(kind);
-      const sender = this.pc.addTrack(track, opts.localStream);
-      this.senders.set(kind, sender);
+    const screenTracks: MediaStreamTrack[] = [];
+    const screenStream = new MediaStream();
+    // addTrack, not addTransceiver: only addTrack's transceivers are reused by a remote offer.
+    for (const slot of SEND_SLOTS) {
+      const kind = slotKind(slot);
+      const track = opts.tracks[slot] ?? opts.placeholder(kind);
+      const sender = this.pc.addTrack(track, slot.startsWith('screen') ? screenStream : opts.localStream);
       const transceiver = this.pc.getTransceivers().find((t) => t.sender === sender);
+      if (transceiver) this.transceivers.set(slot, transceiver);
       if (kind === 'video' && transceiver && typeof RTCRtpReceiver.getCapabilities === 'function') {
         const caps = RTCRtpReceiver.getCapabilities('video');
         if (caps) {
@@ -103,11 +138,15 @@ export class PeerSession {
       if (transceiver) {
         opts.transforms?.attachSender(sender, kind);
         opts.transforms?.attachReceiver(transceiver.receiver, kind, opts.remoteId);
-        receiverTracks.push(transceiver.receiver.track);
+        (slot.startsWith('screen') ? screenTracks : receiverTracks).push(transceiver.receiver.track);
+        if (kind === 'video' && opts.videoOff) transceiver.direction = 'inactive';
       }
-      if (!opts.tracks[kind]) void sender.replaceTrack(null);
     }
+    // Only once all four exist: addTrack reuses a transceiver whose sender has no track, so
+    // clearing one earlier would fold the screen slots onto the camera's transceivers.
+    for (const slot of SEND_SLOTS) if (!opts.tracks[slot]) void this.transceivers.get(slot)?.sender.replaceTrack(null);
     this.remoteStream = new MediaStream(receiverTracks);
+    this.remoteScreenStream = new MediaStream(screenTracks);
 
     this.pc.onnegotiationneeded = () => void this.negotiate();
     this.pc.onicecandidate = ({ candidate }) => {
@@ -124,7 +163,18 @@ export class PeerSession {
     return this.events.on(event, listener);
   }
 
+  /**
+   * Sends on the control channel. Before it opens, messages wait (bounded) and go out in
+   * order on 'open': a key hand-out sent the moment a peer is verified over signalling
+   * must not be lost because DTLS/SCTP is a few milliseconds behind.
+   */
   sendControl(msg: ControlMessage): boolean {
+    if (this.control.readyState === 'connecting') {
+      if (msg.t === 'ping') return false; // liveness probes are worthless late
+      if (this.controlBacklog.length >= MAX_CONTROL_BACKLOG) this.controlBacklog.shift();
+      this.controlBacklog.push(msg);
+      return true;
+    }
     if (this.control.readyState !== 'open') return false;
     try {
       this.control.send(JSON.stringify(msg));
@@ -138,9 +188,54 @@ export class PeerSession {
     return this.sendControl({ t: 'state', state });
   }
 
-  async setTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
-    const sender = this.senders.get(kind);
+  async setTrack(slot: SendSlot, track: MediaStreamTrack | null): Promise<void> {
+    const sender = this.transceivers.get(slot)?.sender;
     if (sender && sender.track !== track) await sender.replaceTrack(track);
+  }
+
+  sender(slot: SendSlot): RTCRtpSender | null {
+    return this.transceivers.get(slot)?.sender ?? null;
+  }
+
+  /** The receiver of one slot (the remote's screen video, say), for stats. */
+  receiver(slot: SendSlot): RTCRtpReceiver | null {
+    return this.transceivers.get(slot)?.receiver ?? null;
+  }
+
+  /**
+   * Applies send parameters (bitrate, scale, frame rate) built from the sender's current ones;
+   * calls on one sender are queued because setParameters refuses overlapping transactions.
+   */
+  setSendParameters(slot: SendSlot, build: (current: RTCRtpSendParameters) => RTCRtpSendParameters): Promise<void> {
+    const sender = this.sender(slot);
+    if (!sender) return Promise.resolve();
+    const next = (this.paramChains.get(slot) ?? Promise.resolve())
+      .then(async () => {
+        if (this.currentPhase === 'closed') return;
+        try {
+          await sender.setParameters(build(sender.getParameters()));
+        } catch {
+          // Chromium can drop the parameters it handed out (a negotiation in between): once more, fresh.
+          await sender.setParameters(build(sender.getParameters()));
+        }
+      })
+      .catch((err: unknown) => console.warn(`setParameters(${slot}) failed`, err));
+    this.paramChains.set(slot, next);
+    return next;
+  }
+
+  /** Audio-only mode: video transceivers neither send nor receive (a renegotiation follows by itself). */
+  setVideoOff(off: boolean): void {
+    for (const slot of ['video', 'screen-video'] as const) {
+      const t = this.transceivers.get(slot);
+      const direction: RTCRtpTransceiverDirection = off ? 'inactive' : 'sendrecv';
+      if (t && t.direction !== direction && this.currentPhase !== 'closed') t.direction = direction;
+    }
+  }
+
+  /** Sends a fresh offer (the receive cap lives in the SDP we send). The first offer is the initiator's. */
+  renegotiate(): void {
+    void this.negotiate();
   }
 
   async handleSignal(payload: NegotiationPayload): Promise<void> {
@@ -154,10 +249,10 @@ export class PeerSession {
         if (this.ignoreOffer) return;
         await this.pc.setRemoteDescription(desc);
         if (desc.type === 'offer') {
-          await this.pc.setLocalDescription();
+          await this.setLocal(await this.pc.createAnswer());
           this.answeredOnce = true;
           const local = this.pc.localDescription;
-          if (local) this.opts.sendSignal({ v: 1, sid: this.sid, description: { type: 'answer', sdp: local.sdp } });
+          if (local) this.opts.sendSignal({ v: 1, sid: this.sid, description: { type: 'answer', sdp: this.outgoing(local.sdp) } });
         }
         if (!this.described && this.pc.localDescription && this.pc.remoteDescription) {
           this.described = true;
@@ -200,14 +295,41 @@ export class PeerSession {
     if (!this.answeredOnce || this.currentPhase === 'closed') return;
     try {
       this.makingOffer = true;
-      await this.pc.setLocalDescription();
+      const offer = await this.pc.createOffer();
+      // A remote offer was applied while we were creating ours: it wins, ours is stale.
+      if (this.pc.signalingState !== 'stable') return;
+      await this.setLocal(offer);
       const local = this.pc.localDescription;
-      if (local && local.type === 'offer') this.opts.sendSignal({ v: 1, sid: this.sid, description: { type: 'offer', sdp: local.sdp } });
+      if (local && local.type === 'offer') this.opts.sendSignal({ v: 1, sid: this.sid, description: { type: 'offer', sdp: this.outgoing(local.sdp) } });
     } catch (err) {
       console.warn('could not create offer', err);
     } finally {
       this.makingOffer = false;
     }
+  }
+
+  /**
+   * Sets our description with the SDP policy applied (Opus FEC/DTX). Should the browser
+   * refuse the edited text, the description goes in as created: a call without our Opus
+   * tuning beats no call.
+   */
+  private async setLocal(desc: RTCSessionDescriptionInit): Promise<void> {
+    const sdp = desc.sdp ?? '';
+    const tuned = this.opts.sdp ? this.opts.sdp.local(sdp) : sdp;
+    if (tuned === sdp) {
+      await this.pc.setLocalDescription(desc);
+      return;
+    }
+    try {
+      await this.pc.setLocalDescription({ type: desc.type, sdp: tuned });
+    } catch (err) {
+      console.warn('edited local description refused; using it unedited', err);
+      await this.pc.setLocalDescription(desc);
+    }
+  }
+
+  private outgoing(sdp: string): string {
+    return this.opts.sdp ? this.opts.sdp.outgoing(sdp) : sdp;
   }
 
   private onConnectionState(): void {

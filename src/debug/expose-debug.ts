@@ -19,6 +19,24 @@ export interface PeerMediaStats {
   candidateType: string | null;
   trust: string;
   e2ee: string;
+  /** Split by receiver: the camera's frames and the screen share's. */
+  cameraFramesDecoded: number;
+  screenFramesDecoded: number;
+  /** What our camera sender has sent to this peer (outbound-rtp bytesSent). */
+  videoBytesSent: number;
+  /** Our local description on this connection (SDP text). */
+  localSdp: string;
+}
+
+/** Sums one field over the RTP stats of one transceiver (matched by mid: sender/receiver getStats may report the whole connection). */
+async function sumStat(pc: RTCPeerConnection, endpoint: RTCRtpSender | RTCRtpReceiver | null, type: string, field: string): Promise<number> {
+  const mid = pc.getTransceivers().find((t) => t.sender === endpoint || t.receiver === endpoint)?.mid;
+  if (!endpoint || mid == null) return 0;
+  let total = 0;
+  (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+    if (s.type === type && s.mid === mid) total += Number(s[field] ?? 0);
+  });
+  return total;
 }
 
 export interface LunarDebug {
@@ -61,7 +79,7 @@ declare global {
   }
 }
 
-export async function peerStats(pc: RTCPeerConnection): Promise<Omit<PeerMediaStats, 'peerId' | 'name' | 'phase' | 'trust' | 'e2ee'>> {
+export async function peerStats(pc: RTCPeerConnection): Promise<Omit<PeerMediaStats, 'peerId' | 'name' | 'phase' | 'trust' | 'e2ee' | 'cameraFramesDecoded' | 'screenFramesDecoded' | 'videoBytesSent' | 'localSdp'>> {
   const report = await pc.getStats();
   let framesDecoded = 0;
   let videoBytesReceived = 0;
@@ -102,7 +120,18 @@ export function exposeDebug(engine: CallEngine, media: LocalMedia, security: Cal
       const views = new Map(engine.participants().map((p) => [p.peerId, p]));
       for (const [peerId, session] of engine.sessionsByPeer()) {
         const v = views.get(peerId);
-        out.push({ peerId, name: v?.name ?? '', phase: session.phase, trust: v?.trust ?? 'pending', e2ee: v?.e2ee ?? 'off', ...(await peerStats(session.pc)) });
+        out.push({
+          peerId,
+          name: v?.name ?? '',
+          phase: session.phase,
+          trust: v?.trust ?? 'pending',
+          e2ee: v?.e2ee ?? 'off',
+          ...(await peerStats(session.pc)),
+          cameraFramesDecoded: await sumStat(session.pc, session.receiver('video'), 'inbound-rtp', 'framesDecoded'),
+          screenFramesDecoded: await sumStat(session.pc, session.receiver('screen-video'), 'inbound-rtp', 'framesDecoded'),
+          videoBytesSent: await sumStat(session.pc, session.sender('video'), 'outbound-rtp', 'bytesSent'),
+          localSdp: session.pc.localDescription?.sdp ?? '',
+        });
       }
       return out;
     },

@@ -37,6 +37,8 @@ export interface PeerState {
   name: string;
   micOn: boolean;
   camOn: boolean;
+  /** Sharing a screen: the receiver shows its screen transceivers as a tile of their own. */
+  screen?: boolean;
 }
 
 export type ControlMessage =
@@ -133,7 +135,8 @@ export function parseControl(raw: unknown): ControlMessage | null {
     case 'state': {
       const s = data.state;
       if (!isRecord(s) || typeof s.name !== 'string' || typeof s.micOn !== 'boolean' || typeof s.camOn !== 'boolean') return null;
-      return { t: 'state', state: { name: s.name.slice(0, 64), micOn: s.micOn, camOn: s.camOn } };
+      if (s.screen !== undefined && typeof s.screen !== 'boolean') return null;
+      return { t: 'state', state: { name: s.name.slice(0, 64), micOn: s.micOn, camOn: s.camOn, ...(s.screen ? { screen: true } : {}) } };
     }
     case 'ping':
       return typeof data.at === 'number' ? { t: 'ping', at: data.at } : null;

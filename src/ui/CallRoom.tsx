@@ -9,6 +9,7 @@ import { formatLobbyHash } from '../room-state/room-links';
 import { createLobbyDesk } from './create-lobby-desk';
 import { createModeration } from './create-moderation';
 import { createRoomState } from './create-room-state';
+import { createCallRecording } from './essentials/create-call-recording';
 
 /** The call with its shared room state: the store lives exactly as long as the view. */
 export function CallRoom(props: {
@@ -27,6 +28,7 @@ export function CallRoom(props: {
 }): JSX.Element {
   const room = createRoomState({ conn: props.conn, engine: props.engine, media: props.media });
   const moderation = createModeration({ conn: props.conn, engine: props.engine, media: props.media, roomId: props.link.roomId, hostKey: props.hostKey, onRemoved: props.onRemoved, onLocked: props.onLocked });
+  const recording = createCallRecording({ conn: props.conn, engine: props.engine, media: props.media });
   const hostKey = props.hostKey;
   const lobby = hostKey
     ? createLobbyDesk({ relayBase: props.relayBase, roomId: props.link.roomId, hostKey, secret: props.secret, ...(props.jwt ? { jwt: props.jwt } : {}) })
@@ -39,6 +41,7 @@ export function CallRoom(props: {
       room={room}
       moderation={moderation}
       {...(lobby && hostKey ? { lobby, lobbyHash: formatLobbyHash(props.link.roomId, hostKey.publicKey) } : {})}
+      recording={recording}
       onLeave={props.onLeave}
     />
   );

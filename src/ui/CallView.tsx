@@ -1,4 +1,4 @@
-import { For, Show, createMemo, createSignal, onCleanup, type JSX } from 'solid-js';
+import { For, Show, createEffect, createMemo, createSignal, on, onCleanup, type JSX } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type { CallEngine, ParticipantView } from '../call/call-engine';
 import type { LocalMedia } from '../call/local-media';
@@ -13,6 +13,16 @@ import { ParticipantsPanel } from './ParticipantsPanel';
 import { PollsPanel } from './PollsPanel';
 import { SecurityPanel } from './SecurityPanel';
 import { Tile } from './Tile';
+import { createScreenShareState, PresentingBanner, ScreenShareButton } from './essentials/ScreenShareButton';
+import { ScreenTile } from './essentials/ScreenTile';
+import { createScreenStage, screenKey } from './essentials/screen-stage';
+import { SettingsDialog } from './essentials/SettingsDialog';
+import { CallShortcuts } from './essentials/CallShortcuts';
+import type { CallRecording } from './essentials/create-call-recording';
+import { createPeerConnections } from './essentials/create-peer-connections';
+import { domStage } from './essentials/dom-stage';
+import { RecordingButton } from './essentials/RecordingButton';
+import { RecordingIndicator } from './essentials/RecordingIndicator';
 
 function phaseLabel(p: ParticipantView): string | null {
   if (p.phase === 'connecting') return 'Connecting…';
@@ -22,7 +32,7 @@ function phaseLabel(p: ParticipantView): string | null {
 
 type Panel = 'none' | 'people' | 'security' | 'chat' | 'polls';
 
-export function CallView(props: { engine: CallEngine; media: LocalMedia; link: RoomLink; room: [RoomStateView, RoomStateActions]; moderation: [ModerationView, ModerationActions]; lobby?: [{ waiting: LobbyRequest[] }, LobbyDeskActions]; lobbyHash?: string; onLeave: () => void }): JSX.Element {
+export function CallView(props: { engine: CallEngine; media: LocalMedia; link: RoomLink; room: [RoomStateView, RoomStateActions]; moderation: [ModerationView, ModerationActions]; lobby?: [{ waiting: LobbyRequest[] }, LobbyDeskActions]; lobbyHash?: string; recording?: CallRecording; onLeave: () => void }): JSX.Element {
   const [room, act] = props.room;
   const [mod, modAct] = props.moderation;
   const engine = props.engine;
@@ -34,8 +44,26 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
   const showPeople = () => panel() === 'people';
   const showSecurity = () => panel() === 'security';
   const toggle = (p: Panel) => setPanel(panel() === p ? 'none' : p);
-  const [layout, setLayout] = createSignal<'tile' | 'stage'>('tile');
-  const [pinned, setPinned] = createSignal<string | null>(null);
+  const [ownLayout, setLayout] = createSignal<'tile' | 'stage'>('tile');
+  const [ownPinned, setPinned] = createSignal<string | null>(null);
+  // "Follow my layout": while a moderator asks, everyone else shows that moderator's layout.
+  const followed = () => {
+    const f = mod.settings.followLayout;
+    return f && f.by !== engine.myId ? f : null;
+  };
+  const layout = () => followed()?.layout ?? ownLayout();
+  const pinned = () => {
+    const f = followed();
+    return f ? f.pinned : ownPinned();
+  };
+  const leadingLayout = () => mod.settings.followLayout?.by === engine.myId;
+  const toggleFollowMe = () => modAct.followMe(leadingLayout() ? null : { layout: ownLayout(), pinned: ownPinned() });
+  // While we lead, our changes go out to everyone.
+  createEffect(
+    on([ownLayout, ownPinned], ([l, p]) => {
+      if (leadingLayout() && (mod.settings.followLayout?.layout !== l || mod.settings.followLayout?.pinned !== p)) modAct.followMe({ layout: l, pinned: p });
+    }, { defer: true }),
+  );
   const [volumes, setVolumes] = createStore<Record<string, number>>({});
   const [copied, setCopied] = createSignal(false);
   const [audioBlocked, setAudioBlocked] = createSignal(false);
@@ -51,6 +79,20 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
   const offEngine = engine.on(refresh);
   const offMedia = media.on(refreshLocal);
   refresh();
+  const pcOf = createPeerConnections(engine);
+  // Screen shares and settings (devices, quality, noise suppression).
+  const screenShare = createScreenShareState(media.screen);
+  const [settingsOpen, setSettingsOpen] = createSignal(false);
+  const [sinkId, setSinkId] = createSignal(media.chosenDevices.audioOutputId ?? '');
+  onCleanup(media.on(() => setSinkId(media.chosenDevices.audioOutputId ?? '')));
+  const presenting = () => people.filter((p) => p.screenOn);
+  const presenterIds = createMemo(() => presenting().map((p) => p.peerId), [], { equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]) });
+  // A share that starts takes the stage.
+  const stageScreen = createScreenStage(presenterIds, () => {
+    setPinned(null);
+    setLayout('stage');
+  });
+  let grid: HTMLElement | undefined;
   onCleanup(() => {
     offEngine();
     offMedia();
@@ -71,12 +113,14 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
   const onStage = createMemo(() => {
     if (layout() !== 'stage') return null;
     const pin = pinned();
-    if (pin && (pin === engine.myId || people.some((p) => p.peerId === pin))) return pin;
+    if (pin && (pin === engine.myId || people.some((p) => p.peerId === pin || (p.screenOn && screenKey(p.peerId) === pin)))) return pin;
+    const screen = stageScreen();
+    if (screen) return screen;
     return room.speaker ?? people[0]?.peerId ?? engine.myId;
   });
   const pin = (peerId: string) => {
-    setPinned(pinned() === peerId ? null : peerId);
-    if (pinned()) setLayout('stage');
+    setPinned(ownPinned() === peerId ? null : peerId);
+    if (ownPinned()) setLayout('stage');
   };
 
   const copyLink = async () => {
@@ -120,6 +164,8 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
             : 'Connection to the meeting server lost. Your call continues; people can join again once it is back. Reconnecting…'}
         </div>
       </Show>
+      <RecordingIndicator presence={room.presence} self={props.recording?.[0].status === 'recording'} nameOf={nameOf} />
+      <PresentingBanner active={screenShare.active()} error={screenShare.error()} />
       <Show when={local().error}>
         <div class="banner error" role="alert">
           {local().error}
@@ -149,6 +195,13 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
           </aside>
         )}
       </Show>
+      <Show when={followed()}>
+        {(f) => (
+          <div class="banner" role="status">
+            Following {nameOf(f().by)}'s layout.
+          </div>
+        )}
+      </Show>
       <Show when={mod.notice}>
         <div class="banner warn" role="status">
           {mod.notice}
@@ -162,14 +215,21 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
         </div>
       </Show>
       <div class="stage">
-        <section class="grid" classList={{ 'stage-view': layout() === 'stage' }} aria-label="Participants" data-count={people.length + 1} data-layout={layout()}>
+        <section ref={grid} class="grid" classList={{ 'stage-view': layout() === 'stage' }} aria-label="Participants" data-count={people.length + 1 + presenting().length} data-layout={layout()}>
           <div class="tile-slot" classList={{ 'on-stage': onStage() === engine.myId }}>
             <Tile peerId={engine.myId} name={myName()} micOn={local().micOn} camOn={local().camOn} stream={local().stream} local status={null} problem={null} hand={handPlace(engine.myId)} speaking={room.speaker === engine.myId} pinned={pinned() === engine.myId} onPin={() => pin(engine.myId)} />
           </div>
           <For each={people}>
             {(p) => (
               <div class="tile-slot" classList={{ 'on-stage': onStage() === p.peerId }}>
-                <Tile peerId={p.peerId} name={p.name} micOn={p.micOn} camOn={p.camOn} stream={p.stream} local={false} status={phaseLabel(p)} problem={p.problem} e2ee={p.e2ee} onAudioBlocked={() => setAudioBlocked(true)} hand={handPlace(p.peerId)} speaking={room.speaker === p.peerId} pinned={pinned() === p.peerId} onPin={() => pin(p.peerId)} volume={volumes[p.peerId] ?? 1} />
+                <Tile peerId={p.peerId} name={p.name} micOn={p.micOn} camOn={p.camOn} stream={p.stream} local={false} status={phaseLabel(p)} problem={p.problem} e2ee={p.e2ee} onAudioBlocked={() => setAudioBlocked(true)} hand={handPlace(p.peerId)} speaking={room.speaker === p.peerId} pinned={pinned() === p.peerId} onPin={() => pin(p.peerId)} volume={volumes[p.peerId] ?? 1} pc={pcOf(p.peerId)} sinkId={sinkId()} />
+              </div>
+            )}
+          </For>
+          <For each={presenting()}>
+            {(p) => (
+              <div class="tile-slot" classList={{ 'on-stage': onStage() === screenKey(p.peerId) }}>
+                <ScreenTile peerId={p.peerId} name={p.name} stream={p.screenStream ?? new MediaStream()} sinkId={sinkId()} volume={volumes[p.peerId] ?? 1} onAudioBlocked={() => setAudioBlocked(true)} pinned={pinned() === screenKey(p.peerId)} onPin={() => pin(screenKey(p.peerId))} />
               </div>
             )}
           </For>
@@ -248,12 +308,22 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
         <button type="button" aria-label="Polls" aria-expanded={panel() === 'polls'} onClick={() => toggle('polls')}>
           Polls
         </button>
-        <button type="button" aria-pressed={layout() === 'tile'} onClick={() => setLayout('tile')}>
+        <button type="button" aria-pressed={layout() === 'tile'} disabled={!!followed()} onClick={() => setLayout('tile')}>
           Tile view
         </button>
-        <button type="button" aria-pressed={layout() === 'stage'} onClick={() => setLayout('stage')}>
+        <button type="button" aria-pressed={layout() === 'stage'} disabled={!!followed()} onClick={() => setLayout('stage')}>
           Stage view
         </button>
+        <Show when={mod.canModerate}>
+          <button type="button" aria-pressed={leadingLayout()} onClick={toggleFollowMe}>
+            {leadingLayout() ? 'Stop asking to follow me' : 'Ask everyone to follow my layout'}
+          </button>
+        </Show>
+        <Show when={mod.isHost}>
+          <button type="button" aria-pressed={mod.settings.everyoneModerator} onClick={() => modAct.everyoneModerator(!mod.settings.everyoneModerator)}>
+            Everyone is a moderator
+          </button>
+        </Show>
         <Show when={mod.canModerate}>
           <button type="button" onClick={() => modAct.muteEveryone()}>
             Mute everyone
@@ -274,9 +344,26 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
             {lobbyCopied() ? 'Lobby link copied' : 'Copy lobby link'}
           </button>
         </Show>
+        <ScreenShareButton screen={media.screen} active={screenShare.active()} />
+        <button type="button" aria-haspopup="dialog" onClick={() => setSettingsOpen(true)}>
+          Settings
+        </button>
+        <SettingsDialog media={media} open={settingsOpen()} onClose={() => setSettingsOpen(false)} />
         <button type="button" aria-label="Encryption" aria-expanded={showSecurity()} onClick={() => toggle('security')}>
           {engine.encrypted ? '🔒 Encrypted' : '🔓 Not encrypted'}
         </button>
+        <Show when={props.recording}>{(r) => <RecordingButton recording={r()} stage={() => (grid ? domStage(grid) : null)} />}</Show>
+        <CallShortcuts
+          actions={{
+            toggleMic: () => void media.setMic(!media.micOn),
+            toggleCamera: () => void media.setCam(!local().camOn),
+            toggleChat: () => toggle('chat'),
+            raiseHand: () => act.setHand(!myHandUp()),
+            toggleTileView: () => !followed() && setLayout(ownLayout() === 'tile' ? 'stage' : 'tile'),
+            setMuted: (muted) => void media.setMic(!muted),
+            isMuted: () => !media.micOn,
+          }}
+        />
         <button type="button" class="danger" onClick={() => props.onLeave()}>
           Leave
         </button>

@@ -1,4 +1,5 @@
 import { Show, type JSX } from 'solid-js';
+import { TileConnection } from './essentials/TileConnection';
 import { VideoView } from './VideoView';
 
 export interface TileProps {
@@ -21,6 +22,10 @@ export interface TileProps {
   onPin?: () => void;
   /** Local playback volume for this person, 0..1. */
   volume?: number;
+  /** Speaker to play this person on (setSinkId); '' is the system default. */
+  sinkId?: string;
+  /** This person's connection (remote tiles): feeds the connection indicator. */
+  pc?: RTCPeerConnection | undefined;
 }
 
 const E2EE_LABEL = {
@@ -41,7 +46,7 @@ export function Tile(props: TileProps): JSX.Element {
     <figure class="tile" classList={{ local: props.local, problem: !!props.problem, speaking: !!props.speaking, pinned: !!props.pinned }} data-speaking={props.speaking ? 'true' : 'false'} data-peer-id={props.peerId} data-testid="tile" aria-label={`${props.name}${props.local ? ' (you)' : ''}`}>
       {/* The video element always exists for remote tiles so their audio keeps playing with the camera off. */}
       <Show when={props.stream && props.e2ee !== 'not-verified'}>
-        <VideoView stream={props.stream} muted={props.local} mirrored={props.local} label={`Video of ${props.name}`} volume={props.volume ?? 1} {...(props.onAudioBlocked ? { onBlocked: props.onAudioBlocked } : {})} />
+        <VideoView stream={props.stream} muted={props.local} mirrored={props.local} label={`Video of ${props.name}`} volume={props.volume ?? 1} {...(props.sinkId !== undefined ? { sinkId: props.sinkId } : {})} {...(props.onAudioBlocked ? { onBlocked: props.onAudioBlocked } : {})} />
       </Show>
       <Show when={!props.camOn}>
         <div class="avatar" aria-label="Camera off" role="img">
@@ -56,6 +61,9 @@ export function Tile(props: TileProps): JSX.Element {
         )}
       </Show>
       <figcaption>
+        <Show when={props.pc} keyed>
+          {(pc) => <TileConnection pc={pc} e2ee={props.e2ee} />}
+        </Show>
         <Show when={props.hand}>
           {(place) => (
             <span class="badge hand" role="img" aria-label={`Hand raised (${place()})`} title={`Hand raised (${place()})`}>

@@ -4,8 +4,14 @@ import { createEffect, onCleanup, type JSX } from 'solid-js';
  * A <video> bound to a MediaStream. When the browser refuses to play with sound before a
  * click (autoplay policy), `onBlocked` lets the call ask for one click instead of staying silent.
  */
-export function VideoView(props: { stream: MediaStream | null; muted: boolean; mirrored?: boolean; label: string; onBlocked?: () => void; volume?: number }): JSX.Element {
+export function VideoView(props: { stream: MediaStream | null; muted: boolean; mirrored?: boolean; label: string; onBlocked?: () => void; volume?: number; sinkId?: string }): JSX.Element {
   let el!: HTMLVideoElement;
+  // The chosen speaker, where the browser can route output (setSinkId); '' is the default.
+  createEffect(() => {
+    const sink = props.sinkId ?? '';
+    const media = el as HTMLVideoElement & { setSinkId?: (id: string) => Promise<void>; sinkId?: string };
+    if (typeof media.setSinkId === 'function' && media.sinkId !== sink) media.setSinkId(sink).catch((err: unknown) => console.warn('speaker not available', err));
+  });
   // Local volume (this browser only): 0..1.
   createEffect(() => {
     el.volume = Math.min(1, Math.max(0, props.volume ?? 1));

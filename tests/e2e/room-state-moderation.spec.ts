@@ -115,3 +115,54 @@ test("a guest's forged remove is ignored; the host mutes everyone and removes so
   people.push(eve);
   await expectMediaFrom(eve, ['Anakin', 'Beatrice']);
 });
+
+test('controller mode lets a guest mute; a moderator asks everyone to follow their layout', async ({ browser }) => {
+  const { roomId, secret, hostKey } = createHostedRoom();
+  const hostUrl = `${proxy.url}/${formatHostHash(roomId, secret, hostKey)}`;
+  const guestUrl = `${proxy.url}/${formatRoomHash(roomId, secret)}`;
+  secrets.push(roomId, secret, 'Hostess', 'Guestina', 'Visitor');
+  const host = await joinCall(browser, hostUrl, 'Hostess');
+  people.push(host);
+  const bea = await joinCall(browser, guestUrl, 'Guestina');
+  people.push(bea);
+  const cem = await joinCall(browser, guestUrl, 'Visitor');
+  people.push(cem);
+  await expectMediaFrom(host, ['Guestina', 'Visitor']);
+  await expectMediaFrom(bea, ['Hostess', 'Visitor']);
+
+  // A guest has no moderator controls until the host lets everyone moderate.
+  await expect(bea.page.getByRole('button', { name: 'Mute everyone' })).toHaveCount(0);
+  await host.page.getByRole('button', { name: 'Everyone is a moderator' }).click();
+  await expect(host.page.getByRole('button', { name: 'Everyone is a moderator' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(bea.page.getByRole('button', { name: 'Mute everyone' })).toBeVisible();
+
+  // Bea (a guest, MAC-signed with the current epoch key) mutes Cem: every page sees it.
+  await bea.page.getByRole('button', { name: 'Participants' }).click();
+  await bea.page.getByRole('listitem').filter({ hasText: 'Visitor' }).getByRole('button', { name: 'Mute', exact: true }).click();
+  await expect(cem.page.getByRole('button', { name: 'Unmute microphone' })).toBeVisible();
+  await expect(host.page.getByRole('figure', { name: 'Visitor', exact: true }).getByRole('img', { name: 'Microphone muted' })).toBeVisible();
+  await expect(host.page.getByRole('button', { name: 'Mute microphone' })).toBeVisible();
+
+  // Switched off again, the guest's controls go away.
+  await host.page.getByRole('button', { name: 'Everyone is a moderator' }).click();
+  await expect(bea.page.getByRole('button', { name: 'Mute everyone' })).toHaveCount(0);
+
+  // Follow my layout: the host's stage view with Visitor pinned shows on the guests' pages.
+  const grid = (p: Participant) => p.page.getByRole('region', { name: 'Participants' });
+  await expect(grid(bea)).toHaveAttribute('data-layout', 'tile');
+  await host.page.getByRole('button', { name: 'Stage view' }).click();
+  await host.page.getByRole('button', { name: 'Ask everyone to follow my layout' }).click();
+  for (const p of [bea, cem]) {
+    await expect(grid(p)).toHaveAttribute('data-layout', 'stage');
+    await expect(p.page.getByRole('status').filter({ hasText: "Following Hostess's layout" })).toBeVisible();
+    await expect(p.page.getByRole('button', { name: 'Tile view' })).toBeDisabled();
+  }
+  // Changes while leading go out too; stopping gives everyone their own layout back.
+  await host.page.getByRole('button', { name: 'Tile view' }).click();
+  await expect(grid(bea)).toHaveAttribute('data-layout', 'tile');
+  await host.page.getByRole('button', { name: 'Stop asking to follow me' }).click();
+  await expect(bea.page.getByRole('button', { name: 'Tile view' })).toBeEnabled();
+  await bea.page.getByRole('button', { name: 'Stage view' }).click();
+  await expect(grid(bea)).toHaveAttribute('data-layout', 'stage');
+  await expect(grid(cem)).toHaveAttribute('data-layout', 'tile');
+});

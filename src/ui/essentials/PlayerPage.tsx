@@ -12,6 +12,22 @@ const MESSAGES: Record<string, string> = {
 };
 
 /**
+ * MediaRecorder writes webm without a duration (it is not known while recording), so the
+ * browser reports Infinity and the seek bar is useless. Seeking far past the end makes it read
+ * the file to its end and learn the real duration; then we go back to the start.
+ */
+function revealDuration(video: HTMLVideoElement): void {
+  if (Number.isFinite(video.duration)) return;
+  const back = () => {
+    if (!Number.isFinite(video.duration)) return;
+    video.removeEventListener('durationchange', back);
+    video.currentTime = 0;
+  };
+  video.addEventListener('durationchange', back);
+  video.currentTime = Number.MAX_SAFE_INTEGER;
+}
+
+/**
  * `#/play`: open a local recording, decrypt it in the browser if it is encrypted, and play it.
  * Nothing is uploaded; the decrypted video only exists as an object URL in this tab.
  */
@@ -59,7 +75,7 @@ export function PlayerPage(): JSX.Element {
       <h1>Play a recording</h1>
       <p class="hint">The file stays on this device: it is decrypted and played in this tab only.</p>
       <label>
-        Recording file <input type="file" accept=".lrec,.webm,video/webm,application/octet-stream" onChange={(e) => void choose(e.currentTarget.files?.[0])} />
+        Recording file <input type="file" accept=".lunarrec,.lrec,.webm,video/webm,application/octet-stream" onChange={(e) => void choose(e.currentTarget.files?.[0])} />
       </label>
       <Show when={file() && encrypted()}>
         <form class="row" onSubmit={(e) => void open(e)}>
@@ -76,7 +92,7 @@ export function PlayerPage(): JSX.Element {
           {error()}
         </p>
       </Show>
-      <Show when={url()}>{(src) => <video src={src()} controls autoplay playsinline aria-label="Recording" />}</Show>
+      <Show when={url()}>{(src) => <video src={src()} controls autoplay playsinline aria-label="Recording" onLoadedMetadata={(e) => revealDuration(e.currentTarget)} />}</Show>
       <a href="#/">Back to Lunar Chat</a>
     </main>
   );

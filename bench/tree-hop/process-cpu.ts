@@ -1,0 +1,60 @@
+/**
+ * CPU time of Chromium's processes from /proc (Linux only): a page's renderer process holds its
+ * main thread, its workers and WebRTC's threads, so its CPU time is what forwarding costs that
+ * page. Packet I/O in the shared network service is not included.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+const TICKS_PER_SECOND = 100; // CLK_TCK on Linux
+
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  cpuMs: number;
+}
+
+function readStat(pid: number): ProcStat | null {
+  try {
+    const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may contain spaces: fields start after the last ')'.
+    const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+    const ppid = Number(fields[1]);
+    const utime = Number(fields[11]);
+    const stime = Number(fields[12]);
+    return { pid, ppid, cpuMs: ((utime + stime) * 1000) / TICKS_PER_SECOND };
+  } catch {
+    return null;
+  }
+}
+
+export function cpuMs(pid: number): number {
+  return readStat(pid)?.cpuMs ?? NaN;
+}
+
+function isRenderer(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer');
+  } catch {
+    return false;
+  }
+}
+
+/** Renderer processes descending from `rootPid` (the browser we launched, not anyone else's). */
+export function rendererPids(rootPid: number): Set<number> {
+  const stats = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => readStat(Number(d)))
+    .filter((s): s is ProcStat => s !== null);
+  const children = new Map<number, number[]>();
+  for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s.pid]);
+  const out = new Set<number>();
+  const stack = [rootPid];
+  while (stack.length > 0) {
+    const pid = stack.pop() as number;
+    for (const c of children.get(pid) ?? []) {
+      if (isRenderer(c)) out.add(c);
+      stack.push(c);
+    }
+  }
+  return out;
+}

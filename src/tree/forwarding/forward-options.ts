@@ -1,0 +1,63 @@
+/**
+ * What crosses the main-thread → forward-worker boundary, validated on arrival: the
+ * `options` of a receiver's RTCRtpScriptTransform and the arguments of attach calls.
+ * Stream ids follow the planner's (`video:<member>`, `audio:<member>`).
+ */
+import type { MediaKind } from '../../e2ee/clear-prefix';
+import { ForwardingError } from './forwarding-error';
+
+const MAX_ID_LENGTH = 256;
+
+/** A receiver reading `sourceId`'s encrypted `kind` frames from our parent. */
+export interface ReceiveOptions {
+  role: 'receive';
+  kind: MediaKind;
+  sourceId: string;
+}
+
+/** A sender towards `childId` that carries `sourceId`'s `kind` frames as they arrive. */
+export interface ChildOptions {
+  role: 'child';
+  kind: MediaKind;
+  sourceId: string;
+  childId: string;
+}
+
+/** Our own sender: encodes and encrypts our `kind` track (we are `localId`). */
+export interface OriginOptions {
+  role: 'origin';
+  kind: MediaKind;
+  localId: string;
+}
+
+export type ForwardOptions = ReceiveOptions | ChildOptions | OriginOptions;
+
+export function streamId(kind: MediaKind, sourceId: string): string {
+  return `${kind}:${sourceId}`;
+}
+
+function fail(why: string): never {
+  throw new ForwardingError('invalid-message', `invalid forwarding options: ${why}`);
+}
+
+function id(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID_LENGTH) return fail(name);
+  return value;
+}
+
+export function parseForwardOptions(raw: unknown): ForwardOptions {
+  if (typeof raw !== 'object' || raw === null) return fail('not an object');
+  const o = raw as Record<string, unknown>;
+  if (o.kind !== 'audio' && o.kind !== 'video') return fail('kind');
+  const kind: MediaKind = o.kind;
+  switch (o.role) {
+    case 'receive':
+      return { role: 'receive', kind, sourceId: id(o.sourceId, 'sourceId') };
+    case 'child':
+      return { role: 'child', kind, sourceId: id(o.sourceId, 'sourceId'), childId: id(o.childId, 'childId') };
+    case 'origin':
+      return { role: 'origin', kind, localId: id(o.localId, 'localId') };
+    default:
+      return fail('role');
+  }
+}

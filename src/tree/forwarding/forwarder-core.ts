@@ -1,0 +1,314 @@
+/**
+ * Everything the forward worker does, minus the worker globals (so it runs in Node tests
+ * with fake frames). A forwarder receives a source's SFrame ciphertext from its parent and:
+ *   1. writes a copy of each frame, byte for byte, into the sender towards every child of
+ *      that stream (written through the child sender's `createEncodedStreams()` writable:
+ *      Chromium silently drops frames written through a second RTCRtpScriptTransform);
+ *   2. decrypts its own copy for its decoder. It must decode: a receiver that never decodes
+ *      asks its parent for key frames without end.
+ * The child senders' own track is a placeholder; its encoded frames are read and discarded.
+ * A key frame from the placeholder encoder means the child asked for one (PLI/FIR), so it is
+ * passed upstream through the receiver's `sendKeyFrameRequest`, rate-limited by a KeyFrameGate.
+ * The origin's own sender encrypts with the same SFrame code as the E2EE worker.
+ */
+import type { MediaKind } from '../../e2ee/clear-prefix';
+import { E2eeError, type E2eeErrorCode } from '../../e2ee/errors';
+import { FrameCryptor, type SenderCounters } from '../../e2ee/frame-cryptor';
+import { createFrameTransform, frameCodec, type EncodedFrame } from '../../e2ee/frame-transform';
+import type { KeyFrameControl } from '../../e2ee/worker-core';
+import { ForwardingError, type ForwardingErrorData } from './forwarding-error';
+import { parseForwardOptions, streamId, type ChildOptions, type OriginOptions, type ReceiveOptions } from './forward-options';
+import { DEFAULT_KEY_FRAME_INTERVAL_MS, KeyFrameGate } from './key-frame-gate';
+import { PayloadLedger, type LedgerEntry } from './payload-ledger';
+
+export type ForwardResult<T = undefined> = { ok: true; value: T } | { ok: false; error: ForwardingErrorData };
+
+export interface ChildCounters {
+  /** Frames of the stream that arrived while this child was attached. */
+  offered: number;
+  /** Copies the child's sender accepted. */
+  forwarded: number;
+  /** Copies that could not be made or written. */
+  failed: number;
+  /** Frames of the placeholder encoder, read and thrown away. */
+  placeholderDiscarded: number;
+  /** Placeholder key frames: the child's key-frame requests as the encoder saw them. */
+  placeholderKeyFrames: number;
+}
+
+export interface StreamCounters {
+  kind: MediaKind;
+  sourceId: string;
+  /** Ciphertext frames read from the parent. */
+  received: number;
+  /** Of those, frames that authenticated and went to our decoder. */
+  decrypted: number;
+  keyFrameRequestsUp: number;
+  keyFrameRequestsSuppressed: number;
+  children: Record<string, ChildCounters>;
+}
+
+export interface ForwarderCounters {
+  streams: Record<string, StreamCounters>;
+  /** Our own frames encrypted and handed to our sender, by stream id. */
+  sent: Record<string, number>;
+  /** The SFrame cryptor's counters per participant: `decrypted` and `rejected` by reason. */
+  cryptor: Record<string, SenderCounters>;
+  drops: Partial<Record<E2eeErrorCode, number>>;
+}
+
+export interface ForwarderApi {
+  setRoomSecret(secret: string): ForwardResult;
+  attachOrigin(readable: ReadableStream, writable: WritableStream, options: OriginOptions): ForwardResult;
+  attachChild(readable: ReadableStream, writable: WritableStream, options: ChildOptions): ForwardResult;
+  detachChild(childId: string): ForwardResult<number>;
+  counters(): ForwardResult<ForwarderCounters>;
+  /** Stream id → (SFrame CTR → [ciphertext hash, when it passed]), for the last few hundred frames. */
+  ledgers(): ForwardResult<Record<string, Record<number, LedgerEntry>>>;
+}
+
+export interface ForwarderCoreOptions<F extends EncodedFrame> {
+  /** An independent copy of a frame that a different sender accepts (Chromium: the copy constructor). */
+  cloneFrame: (frame: F) => F;
+  /** Monotonic ms for rate limits. */
+  now?: () => number;
+  /** Ms on a clock shared with other pages of the browser, for the ledger's timestamps. */
+  wallClock?: () => number;
+  keyFrameIntervalMs?: number;
+}
+
+interface ChildOutput<F> {
+  writer: WritableStreamDefaultWriter<F>;
+  counters: ChildCounters;
+  abort: AbortController;
+}
+
+interface StreamState<F> {
+  kind: MediaKind;
+  sourceId: string;
+  received: number;
+  decrypted: number;
+  ledger: PayloadLedger;
+  gate: KeyFrameGate;
+  keyFrames: KeyFrameControl | undefined;
+  children: Map<string, ChildOutput<F>>;
+}
+
+function run<T>(fn: () => T): ForwardResult<T> {
+  try {
+    return { ok: true, value: fn() };
+  } catch (error) {
+    const e = error instanceof ForwardingError ? error : new ForwardingError('invalid-message', String(error), { cause: error });
+    return { ok: false, error: e.toData() };
+  }
+}
+
+export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
+  readonly cryptor = new FrameCryptor();
+  private readonly streams = new Map<string, StreamState<F>>();
+  private readonly sent = new Map<string, number>();
+  private readonly drops = new Map<E2eeErrorCode, number>();
+  private readonly now: () => number;
+  private readonly wallClock: () => number;
+
+  constructor(private readonly options: ForwarderCoreOptions<F>) {
+    this.now = options.now ?? (() => performance.now());
+    this.wallClock = options.wallClock ?? (() => performance.timeOrigin + performance.now());
+  }
+
+  readonly api: ForwarderApi = {
+    setRoomSecret: (secret) =>
+      run(() => {
+        if (typeof secret !== 'string') throw new ForwardingError('invalid-message', 'secret must be a string');
+        try {
+          this.cryptor.setRoomSecret(secret);
+        } catch (cause) {
+          throw new ForwardingError('invalid-message', cause instanceof E2eeError ? cause.message : 'bad secret', { cause });
+        }
+        for (const s of this.streams.values()) this.requestUpstream(s, true);
+        return undefined;
+      }),
+    attachOrigin: (readable, writable, options) => run(() => this.handleOrigin(readable, writable, options)),
+    attachChild: (readable, writable, options) => run(() => this.handleChild(readable, writable, options)),
+    detachChild: (childId) => run(() => this.detachChild(childId)),
+    counters: () => run(() => this.counters()),
+    ledgers: () =>
+      run(() => {
+        const out: Record<string, Record<number, LedgerEntry>> = {};
+        for (const [id, s] of this.streams) out[id] = s.ledger.snapshot();
+        return out;
+      }),
+  };
+
+  /** A receiver's frames (its RTCRtpScriptTransformer): copy to the children, decrypt for our decoder. */
+  handleReceive(readable: ReadableStream<F>, writable: WritableStream<F>, rawOptions: unknown, keyFrames?: KeyFrameControl): () => void {
+    const options = parseForwardOptions(rawOptions);
+    if (options.role !== 'receive') throw new ForwardingError('invalid-message', 'a receiver transform needs role "receive"');
+    const stream = this.stream(options);
+    stream.keyFrames = keyFrames;
+    this.cryptor.addParticipant(options.sourceId);
+    const fanOut = new TransformStream<F, F>({
+      transform: (frame, controller) => {
+        this.forward(stream, frame);
+        controller.enqueue(frame);
+      },
+    });
+    const decrypt = createFrameTransform<F>(this.cryptor, { operation: 'decrypt', kind: options.kind, participantId: options.sourceId }, (code) =>
+      this.drop(code),
+    );
+    const count = new TransformStream<F, F>({
+      transform: (frame, controller) => {
+        stream.decrypted++;
+        controller.enqueue(frame);
+      },
+    });
+    return this.pipe(readable.pipeThrough(fanOut).pipeThrough(decrypt).pipeThrough(count), writable);
+  }
+
+  private forward(stream: StreamState<F>, frame: F): void {
+    stream.received++;
+    const bytes = new Uint8Array(frame.data);
+    const codec = frameCodec(frame, { operation: 'decrypt', kind: stream.kind, participantId: stream.sourceId });
+    stream.ledger.record(stream.kind, codec, bytes, this.wallClock());
+    for (const child of stream.children.values()) {
+      child.counters.offered++;
+      let copy: F;
+      try {
+        copy = this.options.cloneFrame(frame);
+      } catch {
+        child.counters.failed++;
+        continue;
+      }
+      child.writer.write(copy).then(
+        () => child.counters.forwarded++,
+        () => child.counters.failed++,
+      );
+    }
+  }
+
+  private handleChild(readable: ReadableStream, writable: WritableStream, raw: unknown): undefined {
+    if (!(readable instanceof ReadableStream) || !(writable instanceof WritableStream)) {
+      throw new ForwardingError('invalid-message', 'attachChild needs a ReadableStream and a WritableStream');
+    }
+    const options = parseForwardOptions(raw);
+    if (options.role !== 'child') throw new ForwardingError('invalid-message', 'attachChild needs role "child"');
+    const stream = this.stream(options);
+    stream.children.get(options.childId)?.abort.abort();
+    const counters: ChildCounters = { offered: 0, forwarded: 0, failed: 0, placeholderDiscarded: 0, placeholderKeyFrames: 0 };
+    const abort = new AbortController();
+    const output: ChildOutput<F> = { writer: (writable as WritableStream<F>).getWriter(), counters, abort };
+    stream.children.set(options.childId, output);
+    // The placeholder encoder's frames: never sent, but its key frames tell us the child lost the picture.
+    const discard = new WritableStream<F>({
+      write: (frame) => {
+        counters.placeholderDiscarded++;
+        if (frame.type === 'key') {
+          counters.placeholderKeyFrames++;
+          this.requestUpstream(stream, false);
+        }
+      },
+    });
+    (readable as ReadableStream<F>).pipeTo(discard, { signal: abort.signal }).catch(() => undefined);
+    abort.signal.addEventListener('abort', () => {
+      output.writer.close().catch(() => undefined);
+      if (stream.children.get(options.childId) === output) stream.children.delete(options.childId);
+    });
+    return undefined;
+  }
+
+  private handleOrigin(readable: ReadableStream, writable: WritableStream, raw: unknown): undefined {
+    if (!(readable instanceof ReadableStream) || !(writable instanceof WritableStream)) {
+      throw new ForwardingError('invalid-message', 'attachOrigin needs a ReadableStream and a WritableStream');
+    }
+    const options = parseForwardOptions(raw);
+    if (options.role !== 'origin') throw new ForwardingError('invalid-message', 'attachOrigin needs role "origin"');
+    this.cryptor.setLocalId(options.localId);
+    const id = streamId(options.kind, options.localId);
+    const stream = this.stream({ kind: options.kind, sourceId: options.localId });
+    const encrypt = createFrameTransform<F>(this.cryptor, { operation: 'encrypt', kind: options.kind, participantId: options.localId }, (code) =>
+      this.drop(code),
+    );
+    const record = new TransformStream<F, F>({
+      transform: (frame, controller) => {
+        this.sent.set(id, (this.sent.get(id) ?? 0) + 1);
+        const codec = frameCodec(frame, { operation: 'encrypt', kind: options.kind, participantId: options.localId });
+        stream.ledger.record(options.kind, codec, new Uint8Array(frame.data), this.wallClock());
+        controller.enqueue(frame);
+      },
+    });
+    this.pipe((readable as ReadableStream<F>).pipeThrough(encrypt).pipeThrough(record), writable as WritableStream<F>);
+    return undefined;
+  }
+
+  /** Stops forwarding to `childId` on every stream; returns how many outputs were closed. */
+  detachChild(childId: string): number {
+    let n = 0;
+    for (const s of this.streams.values()) {
+      const out = s.children.get(childId);
+      if (out === undefined) continue;
+      out.abort.abort();
+      n++;
+    }
+    return n;
+  }
+
+  counters(): ForwarderCounters {
+    const streams: Record<string, StreamCounters> = {};
+    for (const [id, s] of this.streams) {
+      const children: Record<string, ChildCounters> = {};
+      for (const [child, out] of s.children) children[child] = { ...out.counters };
+      streams[id] = {
+        kind: s.kind,
+        sourceId: s.sourceId,
+        received: s.received,
+        decrypted: s.decrypted,
+        keyFrameRequestsUp: s.gate.passed,
+        keyFrameRequestsSuppressed: s.gate.suppressed,
+        children,
+      };
+    }
+    return { streams, sent: Object.fromEntries(this.sent), cryptor: this.cryptor.counters(), drops: Object.fromEntries(this.drops) };
+  }
+
+  private stream(o: Pick<ReceiveOptions, 'kind' | 'sourceId'>): StreamState<F> {
+    const id = streamId(o.kind, o.sourceId);
+    let s = this.streams.get(id);
+    if (s === undefined) {
+      s = {
+        kind: o.kind,
+        sourceId: o.sourceId,
+        received: 0,
+        decrypted: 0,
+        ledger: new PayloadLedger(),
+        gate: new KeyFrameGate(this.options.keyFrameIntervalMs ?? DEFAULT_KEY_FRAME_INTERVAL_MS),
+        keyFrames: undefined,
+        children: new Map(),
+      };
+      this.streams.set(id, s);
+    }
+    return s;
+  }
+
+  /** Asks our parent for a key frame for `stream`; `force` skips the gate (a key change). */
+  private requestUpstream(stream: StreamState<F>, force: boolean): void {
+    if (stream.kind !== 'video' || stream.keyFrames?.sendKeyFrameRequest === undefined) return;
+    if (!force && !stream.gate.request(this.now())) return;
+    try {
+      stream.keyFrames.sendKeyFrameRequest().catch(() => undefined);
+    } catch {
+      // Not supported here: the origin's periodic key frame will do.
+    }
+  }
+
+  private drop(code: E2eeErrorCode): void {
+    this.drops.set(code, (this.drops.get(code) ?? 0) + 1);
+  }
+
+  private pipe(readable: ReadableStream<F>, writable: WritableStream<F>): () => void {
+    const abort = new AbortController();
+    readable.pipeTo(writable, { signal: abort.signal }).catch(() => {
+      // The pipe ends when the transceiver stops; nothing to report.
+    });
+    return () => abort.abort();
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Main-thread side of forwarding: owns the forward worker and attaches it to receivers (an
+ * RTCRtpScriptTransform that copies ciphertext to children and decrypts our own copy) and to
+ * senders (their `createEncodedStreams()` pair, transferred to the worker). Senders must belong
+ * to an RTCPeerConnection created with `encodedInsertableStreams: true` (Chromium only).
+ */
+import * as Comlink from 'comlink';
+import type { MediaKind } from '../../e2ee/clear-prefix';
+import { ForwardingError, type ForwardingErrorData } from './forwarding-error';
+import type { ForwarderApi, ForwarderCounters, ForwardResult } from './forwarder-core';
+import type { ChildOptions, OriginOptions, ReceiveOptions } from './forward-options';
+import type { LedgerEntry } from './payload-ledger';
+
+interface EncodedStreamsSender {
+  createEncodedStreams?(): { readable: ReadableStream; writable: WritableStream };
+}
+
+export interface ForwardingNodeOptions {
+  /** Injects the worker (tests, custom bundling). Defaults to the bundled forward worker. */
+  createWorker?: () => Worker;
+}
+
+function unwrap<T>(result: ForwardResult<T>): T {
+  if (!result.ok) throw ForwardingError.fromData(result.error);
+  return result.value;
+}
+
+export class ForwardingNode {
+  private readonly worker: Worker;
+  private readonly api: Comlink.Remote<ForwarderApi>;
+  private disposed = false;
+  /** Rejects once the worker fails: Comlink calls would otherwise wait for ever. */
+  private readonly failed: Promise<never>;
+
+  constructor(options: ForwardingNodeOptions = {}) {
+    this.worker =
+      options.createWorker?.() ??
+      new Worker(new URL('../../../workers/forward-worker.ts', import.meta.url), { type: 'module', name: 'lunar-forward' });
+    this.api = Comlink.wrap<ForwarderApi>(this.worker);
+    this.failed = new Promise<never>((_, reject) => {
+      this.worker.addEventListener('error', (event) => {
+        reject(new ForwardingError('worker-failed', `forward worker failed: ${event.message || 'could not load'}`));
+      });
+    });
+    this.failed.catch(() => undefined);
+  }
+
+  /** Receivers need RTCRtpScriptTransform; forwarding senders need Chromium's createEncodedStreams. */
+  static canForward(): boolean {
+    const sender = globalThis.RTCRtpSender?.prototype as EncodedStreamsSender | undefined;
+    return typeof globalThis.RTCRtpScriptTransform === 'function' && typeof sender?.createEncodedStreams === 'function';
+  }
+
+  async setRoomSecret(secret: string): Promise<void> {
+    await this.call(this.api.setRoomSecret(secret));
+  }
+
+  /** Before any description is applied: Chromium never runs a receiver transform set later. */
+  attachReceiver(receiver: RTCRtpReceiver, kind: MediaKind, sourceId: string): void {
+    this.live();
+    const options: ReceiveOptions = { role: 'receive', kind, sourceId };
+    receiver.transform = new RTCRtpScriptTransform(this.worker, options);
+  }
+
+  /** Our own encoded `kind` frames, encrypted once on the way out. */
+  async attachOrigin(sender: RTCRtpSender, kind: MediaKind, localId: string): Promise<void> {
+    const options: OriginOptions = { role: 'origin', kind, localId };
+    const { readable, writable } = this.encodedStreams(sender);
+    await this.call(this.api.attachOrigin(Comlink.transfer(readable, [readable]), Comlink.transfer(writable, [writable]), options));
+  }
+
+  /** `sender` (its track a placeholder) will carry `sourceId`'s `kind` ciphertext to `childId`. */
+  async attachChild(sender: RTCRtpSender, kind: MediaKind, sourceId: string, childId: string): Promise<void> {
+    const options: ChildOptions = { role: 'child', kind, sourceId, childId };
+    const { readable, writable } = this.encodedStreams(sender);
+    await this.call(this.api.attachChild(Comlink.transfer(readable, [readable]), Comlink.transfer(writable, [writable]), options));
+  }
+
+  async detachChild(childId: string): Promise<number> {
+    return await this.call(this.api.detachChild(childId));
+  }
+
+  async counters(): Promise<ForwarderCounters> {
+    return await this.call(this.api.counters());
+  }
+
+  async ledgers(): Promise<Record<string, Record<number, LedgerEntry>>> {
+    return await this.call(this.api.ledgers());
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.api[Comlink.releaseProxy]();
+    this.worker.terminate();
+  }
+
+  /** Comlink's remote type splits a union result into a union of promises, hence the signature. */
+  private async call<T>(
+    pending: Promise<ForwardResult<T>> | Promise<{ ok: true; value: T }> | Promise<{ ok: false; error: ForwardingErrorData }>,
+  ): Promise<T> {
+    const result: ForwardResult<T> = await Promise.race([pending, this.failed]);
+    return unwrap(result);
+  }
+
+  private live(): void {
+    if (this.disposed) throw new ForwardingError('unsupported', 'ForwardingNode is disposed');
+  }
+
+  private encodedStreams(sender: RTCRtpSender): { readable: ReadableStream; writable: WritableStream } {
+    this.live();
+    const s = sender as RTCRtpSender & EncodedStreamsSender;
+    if (typeof s.createEncodedStreams !== 'function') {
+      throw new ForwardingError('unsupported', 'this browser cannot write encoded frames into a sender');
+    }
+    // Throws unless the connection has `encodedInsertableStreams: true`.
+    return s.createEncodedStreams();
+  }
+}

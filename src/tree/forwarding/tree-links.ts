@@ -1,0 +1,108 @@
+/**
+ * The two ends of one tree edge, parent → child, for one source's audio and video.
+ * - The child offers: it creates receive-only transceivers and attaches the forward worker's
+ *   receiver transforms before any description exists (Chromium ignores ones set later).
+ * - The parent answers on a connection with `encodedInsertableStreams: true`: its senders get
+ *   their encoded streams before the answer, so no placeholder frame is ever sent.
+ * Descriptions carry their ICE candidates (gathering completes first), so a link needs exactly
+ * one offer and one answer over whatever signalling the caller has.
+ */
+import type { MediaKind } from '../../e2ee/clear-prefix';
+import { ForwardingError } from './forwarding-error';
+import type { ForwardingNode } from './forwarding-node';
+
+const KINDS: readonly MediaKind[] = ['audio', 'video'];
+
+export interface LinkOptions {
+  iceServers?: RTCIceServer[];
+}
+
+export interface UpstreamLink {
+  pc: RTCPeerConnection;
+  offer: RTCSessionDescriptionInit;
+  accept(answer: RTCSessionDescriptionInit): Promise<void>;
+  receivers: Record<MediaKind, RTCRtpReceiver>;
+}
+
+export interface DownstreamLink {
+  pc: RTCPeerConnection;
+  answer: RTCSessionDescriptionInit;
+  senders: Partial<Record<MediaKind, RTCRtpSender>>;
+}
+
+/** Every hop must carry the codec the origin encoded: VP8 (its clear prefix is what SFrame expects). */
+function preferVp8(transceiver: RTCRtpTransceiver): void {
+  const caps = RTCRtpReceiver.getCapabilities?.('video');
+  if (!caps) return;
+  const vp8 = caps.codecs.filter((c) => /\/vp8$/i.test(c.mimeType));
+  const rest = caps.codecs.filter((c) => /\/(rtx|red|ulpfec)$/i.test(c.mimeType));
+  if (vp8.length > 0) transceiver.setCodecPreferences([...vp8, ...rest]);
+}
+
+export function iceGathered(pc: RTCPeerConnection): Promise<void> {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const check = () => {
+      if (pc.iceGatheringState !== 'complete') return;
+      pc.removeEventListener('icegatheringstatechange', check);
+      resolve();
+    };
+    pc.addEventListener('icegatheringstatechange', check);
+  });
+}
+
+function local(pc: RTCPeerConnection): RTCSessionDescriptionInit {
+  const d = pc.localDescription;
+  if (d === null) throw new ForwardingError('invalid-message', 'no local description');
+  return { type: d.type, sdp: d.sdp };
+}
+
+/** The child end: receives `sourceId`'s media from its parent. */
+export async function openUpstream(node: ForwardingNode, sourceId: string, options: LinkOptions = {}): Promise<UpstreamLink> {
+  const pc = new RTCPeerConnection({ iceServers: options.iceServers ?? [], bundlePolicy: 'max-bundle' });
+  const receivers = {} as Record<MediaKind, RTCRtpReceiver>;
+  for (const kind of KINDS) {
+    const t = pc.addTransceiver(kind, { direction: 'recvonly' });
+    if (kind === 'video') preferVp8(t);
+    node.attachReceiver(t.receiver, kind, sourceId);
+    receivers[kind] = t.receiver;
+  }
+  await pc.setLocalDescription();
+  await iceGathered(pc);
+  return { pc, offer: local(pc), receivers, accept: (answer) => pc.setRemoteDescription(answer) };
+}
+
+export interface DownstreamOptions extends LinkOptions {
+  offer: RTCSessionDescriptionInit;
+  childId: string;
+  sourceId: string;
+  /** The track per kind: the origin's camera and mic, or a forwarder's placeholders. */
+  tracks: Partial<Record<MediaKind, MediaStreamTrack>>;
+  /** Set when we are the source: our own frames are encrypted instead of forwarded. */
+  localId?: string;
+}
+
+/** The parent end: sends `sourceId`'s media to one child. */
+export async function openDownstream(node: ForwardingNode, o: DownstreamOptions): Promise<DownstreamLink> {
+  const config = { iceServers: o.iceServers ?? [], bundlePolicy: 'max-bundle', encodedInsertableStreams: true };
+  const pc = new RTCPeerConnection(config as RTCConfiguration);
+  await pc.setRemoteDescription(o.offer);
+  const senders: Partial<Record<MediaKind, RTCRtpSender>> = {};
+  const attached: Promise<void>[] = [];
+  for (const t of pc.getTransceivers()) {
+    const kind = t.receiver.track.kind as MediaKind;
+    if (!KINDS.includes(kind)) continue;
+    t.direction = 'sendonly';
+    await t.sender.replaceTrack(o.tracks[kind] ?? null);
+    attached.push(
+      o.localId === undefined
+        ? node.attachChild(t.sender, kind, o.sourceId, o.childId)
+        : node.attachOrigin(t.sender, kind, o.localId),
+    );
+    senders[kind] = t.sender;
+  }
+  await Promise.all(attached);
+  await pc.setLocalDescription();
+  await iceGathered(pc);
+  return { pc, answer: local(pc), senders };
+}

@@ -1,0 +1,117 @@
+/**
+ * ForwarderCore in Node with fake encoded frames: an origin core encrypts, a forwarder core
+ * copies the ciphertext to its children unchanged and decrypts its own copy, placeholder key
+ * frames become rate-limited upstream requests, and a forwarder without the key still forwards.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { createRoom } from '../../../../src/room/room-link';
+import { ForwarderCore } from '../../../../src/tree/forwarding/forwarder-core';
+
+interface FakeFrame {
+  data: ArrayBuffer;
+  type?: string;
+  getMetadata(): { mimeType: string };
+}
+
+function frame(bytes: number[], type?: string): FakeFrame {
+  return { data: new Uint8Array(bytes).buffer, ...(type ? { type } : {}), getMetadata: () => ({ mimeType: 'video/VP8' }) };
+}
+
+const clone = (f: FakeFrame): FakeFrame => ({ ...f, data: f.data.slice(0) });
+
+/** A readable we push into and a writable that collects. */
+function source() {
+  let ctl!: ReadableStreamDefaultController<FakeFrame>;
+  const readable = new ReadableStream<FakeFrame>({ start: (c) => void (ctl = c) });
+  return { readable, push: (f: FakeFrame) => ctl.enqueue(f) };
+}
+function sink() {
+  const got: Uint8Array[] = [];
+  const writable = new WritableStream<FakeFrame>({ write: (f) => void got.push(new Uint8Array(f.data)) });
+  return { writable, got };
+}
+
+const KEY = [0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00, 7, 7, 7, 7]; // VP8 key frame (bit 0 = 0)
+const DELTA = [0x31, 0x02, 0x00, 5, 5, 5, 5, 5];
+const SECRET = createRoom().secret;
+
+async function encryptedFrames(secret: string, plain: number[][]): Promise<Uint8Array[]> {
+  const origin = new ForwarderCore<FakeFrame>({ cloneFrame: clone });
+  expect(origin.api.setRoomSecret(secret).ok).toBe(true);
+  const src = source();
+  const out = sink();
+  expect(origin.api.attachOrigin(src.readable, out.writable, { role: 'origin', kind: 'video', localId: 'alice' }).ok).toBe(true);
+  for (const p of plain) src.push(frame(p));
+  await vi.waitFor(() => expect(out.got).toHaveLength(plain.length));
+  expect(origin.counters().sent['video:alice']).toBe(plain.length);
+  return out.got;
+}
+
+describe('ForwarderCore', () => {
+  it('forwards ciphertext byte for byte to every child and decrypts its own copy', async () => {
+    const cipher = await encryptedFrames(SECRET, [KEY, DELTA, DELTA]);
+    const requests = { n: 0 };
+    const keyFrames = { sendKeyFrameRequest: async () => void requests.n++ };
+    const b = new ForwarderCore<FakeFrame>({ cloneFrame: clone, now: () => 0 });
+    expect(b.api.setRoomSecret(SECRET).ok).toBe(true);
+    const up = source();
+    const decoder = sink();
+    b.handleReceive(up.readable, decoder.writable, { role: 'receive', kind: 'video', sourceId: 'alice' }, keyFrames);
+    const children = ['c1', 'c2'].map((childId) => {
+      const placeholder = source();
+      const out = sink();
+      const r = b.api.attachChild(placeholder.readable, out.writable, { role: 'child', kind: 'video', sourceId: 'alice', childId });
+      expect(r.ok).toBe(true);
+      return { childId, placeholder, out };
+    });
+    for (const c of cipher) up.push(frame([...c]));
+    await vi.waitFor(() => expect(decoder.got).toHaveLength(3));
+    expect(decoder.got.map((d) => [...d])).toEqual([KEY, DELTA, DELTA]);
+    for (const child of children) {
+      await vi.waitFor(() => expect(child.out.got).toHaveLength(3));
+      expect(child.out.got.map((d) => [...d])).toEqual(cipher.map((c) => [...c]));
+    }
+    const stream = b.counters().streams['video:alice'];
+    expect(stream?.received).toBe(3);
+    expect(stream?.decrypted).toBe(3);
+    expect(stream?.children.c1).toMatchObject({ offered: 3, forwarded: 3, failed: 0 });
+
+    // Placeholder key frames are the children's key-frame requests: two at once make one upstream request.
+    children[0]?.placeholder.push(frame(DELTA));
+    children[0]?.placeholder.push(frame(KEY, 'key'));
+    children[1]?.placeholder.push(frame(KEY, 'key'));
+    await vi.waitFor(() => expect(b.counters().streams['video:alice']?.keyFrameRequestsSuppressed).toBe(1));
+    expect(requests.n).toBe(1);
+    expect(b.counters().streams['video:alice']?.children.c1).toMatchObject({ placeholderDiscarded: 2, placeholderKeyFrames: 1 });
+
+    // A detached child gets nothing more.
+    expect(b.api.detachChild('c1')).toEqual({ ok: true, value: 1 });
+    up.push(frame([...(cipher[1] ?? [])]));
+    await vi.waitFor(() => expect(children[1]?.out.got).toHaveLength(4));
+    expect(children[0]?.out.got).toHaveLength(3);
+    expect(Object.keys(b.counters().streams['video:alice']?.children ?? {})).toEqual(['c2']);
+  });
+
+  it('without the key it still forwards the ciphertext but decodes nothing', async () => {
+    const cipher = await encryptedFrames(SECRET, [KEY, DELTA]);
+    const x = new ForwarderCore<FakeFrame>({ cloneFrame: clone });
+    expect(x.api.setRoomSecret(createRoom().secret).ok).toBe(true);
+    const up = source();
+    const decoder = sink();
+    x.handleReceive(up.readable, decoder.writable, { role: 'receive', kind: 'video', sourceId: 'alice' });
+    const child = sink();
+    x.api.attachChild(source().readable, child.writable, { role: 'child', kind: 'video', sourceId: 'alice', childId: 'c' });
+    for (const c of cipher) up.push(frame([...c]));
+    await vi.waitFor(() => expect(x.counters().cryptor.alice?.rejected['invalid-tag']).toBe(2));
+    await vi.waitFor(() => expect(child.got).toHaveLength(2));
+    expect(decoder.got).toHaveLength(0);
+    expect(x.counters().streams['video:alice']?.decrypted).toBe(0);
+  });
+
+  it('refuses invalid options as data, never by throwing across the boundary', () => {
+    const core = new ForwarderCore<FakeFrame>({ cloneFrame: clone });
+    const r = core.api.attachChild(source().readable, sink().writable, { role: 'child', kind: 'video' } as never);
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid-message' } });
+    expect(() => core.handleReceive(source().readable, sink().writable, { role: 'origin', kind: 'video', localId: 'x' })).toThrow(/receive/);
+  });
+});
