@@ -17,6 +17,8 @@ import { placeholderTrack } from './placeholder-tracks';
 import { applySendSettings, localTracks, sdpPolicy } from './send-settings';
 import { sdpFingerprint } from './sdp-fingerprint';
 import { TrustKeeper } from './trust-keeper';
+import { treeCallParams } from '../tree/call-plan';
+import { TreeCall, type CallMode, type TreeDebug } from '../tree/tree-call';
 
 export type SignalingState = 'connecting' | 'online' | 'offline';
 
@@ -61,6 +63,8 @@ export interface CallEngineOptions {
   transforms?: FrameTransformHook;
   /** Clock and timers are injectable for tests; defaults are the real ones. */
   now?: () => number;
+  /** Large rooms: above `meshMax` members media goes over the relay tree (needs `security`). */
+  tree?: { secret: string; link: { meshMax?: number; lastN?: number; quality?: 'low' } };
 }
 
 /** A private message from a verified peer (its pairwise channel: the relay never sees it). */
@@ -105,6 +109,7 @@ export class CallEngine {
   /** Signals are handled strictly in arrival order (a candidate never overtakes its offer). */
   private signalChain: Promise<void> = Promise.resolve();
   private readonly trust: TrustKeeper | null;
+  private readonly tree: TreeCall | null;
   /** Participants removed from this call: their announces and offers are refused. */
   private readonly banned = new Set<string>();
   private readonly rejectedSeen = new Map<string, { rejected: number; decrypted: number }>();
@@ -131,6 +136,7 @@ export class CallEngine {
           onChange: () => this.changed(),
         })
       : null;
+    this.tree = opts.tree && this.trust ? this.makeTree(opts.tree) : null;
     this.name = opts.displayName;
     this.appliedSettings = opts.media.settings;
     this.peerjs = new PeerjsSignaling(opts.relayBase, this.myId, this.token, undefined, opts.jwt);
@@ -208,7 +214,7 @@ export class CallEngine {
         micOn: trust === 'verified' ? (m.state?.micOn ?? false) : false,
         camOn: trust === 'verified' ? (m.state?.camOn ?? false) : false,
         phase: session.phase,
-        stream: session.remoteStream,
+        stream: this.tree?.streamFor(m.peerId) ?? session.remoteStream,
         screenOn: trust === 'verified' && m.state?.screen === true,
         screenStream: session.remoteScreenStream,
         problem: trust === 'failed' ? 'Not verified: this person could not prove they have the meeting link. Nothing is sent to them.' : this.problemFor(session),
@@ -254,10 +260,21 @@ export class CallEngine {
     return this.opts.security?.epochKey(epoch) ?? null;
   }
 
+  /** 'tree' while media goes over the relay tree (large rooms), else 'mesh'. */
+  get mode(): CallMode {
+    return this.tree?.currentMode ?? 'mesh';
+  }
+
+  /** The tree's links and forwarding counters, for diagnostics and tests. */
+  treeDebug(): Promise<TreeDebug | null> {
+    return this.tree ? this.tree.debug() : Promise.resolve(null);
+  }
+
   leave(): void {
     if (this.left) return;
     this.left = true;
     this.trust?.dispose();
+    this.tree?.dispose();
     this.presence.publish({ v: 1, kind: 'bye', peerId: this.myId });
     for (const s of this.sessions.values()) s.close();
     this.sessions.clear();
@@ -279,6 +296,8 @@ export class CallEngine {
   }
 
   private changed(): void {
+    // Every membership, trust or state change can move the tree: re-plan (cheap, idempotent).
+    this.tree?.update();
     this.events.emit('change', undefined);
   }
 
@@ -382,6 +401,10 @@ export class CallEngine {
     });
     session.on('control', (msg) => {
       if (this.trust?.onControl(session, msg)) return;
+      if (msg.t === 'tree') {
+        if (this.trust?.isVerified(peerId)) this.tree?.onSignal(peerId, msg);
+        return;
+      }
       const m = this.members.get(peerId);
       if (msg.t === 'state' && m) {
         m.state = msg.state;
@@ -410,8 +433,11 @@ export class CallEngine {
   private onVerified(peerId: string): void {
     const session = this.sessions.get(peerId);
     if (!session) return;
+    // This member may tip the room into tree mode: decide before choosing the mesh tracks.
+    this.tree?.update();
     this.pushTracks(session);
     session.sendState(this.localState());
+    if (this.tree) session.sendControl(this.tree.hello());
     this.changed();
   }
 
@@ -471,6 +497,8 @@ export class CallEngine {
     void this.checkDecryptErrors();
     for (const [peerId, session] of this.sessions) {
       session.sendControl({ t: 'ping', at: now });
+      // A mode switch racing a pending replaceTrack can leave a camera on a mesh sender: re-assert.
+      if (this.tree && this.trust?.isVerified(peerId)) this.pushTracks(session);
       const m = this.members.get(peerId);
       if (session.everConnected && now - session.lastHeardAt > SILENCE_TIMEOUT_MS) {
         // Dropped off the network. If it comes back, its announce starts a fresh session.
@@ -501,6 +529,37 @@ export class CallEngine {
     return null;
   }
 
+  /** The tree borrows verified members, their control channels, the epoch keys and our tracks. */
+  private makeTree(tree: NonNullable<CallEngineOptions['tree']>): TreeCall {
+    let mode: CallMode = 'mesh';
+    return new TreeCall(
+      {
+        myId: this.myId,
+        myJoinedAt: this.joinedAt,
+        members: () =>
+          [...this.members.values()]
+            .filter((m) => this.sessions.has(m.peerId) && this.trust?.isVerified(m.peerId))
+            .map((m) => ({ id: m.peerId, joinedAt: m.joinedAt })),
+        send: (peerId, msg) => !!this.trust?.isVerified(peerId) && !!this.sessions.get(peerId)?.sendControl(msg),
+        epoch: () => ({ epoch: this.epoch, key: this.epochKey(this.epoch) }),
+        localTracks: () => {
+          const t = localTracks(this.opts.media);
+          return { audio: t.audio, video: t.video };
+        },
+        iceServers: this.opts.rtcConfig.iceServers ?? [],
+        onChange: () => {
+          const next = this.tree?.currentMode ?? 'mesh';
+          if (next !== mode) {
+            mode = next;
+            for (const [peerId, s] of this.sessions) if (this.trust?.isVerified(peerId)) this.pushTracks(s);
+          }
+          this.events.emit('change', undefined);
+        },
+      },
+      { secret: tree.secret, params: treeCallParams(tree.link) },
+    );
+  }
+
   private onLocalMediaChange(): void {
     const screenOn = this.opts.media.screen.active;
     for (const [peerId, s] of this.sessions) {
@@ -510,6 +569,7 @@ export class CallEngine {
       if (screenOn !== this.screenWasOn) void applySendSettings(s, this.opts.media);
     }
     this.screenWasOn = screenOn;
+    this.tree?.refreshTracks();
     this.broadcastState();
     this.changed();
   }
@@ -517,6 +577,8 @@ export class CallEngine {
   /** replaceTrack on every slot: device switches, mute, screen share; never a renegotiation. */
   private pushTracks(session: PeerSession): void {
     const tracks = localTracks(this.opts.media);
+    // In tree mode the camera and mic go over the tree; the mesh keeps control (and screens).
+    if (this.mode === 'tree') Object.assign(tracks, { audio: null, video: null });
     for (const slot of SEND_SLOTS) void session.setTrack(slot, tracks[slot]);
   }
 

@@ -7,6 +7,7 @@ import type { CallEngine } from '../call/call-engine';
 import type { CallSecurity } from '../call/call-security';
 import type { LocalMedia } from '../call/local-media';
 import type { RoomDocConnection } from '../room-state/room-doc-provider';
+import type { TreeDebug } from '../tree/tree-call';
 
 export interface PeerMediaStats {
   peerId: string;
@@ -50,6 +51,9 @@ export interface LunarDebug {
   e2ee: () => Promise<Record<string, unknown>>;
   /** Removes a participant from this page's call (what a verified moderator action does). */
   remove: (peerId: string) => void;
+  /** 'mesh' or 'tree' (large rooms), and the tree's links and forwarding counters. */
+  mode: () => string;
+  tree: () => Promise<TreeDebug | null>;
   /** The shared room doc, once connected. */
   room?: RoomDebug;
 }
@@ -114,6 +118,8 @@ export function exposeDebug(engine: CallEngine, media: LocalMedia, security: Cal
     e2ee: async () => (security ? ((await security.counters()) as Record<string, unknown>) : {}),
     remove: (peerId: string) => engine.removeParticipant(peerId),
     signaling: () => engine.signaling,
+    mode: () => engine.mode,
+    tree: () => engine.treeDebug(),
     local: () => ({ micOn: media.micOn, camOn: media.camOn }),
     peers: async () => {
       const out: PeerMediaStats[] = [];

@@ -7,6 +7,8 @@
  *    never seen by the relay).
  * Pure code, discriminated unions on `kind`/`t`, with a version constant.
  */
+import { parseTreeSignal, type TreeSignal } from './tree-messages';
+
 export const MESH_PROTOCOL_VERSION = 1;
 
 /** Peer ids double as PeerJS ids: 32 lowercase hex characters (128 random bits). */
@@ -50,7 +52,9 @@ export type ControlMessage =
   /** A new media epoch key, sealed to the recipient's X25519 key (base64url). */
   | { t: 'epoch'; epoch: number; sealed: string }
   /** A private chat message: travels only on this pair's channel, never in the shared doc. */
-  | { t: 'dm'; id: string; text: string; at: number };
+  | { t: 'dm'; id: string; text: string; at: number }
+  /** Relay-tree signalling (large rooms): only between verified peers, see tree-messages.ts. */
+  | TreeSignal;
 
 /** Private messages: same bounds as group chat (`ROOM_LIMITS` in room-state). */
 export const MAX_DM_CHARS = 2000;
@@ -155,6 +159,8 @@ export function parseControl(raw: unknown): ControlMessage | null {
       if (typeof data.text !== 'string' || data.text.length === 0 || data.text.length > MAX_DM_CHARS) return null;
       if (typeof data.at !== 'number' || !Number.isFinite(data.at) || data.at < 0) return null;
       return { t: 'dm', id: data.id, text: data.text, at: data.at };
+    case 'tree':
+      return parseTreeSignal(data);
     default:
       return null;
   }

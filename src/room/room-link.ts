@@ -22,6 +22,12 @@ export interface JoinParams {
   relayOnly: boolean;
   /** `jwt=<token>`: access token for relays that require one (AUTH_JWT_*); passed to the relay only. */
   jwt?: string;
+  /** `meshMax=N`: above N members the call switches from mesh to the relay tree (default 6). */
+  meshMax?: number;
+  /** `lastN=N`: how many active video sources the relay tree distributes (default 9). */
+  lastN?: number;
+  /** `quality=low`: send about 160×120 at a low frame rate (many pages on one small machine). */
+  quality?: 'low';
 }
 
 export interface RoomLink {
@@ -70,12 +76,24 @@ export function parseJoinParams(query: string): JoinParams {
   };
   const jwt = q.get('jwt');
   if (jwt !== null && jwt.length <= 4096 && /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(jwt)) params.jwt = jwt;
+  const meshMax = parseCount(q.get('meshMax'), 2, 64);
+  if (meshMax !== undefined) params.meshMax = meshMax;
+  const lastN = parseCount(q.get('lastN'), 1, 64);
+  if (lastN !== undefined) params.lastN = lastN;
+  if (q.get('quality') === 'low') params.quality = 'low';
   const name = q.get('name');
   if (name !== null) {
     const clean = sanitizeDisplayName(name);
     if (clean) params.name = clean;
   }
   return params;
+}
+
+/** A whole number in [min, max] written in plain digits, else undefined (the default applies). */
+function parseCount(value: string | null, min: number, max: number): number | undefined {
+  if (value === null || !/^[0-9]{1,3}$/.test(value)) return undefined;
+  const n = Number(value);
+  return n >= min && n <= max ? n : undefined;
 }
 
 /** Display names are plain text, single line, at most 64 characters. */
@@ -118,6 +136,9 @@ export function formatRoomHash(roomId: string, secret: string, params: Partial<J
   if (params.video === false) q.set('video', '0');
   if (params.relayOnly) q.set('relay', '1');
   if (params.jwt) q.set('jwt', params.jwt);
+  if (params.meshMax !== undefined) q.set('meshMax', String(params.meshMax));
+  if (params.lastN !== undefined) q.set('lastN', String(params.lastN));
+  if (params.quality) q.set('quality', params.quality);
   const qs = q.toString();
   return `#/r/${roomId}/${secret}${qs ? `?${qs}` : ''}`;
 }

@@ -40,6 +40,7 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
   const [people, setPeople] = createStore<ParticipantView[]>([]);
   const [local, setLocal] = createSignal({ micOn: media.micOn, camOn: media.camOn && !!media.videoTrack, stream: media.videoTrack ? media.stream : null, error: media.lastError?.message ?? null });
   const [signaling, setSignaling] = createSignal(engine.signaling);
+  const [mode, setMode] = createSignal(engine.mode);
   const [panel, setPanel] = createSignal<Panel>('none');
   const showPeople = () => panel() === 'people';
   const showSecurity = () => panel() === 'security';
@@ -73,6 +74,7 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
     setPeople(reconcile(engine.participants(), { key: 'peerId' }));
     setWords(engine.safetyWords());
     setSignaling(engine.signaling);
+    setMode(engine.mode);
   };
   const refreshLocal = () =>
     setLocal({ micOn: media.micOn, camOn: media.camOn && !!media.videoTrack, stream: media.videoTrack ? media.stream : null, error: media.lastError?.message ?? null });
@@ -349,6 +351,11 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
           Settings
         </button>
         <SettingsDialog media={media} open={settingsOpen()} onClose={() => setSettingsOpen(false)} />
+        {/* Large rooms: which topology carries the media, and that it stays end-to-end encrypted. */}
+        <span class="mode-badge" role="status" aria-label="Call mode" title={mode() === 'tree' ? 'Media is forwarded between participants, still encrypted end to end' : 'Everyone sends to everyone directly'}>
+          {mode() === 'tree' ? 'Relay tree' : 'Mesh'}
+          {engine.encrypted ? ' · E2EE' : ' · not encrypted'}
+        </span>
         <button type="button" aria-label="Encryption" aria-expanded={showSecurity()} onClick={() => toggle('security')}>
           {engine.encrypted ? '🔒 Encrypted' : '🔓 Not encrypted'}
         </button>

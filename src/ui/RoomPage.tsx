@@ -88,6 +88,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
       mediaReady: mediaStarted,
       displayName,
       ...(props.link.params.jwt ? { jwt: props.link.params.jwt } : {}),
+      tree: { secret: roomSecret, link: props.link.params },
     });
     if (config.features.qualityReports) stopReports = startQualityReports(engine, relayBase, props.link.params.relayOnly);
     const e = engine;

@@ -59,6 +59,8 @@ export interface ForwarderCounters {
 
 export interface ForwarderApi {
   setRoomSecret(secret: string): ForwardResult;
+  /** The room's media epoch key (handed out by the call's leader); epochs only move forward. */
+  setEpoch(epoch: number, key: Uint8Array): ForwardResult;
   attachOrigin(readable: ReadableStream, writable: WritableStream, options: OriginOptions): ForwardResult;
   attachChild(readable: ReadableStream, writable: WritableStream, options: ChildOptions): ForwardResult;
   detachChild(childId: string): ForwardResult<number>;
@@ -125,6 +127,18 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
         } catch (cause) {
           throw new ForwardingError('invalid-message', cause instanceof E2eeError ? cause.message : 'bad secret', { cause });
         }
+        for (const s of this.streams.values()) this.requestUpstream(s, true);
+        return undefined;
+      }),
+    setEpoch: (epoch, key) =>
+      run(() => {
+        if (typeof epoch !== 'number' || !(key instanceof Uint8Array)) throw new ForwardingError('invalid-message', 'setEpoch(epoch: number, key: Uint8Array)');
+        try {
+          this.cryptor.setEpoch(epoch, key);
+        } catch (cause) {
+          throw new ForwardingError('invalid-message', cause instanceof E2eeError ? cause.message : 'bad epoch', { cause });
+        }
+        // Our parents' frames under the new key start with the next key frame: ask for one now.
         for (const s of this.streams.values()) this.requestUpstream(s, true);
         return undefined;
       }),

@@ -55,6 +55,10 @@ export class ForwardingNode {
     await this.call(this.api.setRoomSecret(secret));
   }
 
+  async setEpoch(epoch: number, key: Uint8Array): Promise<void> {
+    await this.call(this.api.setEpoch(epoch, key));
+  }
+
   /** Before any description is applied: Chromium never runs a receiver transform set later. */
   attachReceiver(receiver: RTCRtpReceiver, kind: MediaKind, sourceId: string): void {
     this.live();

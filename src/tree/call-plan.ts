@@ -1,0 +1,113 @@
+/**
+ * The pure half of the tree inside a call: what the planner is asked (from the members the
+ * engine knows), and which links this member must hold (from the plan). No DOM, no sockets:
+ * unit-tested in Node (tests/unit/tree/call-plan.test.ts).
+ *
+ * A forwarding link carries one source's audio and video from a parent to a child, so the
+ * planner's streams are folded per source: for each source, the one member that sends it to us.
+ */
+import type { TreeBitrates, TreePlan, TreeState } from './tree-types';
+
+export interface CallMember {
+  id: string;
+  /** Join time (ms): the same number on every page, from the member's presence announce. */
+  joinedAt: number;
+  /** Declared in the member's tree hello; members that have not said are leaves. */
+  uplinkKbps: number;
+  canForward: boolean;
+}
+
+export interface TreeCallParams {
+  /** Rooms with at most this many members stay a full mesh. */
+  meshMax: number;
+  /** Video sources distributed (first by join order, until speaking levels reach the engine). */
+  lastN: number;
+  /** `quality=low`: about 160×120 at a low frame rate. */
+  quality: 'low' | 'normal';
+}
+
+const UPLOAD_STREAMS = 32;
+
+export const DEFAULT_TREE_CALL_PARAMS: Readonly<TreeCallParams> = Object.freeze({ meshMax: 6, lastN: 9, quality: 'normal' });
+
+/** What our senders really use on tree links: one layer (no stage/thumbnail split yet). */
+export function treeBitrates(quality: TreeCallParams['quality']): TreeBitrates {
+  const video = quality === 'low' ? 150 : 600;
+  return { thumbKbps: video, stageKbps: video, audioKbps: 40 };
+}
+
+/** Members in join order (ties by id in code-unit order), as every page sorts them. */
+export function joinOrder(members: readonly CallMember[]): CallMember[] {
+  return [...members].sort((a, b) => a.joinedAt - b.joinedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The planner's input. Active sources are the first `lastN` members by join order and the
+ * audio sources the first three: every page derives the same lists without receiving any
+ * stream. (Speaking levels live in the room doc's presence, which the engine does not read.)
+ */
+export function treeStateFor(members: readonly CallMember[], params: TreeCallParams): TreeState {
+  const ordered = joinOrder(members);
+  const ids = ordered.map((m) => m.id);
+  return {
+    members: ordered.map((m, i) => ({ id: m.id, joinOrder: i, uplinkKbps: m.uplinkKbps, canForward: m.canForward })),
+    videoSources: ids.slice(0, params.lastN),
+    audioSources: ids.slice(0, 3),
+    // One layer for everyone: no stage stream, so no 1.2 Mbps bundle to budget for.
+    stage: null,
+    bitrates: treeBitrates(params.quality),
+    // The planner's default cap (4 × the largest stream) assumes a 1.2 Mbps stage layer; with one
+    // small layer it would starve a room where everyone sends, so the declared uplink is the cap.
+    limits: { meshMax: params.meshMax, lastN: params.lastN, uploadStreams: UPLOAD_STREAMS },
+  };
+}
+
+/**
+ * Source → the member that sends it to `me` in this plan. Video decides the parent when audio
+ * and video would come from different members (they share a bundle, so they normally agree).
+ */
+export function upstreamOf(plan: TreePlan, me: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (plan.mode !== 'tree') return out;
+  const ordered = [...plan.streams].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'video' ? -1 : 1));
+  for (const stream of ordered) {
+    if (stream.source === me || out.has(stream.source)) continue;
+    const edge = stream.edges.find(([, to]) => to === me);
+    if (edge) out.set(stream.source, edge[0]);
+  }
+  return out;
+}
+
+export interface HeldLink {
+  source: string;
+  parent: string;
+}
+
+export interface LinkDiff<K> {
+  /** Held links the plan no longer wants (source gone, or another parent now). */
+  close: K[];
+  /** Sources to ask a parent for. */
+  open: HeldLink[];
+}
+
+/** Which of our upstream links to close and which to open to match `wanted`. */
+export function diffUpstream<K>(held: ReadonlyMap<K, HeldLink>, wanted: ReadonlyMap<string, string>): LinkDiff<K> {
+  const close: K[] = [];
+  const kept = new Set<string>();
+  for (const [key, link] of held) {
+    if (wanted.get(link.source) === link.parent && !kept.has(link.source)) kept.add(link.source);
+    else close.push(key);
+  }
+  const open: HeldLink[] = [];
+  for (const [source, parent] of wanted) if (!kept.has(source)) open.push({ source, parent });
+  return { close, open };
+}
+
+/** The link parameters (`meshMax`, `lastN`, `quality`) with defaults filled in. */
+export function treeCallParams(link: { meshMax?: number; lastN?: number; quality?: 'low' }): TreeCallParams {
+  return {
+    meshMax: link.meshMax ?? DEFAULT_TREE_CALL_PARAMS.meshMax,
+    lastN: link.lastN ?? DEFAULT_TREE_CALL_PARAMS.lastN,
+    quality: link.quality ?? DEFAULT_TREE_CALL_PARAMS.quality,
+  };
+}

@@ -1,0 +1,377 @@
+/**
+ * The relay tree inside a call (large rooms). Every member runs the planner on what it knows
+ * (verified members, join times, declared uplinks) and holds, for each source the plan routes
+ * to it, one forwarding link from that source's parent in the plan: the child offers, the
+ * parent answers, both over the pair's verified control channel. A parent accepts any child
+ * that is a verified member: who forwards what follows from the child's plan, and plans agree
+ * once the members' views do (the planner is deterministic on the same input).
+ *
+ * Keys: the mesh stays up as a control-only mesh (data channels, no camera or mic), so trust
+ * and the leader's epoch hand-outs work as in a small room; the forward worker follows the
+ * call's epoch keys. Frames leave our origin senders encrypted and forwarders pass ciphertext.
+ */
+import type { MediaKind } from '../e2ee/clear-prefix';
+import type { TreeSignal } from '../protocol/tree-messages';
+import { randomBytes, toHex } from '../util/base64url';
+import { diffUpstream, treeStateFor, upstreamOf, type CallMember, type HeldLink, type TreeCallParams } from './call-plan';
+import { ForwardingNode } from './forwarding/forwarding-node';
+import type { ForwarderCounters } from './forwarding/forwarder-core';
+import { makePlaceholderTracks, type PlaceholderTracks } from './forwarding/placeholder-tracks';
+import { openDownstream, openUpstream, type UpstreamLink } from './forwarding/tree-links';
+import { planTree } from './plan-tree';
+import type { TreePlan } from './tree-types';
+
+export type CallMode = 'mesh' | 'tree';
+
+/** What the call engine lends the tree: members, the verified channels, keys and our tracks. */
+export interface TreeCallPort {
+  myId: string;
+  myJoinedAt: number;
+  /** Verified members other than us. */
+  members(): { id: string; joinedAt: number }[];
+  /** Sends on the verified control channel to `peerId`; false when there is none. */
+  send(peerId: string, msg: TreeSignal): boolean;
+  /** The call's current media epoch and its key (null: not known). */
+  epoch(): { epoch: number; key: Uint8Array | null };
+  /** What our origin senders carry (camera only while it is on). */
+  localTracks(): Record<MediaKind, MediaStreamTrack | null>;
+  iceServers: RTCIceServer[];
+  /** The mode or a source's stream changed. */
+  onChange(): void;
+}
+
+export interface TreeCallOptions {
+  /** The link secret: epoch 0 of the forward worker's key schedule. */
+  secret: string;
+  params: TreeCallParams;
+  /** Declared upload capacity (not measured yet). */
+  uplinkKbps?: number;
+}
+
+/** What a page reports about its tree (debug and tests). */
+export interface TreeLinkStats {
+  link: string;
+  source: string;
+  parent: string;
+  state: RTCPeerConnectionState;
+  framesDecoded: number;
+  audioPacketsReceived: number;
+}
+
+export interface TreeDebug {
+  mode: CallMode;
+  members: string[];
+  upstream: TreeLinkStats[];
+  downstream: { link: string; source: string; child: string; state: RTCPeerConnectionState }[];
+  counters: ForwarderCounters | null;
+}
+
+interface Upstream extends HeldLink {
+  id: string;
+  link: UpstreamLink | null;
+  closed: boolean;
+}
+
+interface Downstream {
+  id: string;
+  source: string;
+  child: string;
+  pc: RTCPeerConnection | null;
+  senders: Partial<Record<MediaKind, RTCRtpSender>>;
+  closed: boolean;
+}
+
+const DEFAULT_UPLINK_KBPS = 4000;
+const EPOCH_POLL_MS = 100;
+/** A link not connected this long after its offer is dropped and asked for again. */
+const LINK_TIMEOUT_MS = 15_000;
+/** `quality=low` on tree links: about 160×120 at 10 fps. */
+const LOW = { height: 120, fps: 10, kbps: 150 };
+const NORMAL_KBPS = 600;
+
+function linkId(): string {
+  return toHex(randomBytes(8));
+}
+
+export class TreeCall {
+  private mode: CallMode = 'mesh';
+  private plan: TreePlan | null = null;
+  private node: ForwardingNode | null = null;
+  private placeholders: PlaceholderTracks | null = null;
+  private readonly hellos = new Map<string, { uplinkKbps: number; canForward: boolean }>();
+  private readonly upstream = new Map<string, Upstream>();
+  private readonly downstream = new Map<string, Downstream>();
+  private readonly streams = new Map<string, MediaStream>();
+  private readonly canForward = ForwardingNode.canForward();
+  private keyChain: Promise<void> = Promise.resolve();
+  private pushedEpoch = -1;
+  private readonly epochTimer: ReturnType<typeof setInterval>;
+  private disposed = false;
+
+  constructor(
+    private readonly port: TreeCallPort,
+    private readonly options: TreeCallOptions,
+  ) {
+    this.epochTimer = setInterval(() => this.followEpoch(), EPOCH_POLL_MS);
+  }
+
+  get currentMode(): CallMode {
+    return this.mode;
+  }
+
+  /** What we tell each verified peer once: the planner's input about us. */
+  hello(): TreeSignal {
+    return { t: 'tree', v: 1, kind: 'hello', uplinkKbps: this.options.uplinkKbps ?? DEFAULT_UPLINK_KBPS, canForward: this.canForward };
+  }
+
+  /** The stream a source's tile shows in tree mode (its newest link), or null. */
+  streamFor(sourceId: string): MediaStream | null {
+    return this.mode === 'tree' ? (this.streams.get(sourceId) ?? null) : null;
+  }
+
+  /** Re-plans from the engine's current view and opens or closes links to match. */
+  update(): void {
+    if (this.disposed) return;
+    const members = this.callMembers();
+    const ids = new Set(members.map((m) => m.id));
+    for (const id of this.hellos.keys()) if (!ids.has(id)) this.hellos.delete(id);
+    let plan: TreePlan | null = null;
+    try {
+      plan = planTree(treeStateFor(members, this.options.params));
+    } catch (error) {
+      console.warn('[tree] planning failed; staying in mesh', error);
+    }
+    this.plan = plan;
+    const mode: CallMode = plan?.mode === 'tree' ? 'tree' : 'mesh';
+    const modeChanged = mode !== this.mode;
+    this.mode = mode;
+    if (mode === 'tree') this.ensureNode();
+    const wanted = plan ? upstreamOf(plan, this.port.myId) : new Map<string, string>();
+    const diff = diffUpstream(this.upstream, wanted);
+    let streamsChanged = false;
+    for (const id of diff.close) streamsChanged = this.closeUpstream(id, true) || streamsChanged;
+    for (const want of diff.open) this.openUpstreamLink(want);
+    // Children that left. Children still here close their own links when their plan moves on.
+    for (const d of this.downstream.values()) if (!ids.has(d.child)) this.closeDownstream(d.id, false);
+    if (modeChanged || streamsChanged) this.port.onChange();
+  }
+
+  onSignal(from: string, msg: TreeSignal): void {
+    if (this.disposed) return;
+    switch (msg.kind) {
+      case 'hello': {
+        const before = this.hellos.get(from);
+        this.hellos.set(from, { uplinkKbps: msg.uplinkKbps, canForward: msg.canForward });
+        if (before?.uplinkKbps !== msg.uplinkKbps || before.canForward !== msg.canForward) this.update();
+        return;
+      }
+      case 'offer':
+        void this.answer(from, msg.link, msg.source, msg.sdp);
+        return;
+      case 'answer': {
+        const up = this.upstream.get(msg.link);
+        if (!up || up.parent !== from || !up.link || up.closed) return;
+        up.link.accept({ type: 'answer', sdp: msg.sdp }).catch((error: unknown) => {
+          console.warn('[tree] answer refused', error);
+          if (this.closeUpstream(up.id, true)) this.port.onChange();
+        });
+        return;
+      }
+      case 'close': {
+        const up = this.upstream.get(msg.link);
+        if (up?.parent === from) {
+          // The parent refused or dropped us. The engine's next change (heartbeats: ≤ 2 s)
+          // re-plans and asks again; asking at once could spin while our views differ.
+          if (this.closeUpstream(up.id, false)) this.port.onChange();
+        }
+        const down = this.downstream.get(msg.link);
+        if (down?.child === from) this.closeDownstream(down.id, false);
+        return;
+      }
+    }
+  }
+
+  /** Our camera or mic changed: the origin senders carry the new tracks. */
+  refreshTracks(): void {
+    const tracks = this.port.localTracks();
+    for (const d of this.downstream.values()) {
+      if (d.source !== this.port.myId || d.closed) continue;
+      for (const kind of ['audio', 'video'] as const) {
+        const sender = d.senders[kind];
+        if (sender && sender.track !== tracks[kind]) sender.replaceTrack(tracks[kind]).catch(() => undefined);
+      }
+    }
+  }
+
+  async debug(): Promise<TreeDebug> {
+    const upstream: TreeLinkStats[] = [];
+    for (const up of this.upstream.values()) {
+      if (!up.link) continue;
+      const stats = await up.link.pc.getStats();
+      let framesDecoded = 0;
+      let audioPacketsReceived = 0;
+      stats.forEach((s: Record<string, unknown>) => {
+        if (s.type !== 'inbound-rtp') return;
+        if (s.kind === 'video') framesDecoded += Number(s.framesDecoded ?? 0);
+        if (s.kind === 'audio') audioPacketsReceived += Number(s.packetsReceived ?? 0);
+      });
+      upstream.push({ link: up.id, source: up.source, parent: up.parent, state: up.link.pc.connectionState, framesDecoded, audioPacketsReceived });
+    }
+    const downstream = [...this.downstream.values()].map((d) => ({ link: d.id, source: d.source, child: d.child, state: d.pc?.connectionState ?? 'new' }));
+    const counters = this.node ? await this.node.counters().catch(() => null) : null;
+    return { mode: this.mode, members: this.plan?.members ?? [], upstream, downstream, counters };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearInterval(this.epochTimer);
+    for (const id of [...this.upstream.keys()]) this.closeUpstream(id, true);
+    for (const id of [...this.downstream.keys()]) this.closeDownstream(id, true);
+    this.placeholders?.stop();
+    this.node?.dispose();
+  }
+
+  private callMembers(): CallMember[] {
+    const me: CallMember = { id: this.port.myId, joinedAt: this.port.myJoinedAt, uplinkKbps: this.options.uplinkKbps ?? DEFAULT_UPLINK_KBPS, canForward: this.canForward };
+    // A member that has not said hello (yet) is planned as a leaf: it may not forward.
+    const others = this.port.members().map((m) => ({ id: m.id, joinedAt: m.joinedAt, uplinkKbps: 0, canForward: false, ...this.hellos.get(m.id) }));
+    return [me, ...others];
+  }
+
+  private ensureNode(): ForwardingNode {
+    if (this.node) return this.node;
+    const node = new ForwardingNode();
+    this.node = node;
+    this.keyChain = this.keyChain.then(() => node.setRoomSecret(this.options.secret)).catch((error: unknown) => console.warn('[tree] key failed', error));
+    this.pushedEpoch = 0;
+    this.followEpoch();
+    return node;
+  }
+
+  /** Installs the call's newer epoch keys in the forward worker, in order. */
+  private followEpoch(): void {
+    const node = this.node;
+    if (!node) return;
+    const { epoch, key } = this.port.epoch();
+    if (epoch <= this.pushedEpoch || !key) return;
+    this.pushedEpoch = epoch;
+    this.keyChain = this.keyChain.then(() => node.setEpoch(epoch, key)).catch((error: unknown) => console.warn('[tree] epoch failed', error));
+  }
+
+  private openUpstreamLink(want: HeldLink): void {
+    const node = this.ensureNode();
+    const up: Upstream = { ...want, id: linkId(), link: null, closed: false };
+    this.upstream.set(up.id, up);
+    openUpstream(node, up.source, { iceServers: this.port.iceServers }).then(
+      (link) => {
+        if (up.closed) {
+          link.pc.close();
+          return;
+        }
+        up.link = link;
+        link.pc.addEventListener('connectionstatechange', () => {
+          // 'closed' here means the parent closed its end (Chromium reports its DTLS close).
+          const state = link.pc.connectionState;
+          if ((state !== 'failed' && state !== 'closed') || up.closed) return;
+          this.closeUpstream(up.id, true);
+          this.update();
+        });
+        this.streams.set(up.source, new MediaStream([link.receivers.audio.track, link.receivers.video.track]));
+        if (!this.port.send(up.parent, { t: 'tree', v: 1, kind: 'offer', link: up.id, source: up.source, sdp: link.offer.sdp ?? '' })) {
+          this.closeUpstream(up.id, false);
+        }
+        // An offer that was lost, or a parent that never connects: give up, the next update asks again.
+        setTimeout(() => {
+          if (!up.closed && link.pc.connectionState !== 'connected' && this.closeUpstream(up.id, true)) this.port.onChange();
+        }, LINK_TIMEOUT_MS);
+        this.port.onChange();
+      },
+      (error: unknown) => {
+        console.warn('[tree] could not open a link', error);
+        this.upstream.delete(up.id);
+      },
+    );
+  }
+
+  /** Returns whether a tile's stream went away. */
+  private closeUpstream(id: string, tell: boolean): boolean {
+    const up = this.upstream.get(id);
+    if (!up) return false;
+    up.closed = true;
+    this.upstream.delete(id);
+    up.link?.pc.close();
+    if (tell) this.port.send(up.parent, { t: 'tree', v: 1, kind: 'close', link: id });
+    const stream = this.streams.get(up.source);
+    if (up.link && stream?.getTracks().includes(up.link.receivers.video.track)) {
+      this.streams.delete(up.source);
+      return true;
+    }
+    return false;
+  }
+
+  private async answer(child: string, id: string, source: string, sdp: string): Promise<void> {
+    // Any verified member may ask, whatever our own mode: our view may lag theirs by a moment.
+    const members = new Set(this.port.members().map((m) => m.id));
+    if (!members.has(child) || this.downstream.has(id) || (source !== this.port.myId && !members.has(source))) {
+      this.port.send(child, { t: 'tree', v: 1, kind: 'close', link: id });
+      return;
+    }
+    const node = this.ensureNode();
+    const origin = source === this.port.myId;
+    const down: Downstream = { id, source, child, pc: null, senders: {}, closed: false };
+    this.downstream.set(id, down);
+    try {
+      if (!origin) this.placeholders ??= makePlaceholderTracks();
+      const tracks = origin ? this.port.localTracks() : { audio: this.placeholders?.audio ?? null, video: this.placeholders?.video ?? null };
+      const link = await openDownstream(node, {
+        offer: { type: 'offer', sdp },
+        childId: id,
+        sourceId: source,
+        tracks: { ...(tracks.audio ? { audio: tracks.audio } : {}), ...(tracks.video ? { video: tracks.video } : {}) },
+        ...(origin ? { localId: source } : {}),
+        iceServers: this.port.iceServers,
+      });
+      if (down.closed) {
+        link.pc.close();
+        return;
+      }
+      down.pc = link.pc;
+      down.senders = link.senders;
+      if (origin && link.senders.video) await this.limitVideo(link.senders.video);
+      link.pc.addEventListener('connectionstatechange', () => {
+        if (link.pc.connectionState === 'failed' || link.pc.connectionState === 'closed') this.closeDownstream(id, true);
+      });
+      this.port.send(child, { t: 'tree', v: 1, kind: 'answer', link: id, sdp: link.answer.sdp ?? '' });
+    } catch (error) {
+      console.warn('[tree] could not answer a link', error);
+      this.closeDownstream(id, true);
+    }
+  }
+
+  /** Our own video on tree links: one modest layer, ≈160×120 at 10 fps with `quality=low`. */
+  private async limitVideo(sender: RTCRtpSender): Promise<void> {
+    const p = sender.getParameters();
+    const enc = p.encodings[0];
+    if (!enc) return;
+    if (this.options.params.quality === 'low') {
+      const height = sender.track?.getSettings().height ?? LOW.height;
+      enc.scaleResolutionDownBy = Math.max(1, height / LOW.height);
+      enc.maxFramerate = LOW.fps;
+      enc.maxBitrate = LOW.kbps * 1000;
+    } else {
+      enc.maxBitrate = NORMAL_KBPS * 1000;
+    }
+    await sender.setParameters(p).catch((error: unknown) => console.warn('[tree] send parameters refused', error));
+  }
+
+  private closeDownstream(id: string, tell: boolean): void {
+    const d = this.downstream.get(id);
+    if (!d) return;
+    d.closed = true;
+    this.downstream.delete(id);
+    d.pc?.close();
+    if (d.source !== this.port.myId) void this.node?.detachChild(id).catch(() => undefined);
+    if (tell) this.port.send(d.child, { t: 'tree', v: 1, kind: 'close', link: id });
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * Large rooms in a real call: with the threshold lowered (`meshMax=2`) and small video
+ * (`quality=low`), four people join one link (four pages is what two shared cores carry; the
+ * planner makes the same kind of tree, with forwarders, at four as at eight). Above two the room switches from mesh to the
+ * relay tree: every page decodes every other person's video through encrypted-frame
+ * forwarding, forwarders pass on every frame they receive, and when a forwarder leaves its
+ * children decode again from a new parent. When the room shrinks to two it is a mesh again.
+ */
+import { expect, test, type Browser } from '@playwright/test';
+import type { TreeDebug } from '../../src/tree/tree-call';
+import { expectMediaFrom, newRoomUrl, type Participant } from './harness/participant';
+import { startRelay, type RelayProcess } from './harness/relay-process';
+
+let relay: RelayProcess;
+const people: Participant[] = [];
+
+test.beforeEach(async () => {
+  relay = await startRelay();
+});
+
+test.afterEach(async () => {
+  for (const p of people.splice(0)) await p.close().catch(() => undefined);
+  await relay.stop();
+});
+
+interface Person extends Participant {
+  id: string;
+  tree: () => Promise<TreeDebug>;
+}
+
+/** Like joinCall, at a small viewport: the pages share two cores. */
+async function join(browser: Browser, url: string, name: string): Promise<Person> {
+  const context = await browser.newContext({ viewport: { width: 320, height: 240 } });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.log(`[${name}] pageerror: ${err.message}`));
+  page.on('console', (m) => {
+    if ((m.type() === 'warning' || m.type() === 'error') && !m.text().startsWith('WebSocket connection to')) console.log(`[${name}] ${m.type()}: ${m.text()}`);
+  });
+  await page.goto(`${url}&prejoin=0&name=${name}`);
+  await expect(page.getByRole('button', { name: 'Leave' })).toBeVisible({ timeout: 60_000 });
+  const id = await page.evaluate(() => window.__lunar?.myId ?? '');
+  const person: Person = {
+    name,
+    context,
+    page,
+    id,
+    peers: () => page.evaluate(() => window.__lunar?.peers() ?? Promise.resolve([])),
+    tree: async () => {
+      const t = await page.evaluate(() => window.__lunar?.tree() ?? Promise.resolve(null));
+      if (!t) throw new Error(`${name}: no tree`);
+      return t;
+    },
+    close: () => context.close(),
+  };
+  people.push(person);
+  return person;
+}
+
+/** Frames decoded per source on `who`'s tree links. */
+async function framesBySource(who: Person): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const up of (await who.tree()).upstream) out.set(up.source, Math.max(out.get(up.source) ?? 0, up.framesDecoded));
+  return out;
+}
+
+/** Waits until `who` decodes rising frames from every source in `from` over the tree. */
+async function expectTreeVideo(who: Person, from: Person[], timeout = 45_000): Promise<void> {
+  let before = new Map<string, number>();
+  await expect
+    .poll(
+      async () => {
+        const now = await framesBySource(who);
+        const missing = from.filter((p) => !((now.get(p.id) ?? 0) > (before.get(p.id) ?? 0) && before.has(p.id))).map((p) => `${p.name}: ${now.get(p.id) ?? 'no link'}`);
+        before = now;
+        return missing;
+      },
+      { timeout, intervals: [1000], message: `${who.name} should decode the others' video over the tree` },
+    )
+    .toEqual([]);
+}
+
+/** What a page's tree looks like, for a failure's story. */
+async function describe(p: Person): Promise<unknown> {
+  const t = await p.tree();
+  const peers = await p.peers();
+  return {
+    mode: t.mode,
+    members: t.members.map((m) => m.slice(0, 4)),
+    up: t.upstream.map((u) => `${u.source.slice(0, 4)}<${u.parent.slice(0, 4)} ${u.state} ${u.framesDecoded}`),
+    down: t.downstream.map((d) => `${d.source.slice(0, 4)}>${d.child.slice(0, 4)} ${d.state}`),
+    drops: t.counters?.drops,
+    peers: peers.map((x) => `${x.peerId.slice(0, 4)} ${x.trust} ${x.phase}`),
+  };
+}
+
+test('above meshMax the call runs on the relay tree, repairs when a forwarder leaves, and returns to mesh', async ({ browser }) => {
+  test.setTimeout(420_000);
+  const url = `${newRoomUrl(relay.url)}?meshMax=2&quality=low`;
+  const all: Person[] = [];
+  for (const name of ['Ana', 'Bea', 'Cem', 'Dan']) {
+    all.push(await join(browser, url, name));
+    // Joining one after another keeps the join order (and so the plan) predictable.
+    await expect(all[0]!.page.getByTestId('tile')).toHaveCount(all.length, { timeout: 60_000 });
+  }
+
+  try {
+    for (const p of all) await expect(p.page.getByRole('status', { name: 'Call mode' })).toHaveText('Relay tree · E2EE', { timeout: 90_000 });
+    for (const p of all) await expectTreeVideo(p, all.filter((o) => o !== p));
+  } catch (error) {
+    for (const p of all) console.log(p.name, p.id.slice(0, 4), JSON.stringify(await describe(p)));
+    throw error;
+  }
+
+  // Nothing is sent on the mesh any more (camera and mic go over the tree).
+  const mesh = await all[0]!.peers();
+  const sentBefore = mesh.map((s) => s.videoBytesSent);
+  await all[0]!.page.waitForTimeout(1000);
+  expect((await all[0]!.peers()).map((s) => s.videoBytesSent)).toEqual(sentBefore);
+
+  // Forwarders pass on every frame: for each child, copies forwarded == frames offered, none failed.
+  const forwarders: { who: Person; source: string; children: string[] }[] = [];
+  for (const p of all) {
+    await expect
+      .poll(
+        async () => {
+          const c = (await p.tree()).counters;
+          const bad: string[] = [];
+          for (const [id, s] of Object.entries(c?.streams ?? {})) {
+            for (const [child, cc] of Object.entries(s.children)) {
+              if (cc.forwarded !== cc.offered || cc.failed !== 0 || cc.offered === 0) bad.push(`${id}→${child}: ${cc.forwarded}/${cc.offered}/${cc.failed}`);
+            }
+          }
+          return bad;
+        },
+        { timeout: 10_000, message: `${p.name}'s forwarded frames should equal those it received` },
+      )
+      .toEqual([]);
+    const t = await p.tree();
+    for (const [, s] of Object.entries(t.counters?.streams ?? {})) {
+      const children = Object.keys(s.children);
+      if (s.sourceId !== p.id && children.length > 0 && s.kind === 'video') {
+        expect(s.decrypted).toBeGreaterThan(0);
+        forwarders.push({ who: p, source: s.sourceId, children: t.downstream.filter((d) => d.source === s.sourceId).map((d) => d.child) });
+      }
+    }
+    // A forwarder's own encoder only ever sent its own streams.
+    expect(Object.keys(t.counters?.sent ?? {}).every((id) => id.endsWith(p.id))).toBe(true);
+  }
+  expect(forwarders.length).toBeGreaterThan(0);
+
+  // A forwarder leaves: its children decode the sources it forwarded again, from new parents.
+  const gone = forwarders[0]!.who;
+  const children = all.filter((p) => forwarders.some((f) => f.who === gone && f.children.includes(p.id)));
+  expect(children.length).toBeGreaterThan(0);
+  const left = all.filter((p) => p !== gone);
+  const closedAt = Date.now();
+  await gone.close();
+  for (const child of children) await expectTreeVideo(child, left.filter((o) => o !== child), 30_000);
+  console.log(`[tree-call] ${gone.name} (forwarder) left; ${children.map((c) => c.name).join(', ')} decode everyone again after ${Date.now() - closedAt} ms`);
+  for (const p of left) await expect(p.page.getByRole('status', { name: 'Call mode' })).toHaveText('Relay tree · E2EE');
+  for (const p of left) await expectTreeVideo(p, left.filter((o) => o !== p));
+
+  // Down to two: back to a mesh, media on the direct connections again.
+  const last = left[left.length - 1]!;
+  await last.close();
+  const two = left.filter((p) => p !== last);
+  for (const p of two) await expect(p.page.getByRole('status', { name: 'Call mode' })).toHaveText('Mesh · E2EE', { timeout: 30_000 });
+  for (const p of two) await expectMediaFrom(p, two.filter((o) => o !== p).map((o) => o.name));
+});
