@@ -155,6 +155,11 @@ export class PeerSession {
     this.pc.onconnectionstatechange = () => this.onConnectionState();
   }
 
+  /** The control channel's readyState (diagnostics). */
+  get controlState(): RTCDataChannelState {
+    return this.control.readyState;
+  }
+
   get phase(): SessionPhase {
     return this.currentPhase;
   }

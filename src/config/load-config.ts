@@ -48,12 +48,13 @@ export async function loadConfig(pageUrl: string = location.href): Promise<Loade
     return { config: { ...remote, relayUrl: relayUrl ?? null }, relayBase };
   } catch (err) {
     if (local) return { config: local, relayBase };
-    throw new RelayUnreachableError(
-      'relay-unreachable',
-      `Can't reach the meeting server (${new URL(relayBase).host}). Check your internet connection and try again; if it keeps failing, the server may be down.`,
-      { cause: err },
-    );
+    throw new RelayUnreachableError('relay-unreachable', unreachableMessage(relayBase), { cause: err });
   }
+}
+
+/** What a person reads when the relay does not answer, and what to do about it. */
+export function unreachableMessage(relayBase: string): string {
+  return `Can't reach the meeting server (${new URL(relayBase).host}). Check your internet connection and try again; if it keeps failing, the server may be down.`;
 }
 
 export { DEFAULT_RUNTIME_CONFIG };

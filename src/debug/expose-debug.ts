@@ -54,6 +54,8 @@ export interface LunarDebug {
   /** 'mesh' or 'tree' (large rooms), and the tree's links and forwarding counters. */
   mode: () => string;
   tree: () => Promise<TreeDebug | null>;
+  /** Each mesh connection's states, for diagnosing a call that does not connect. */
+  connections: () => { peerId: string; phase: string; signaling: string; ice: string; connection: string; channel: string }[];
   /** The shared room doc, once connected. */
   room?: RoomDebug;
 }
@@ -120,6 +122,15 @@ export function exposeDebug(engine: CallEngine, media: LocalMedia, security: Cal
     signaling: () => engine.signaling,
     mode: () => engine.mode,
     tree: () => engine.treeDebug(),
+    connections: () =>
+      [...engine.sessionsByPeer()].map(([peerId, s]) => ({
+        peerId,
+        phase: s.phase,
+        signaling: s.pc.signalingState,
+        ice: s.pc.iceConnectionState,
+        connection: s.pc.connectionState,
+        channel: s.controlState,
+      })),
     local: () => ({ micOn: media.micOn, camOn: media.camOn }),
     peers: async () => {
       const out: PeerMediaStats[] = [];

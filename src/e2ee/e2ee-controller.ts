@@ -46,6 +46,7 @@ export class E2eeController {
   private readonly api: Comlink.Remote<E2eeWorkerApi>;
   private readonly bypassEncryption: boolean;
   private disposed = false;
+  private readonly workerFailed: Promise<never>;
 
   constructor(options: E2eeControllerOptions = {}) {
     this.bypassEncryption = options.bypassEncryption === true;
@@ -53,6 +54,15 @@ export class E2eeController {
       options.createWorker?.() ??
       new Worker(new URL('../../workers/e2ee-worker.ts', import.meta.url), { type: 'module', name: 'lunar-e2ee' });
     this.api = Comlink.wrap<E2eeWorkerApi>(this.worker);
+    // A worker whose script cannot load (server gone, blocked) fires 'error' and never
+    // answers: without this, the first key call would wait for ever.
+    this.workerFailed = new Promise<never>((_, reject) => {
+      this.worker.addEventListener('error', (ev) => {
+        ev.preventDefault();
+        reject(new E2eeError('worker-failed', 'The encryption worker could not start: its script did not load.'));
+      }, { once: true });
+    });
+    this.workerFailed.catch(() => undefined);
   }
 
   static isSupported(): boolean {
@@ -73,7 +83,7 @@ export class E2eeController {
   }
 
   async setRoomSecret(secret: string): Promise<void> {
-    unwrap(await this.api.setRoomSecret(secret));
+    unwrap(await Promise.race([this.api.setRoomSecret(secret), this.workerFailed]));
   }
 
   /** Installs epoch `epoch` (a 32-byte epoch key). Epochs must increase. */

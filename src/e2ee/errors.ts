@@ -28,7 +28,9 @@ export type E2eeErrorCode =
   /** The browser has neither RTCRtpScriptTransform nor createEncodedStreams: no E2EE possible. */
   | 'unsupported'
   /** Input from across a trust boundary (worker message, transform options) failed validation. */
-  | 'invalid-message';
+  | 'invalid-message'
+  /** The E2EE worker could not start (its script failed to load): nothing can be encrypted. */
+  | 'worker-failed';
 
 export interface E2eeErrorData {
   code: E2eeErrorCode;
@@ -48,6 +50,7 @@ const CODES: ReadonlySet<string> = new Set<E2eeErrorCode>([
   'unsupported-suite',
   'unsupported',
   'invalid-message',
+  'worker-failed',
 ]);
 
 export function isE2eeErrorCode(value: unknown): value is E2eeErrorCode {

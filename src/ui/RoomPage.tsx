@@ -5,7 +5,8 @@ import { startQualityReports } from '../call/quality-reporter';
 import { randomBytes, toHex } from '../util/base64url';
 import { LocalMedia } from '../call/local-media';
 import { bootConfig } from '../config/boot-config';
-import type { LoadedConfig } from '../config/load-config';
+import { unreachableMessage, type LoadedConfig } from '../config/load-config';
+import { E2eeError } from '../e2ee/errors';
 import { exposeDebug, exposeRoomDebug } from '../debug/expose-debug';
 import { connectRoomDoc, type RoomDocConnection } from '../room-state/room-doc-provider';
 import { readHostKey, readPasscodeCheck } from '../room-state/room-links';
@@ -70,7 +71,10 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
       }
       security = await securityReady;
     } catch (err) {
-      setPhase({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+      // The worker's script comes from the relay: if it cannot load, the relay is the problem.
+      const message = err instanceof E2eeError && err.code === 'worker-failed' ? unreachableMessage(relayBase) : err instanceof Error ? err.message : String(err);
+      securityReady = null;
+      setPhase({ kind: 'error', message });
       return;
     }
     engine = new CallEngine({
@@ -94,10 +98,9 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     const e = engine;
     e.on(() => {
       if (e.roomFull && phase().kind === 'call') setPhase({ kind: 'full' });
-      if (e.relayUnreachable && phase().kind === 'call') {
-        const host = new URL(relayBase).host;
+      if (e.relayUnreachable && engine === e && (phase().kind === 'call' || phase().kind === 'prejoin')) {
         leave('left');
-        setPhase({ kind: 'error', message: `Can't reach the meeting server (${host}). Check your internet connection and try again; if it keeps failing, the server may be down.` });
+        setPhase({ kind: 'error', message: unreachableMessage(relayBase) });
       }
     });
     exposeDebug(e, media, security);
@@ -115,6 +118,12 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     } catch (err) {
       e.leave();
       setPhase({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    if (engine !== e) {
+      // We gave up while the doc was connecting (relay unreachable): don't enter the call.
+      conn.dispose();
+      conn = null;
       return;
     }
     exposeRoomDebug(conn);
