@@ -89,6 +89,8 @@ export class PeerSession {
   private currentPhase: SessionPhase = 'connecting';
   private readonly pendingCandidates: NegotiationPayload[] = [];
   private readonly controlBacklog: ControlMessage[] = [];
+  private readonly heldCandidates: NegotiationPayload[] = [];
+  private descriptionSent = false;
   private described = false;
   lastHeardAt = Date.now();
   everConnected = false;
@@ -150,7 +152,11 @@ export class PeerSession {
 
     this.pc.onnegotiationneeded = () => void this.negotiate();
     this.pc.onicecandidate = ({ candidate }) => {
-      this.opts.sendSignal({ v: 1, sid: this.sid, candidate: candidate ? candidate.toJSON() as { candidate: string } : null });
+      const payload: NegotiationPayload = { v: 1, sid: this.sid, candidate: candidate ? candidate.toJSON() as { candidate: string } : null };
+      // Candidates can be gathered before our first description has gone out; sent first, they
+      // reach a peer with no session for this sid yet and are dropped there (then ICE never starts).
+      if (this.descriptionSent) this.opts.sendSignal(payload);
+      else if (this.heldCandidates.length < 64) this.heldCandidates.push(payload);
     };
     this.pc.onconnectionstatechange = () => this.onConnectionState();
   }
@@ -257,7 +263,7 @@ export class PeerSession {
           await this.setLocal(await this.pc.createAnswer());
           this.answeredOnce = true;
           const local = this.pc.localDescription;
-          if (local) this.opts.sendSignal({ v: 1, sid: this.sid, description: { type: 'answer', sdp: this.outgoing(local.sdp) } });
+          if (local) this.sendDescription({ type: 'answer', sdp: this.outgoing(local.sdp) });
         }
         if (!this.described && this.pc.localDescription && this.pc.remoteDescription) {
           this.described = true;
@@ -305,12 +311,19 @@ export class PeerSession {
       if (this.pc.signalingState !== 'stable') return;
       await this.setLocal(offer);
       const local = this.pc.localDescription;
-      if (local && local.type === 'offer') this.opts.sendSignal({ v: 1, sid: this.sid, description: { type: 'offer', sdp: this.outgoing(local.sdp) } });
+      if (local && local.type === 'offer') this.sendDescription({ type: 'offer', sdp: this.outgoing(local.sdp) });
     } catch (err) {
       console.warn('could not create offer', err);
     } finally {
       this.makingOffer = false;
     }
+  }
+
+  /** Sends a description, then any candidates that were gathered before it. */
+  private sendDescription(description: { type: 'offer' | 'answer'; sdp: string }): void {
+    this.opts.sendSignal({ v: 1, sid: this.sid, description });
+    this.descriptionSent = true;
+    for (const c of this.heldCandidates.splice(0)) this.opts.sendSignal(c);
   }
 
   /**
