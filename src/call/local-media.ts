@@ -116,16 +116,7 @@ export class LocalMedia {
   async setSettings(next: MediaSettings): Promise<void> {
     const prev = this.settings;
     this.settings = next;
-    if (prev.music !== next.music && this.audioTrack) {
-      try {
-        const s = await navigator.mediaDevices.getUserMedia({ audio: this.audioConstraints() });
-        for (const t of s.getTracks()) this.adopt(t);
-        await this.processMic();
-        this.applyEnabled();
-      } catch (err) {
-        this.lastError = describeMediaError(err, 'microphone');
-      }
-    }
+    if (prev.music !== next.music && this.audioTrack) await this.reopenMic();
     if ((prev.preset !== next.preset || prev.lowBandwidth !== next.lowBandwidth) && this.videoTrack) {
       const c = videoConstraints(next);
       if (c) await this.videoTrack.applyConstraints(c).catch((err: unknown) => console.warn('camera constraints refused', err));
@@ -217,16 +208,7 @@ export class LocalMedia {
    */
   async selectDevices(choice: DeviceChoice): Promise<void> {
     this.devices = { ...this.devices, ...choice };
-    if (choice.audioDeviceId !== undefined && this.audioTrack) {
-      try {
-        const s = await navigator.mediaDevices.getUserMedia({ audio: this.audioConstraints() });
-        for (const t of s.getTracks()) this.adopt(t);
-        await this.processMic();
-        this.applyEnabled();
-      } catch (err) {
-        this.lastError = describeMediaError(err, 'microphone');
-      }
-    }
+    if (choice.audioDeviceId !== undefined && this.audioTrack) await this.reopenMic();
     if (choice.videoDeviceId !== undefined && this.camOn) {
       try {
         const s = await navigator.mediaDevices.getUserMedia({ video: this.videoConstraints() });
@@ -287,6 +269,18 @@ export class LocalMedia {
   }
 
   /** Puts the microphone through RNNoise (unless music mode); failures leave the raw track. */
+  /** Opens the microphone again with the current device and constraints (device or music-mode change). */
+  private async reopenMic(): Promise<void> {
+    try {
+      const s = await navigator.mediaDevices.getUserMedia({ audio: this.audioConstraints() });
+      for (const t of s.getTracks()) this.adopt(t);
+      await this.processMic();
+      this.applyEnabled();
+    } catch (err) {
+      this.lastError = describeMediaError(err, 'microphone');
+    }
+  }
+
   private async processMic(): Promise<void> {
     const mic = this.audioTrack;
     if (this.ns && this.ns.track && mic && this.nsInput === mic && !this.settings.music) return;
