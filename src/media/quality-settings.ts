@@ -4,8 +4,8 @@
  * is the call engine's job; keeping the decisions here makes them testable in Node.
  */
 
-export type QualityPreset = 'auto' | 'low' | 'standard' | 'hd';
-export const QUALITY_PRESETS: readonly QualityPreset[] = ['auto', 'low', 'standard', 'hd'];
+export type QualityPreset = 'minimal' | 'auto' | 'low' | 'standard' | 'hd';
+export const QUALITY_PRESETS: readonly QualityPreset[] = ['auto', 'minimal', 'low', 'standard', 'hd'];
 
 export interface PresetSpec {
   width: number;
@@ -19,9 +19,13 @@ export interface PresetSpec {
  * HD is 720p30 (the issue's ceiling). Bitrates are the usual VP8 operating points: ~1.5 Mbps
  * makes 720p30 look clean, 600 kbps is enough for 360p, 150 kbps keeps 180p15 legible.
  * Auto captures 720p30 and lets the browser's bandwidth estimation scale it down.
+ * Minimal (160×120 at 10 fps, the `quality=low` link parameter) lets a room of many pages run
+ * on one small machine: every page encodes once per peer in a mesh, so capture size is what
+ * decides how many fit.
  */
 export const PRESETS: Record<QualityPreset, PresetSpec> = {
   auto: { width: 1280, height: 720, frameRate: 30 },
+  minimal: { width: 160, height: 120, frameRate: 10, maxKbps: 100 },
   low: { width: 320, height: 180, frameRate: 15, maxKbps: 150 },
   standard: { width: 640, height: 360, frameRate: 30, maxKbps: 600 },
   hd: { width: 1280, height: 720, frameRate: 30, maxKbps: 1500 },
@@ -51,7 +55,8 @@ export const AUDIO_KBPS = { voice: 32, lowBandwidth: 24, music: 128 } as const;
 export const MIN_VIDEO_KBPS = 50;
 
 export function effectivePreset(s: MediaSettings): QualityPreset {
-  return s.lowBandwidth ? 'low' : s.preset;
+  // Low bandwidth never raises quality: minimal is already below the low preset.
+  return s.lowBandwidth && s.preset !== 'minimal' ? 'low' : s.preset;
 }
 
 export function audioKbps(s: MediaSettings): number {

@@ -32,6 +32,8 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
   const [name, setName] = createSignal(props.link.params.name ?? rememberedName());
   let loaded = null as LoadedConfig | null;
   const media = new LocalMedia({ micOn: props.link.params.audio, camOn: props.link.params.video });
+  // `quality=low` in the link: capture small from the start, in the mesh as in the tree.
+  if (props.link.params.quality === 'low') media.settings = { ...media.settings, preset: 'minimal' };
   let engine: CallEngine | null = null;
   let security: CallSecurity | null = null;
   let stopReports: (() => void) | null = null;

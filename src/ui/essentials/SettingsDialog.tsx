@@ -4,7 +4,7 @@ import { deviceOptions, type DeviceKind } from '../../media/device-choice';
 import { QUALITY_PRESETS, type MediaSettings, type QualityPreset } from '../../media/quality-settings';
 import './media-controls.css';
 
-const PRESET_LABEL: Record<QualityPreset, string> = { auto: 'Auto (up to 720p)', low: 'Low (180p)', standard: 'Standard (360p)', hd: 'HD (720p)' };
+const PRESET_LABEL: Record<QualityPreset, string> = { auto: 'Auto (up to 720p)', minimal: 'Minimal (120p, many people on one machine)', low: 'Low (180p)', standard: 'Standard (360p)', hd: 'HD (720p)' };
 
 /** Speakers can be chosen only where media elements have setSinkId (Chromium, Firefox with a pref). */
 const canPickSpeaker = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;

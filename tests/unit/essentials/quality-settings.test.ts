@@ -28,6 +28,11 @@ describe('quality presets', () => {
     expect(videoConstraints(settings({ preset: 'low' }), 'cam-2')).toMatchObject({ deviceId: { exact: 'cam-2' }, height: { ideal: 180 } });
   });
 
+  it('minimal (the quality=low link) captures 160×120 at 10 fps and stays minimal in low-bandwidth mode', () => {
+    expect(videoConstraints(settings({ preset: 'minimal' }))).toMatchObject({ width: { ideal: 160 }, height: { ideal: 120 }, frameRate: { ideal: 10, max: 10 } });
+    expect(videoEncoding(settings({ preset: 'minimal', lowBandwidth: true }), 120)).toEqual({ active: true, maxFramerate: 10, scaleResolutionDownBy: 1, maxBitrate: 100_000 });
+  });
+
   it('a send cap leaves room for audio and wins over the preset', () => {
     expect(videoBudgetKbps(settings({ preset: 'hd', sendCapKbps: 300 }))).toBe(268);
     expect(videoEncoding(settings({ sendCapKbps: 300 })).maxBitrate).toBe(268_000);
