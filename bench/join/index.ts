@@ -34,9 +34,15 @@ async function timeJoin(browser: Browser, firstUrl: string, secondUrl: string, r
     await b.addInitScript(FIRST_FRAME_PROBE);
     await b.goto(secondUrl);
     await b.waitForFunction(() => (window as unknown as { __firstFrameAt: number | null }).__firstFrameAt !== null, undefined, { timeout: 30_000, polling: 50 });
-    const marks = await b.evaluate(() => performance.getEntriesByType('mark').map((m) => `${m.name.replace('lunar:', '')}=${m.startTime.toFixed(0)}`).join(' '));
     const at = await b.evaluate(() => (window as unknown as { __firstFrameAt: number }).__firstFrameAt);
-    if (process.env.BENCH_VERBOSE) console.log(`  ${marks} first-frame=${at.toFixed(0)}`);
+    if (process.env.BENCH_VERBOSE) {
+      // Both pages' milestones on the newcomer's clock (ms since it opened the link).
+      const readMarks = (p: Page) => p.evaluate(() => ({ origin: performance.timeOrigin, marks: performance.getEntriesByType('mark').map((m) => [m.name.replace('lunar:', ''), m.startTime] as const) }));
+      const mb = await readMarks(b);
+      const ma = await readMarks(a);
+      const line = (r: typeof mb) => r.marks.map(([n, t]) => `${n}=${(t + r.origin - mb.origin).toFixed(0)}`).join(' ');
+      console.log(`  B: ${line(mb)} first-frame=${at.toFixed(0)}\n  A: ${line(ma)}`);
+    }
     return at;
   } finally {
     await ctxA.close();

@@ -17,6 +17,7 @@ import { placeholderTrack } from './placeholder-tracks';
 import { applySendSettings, localTracks, sdpPolicy } from './send-settings';
 import { sdpFingerprint } from './sdp-fingerprint';
 import { TrustKeeper } from './trust-keeper';
+import { markOnce } from '../util/mark-once';
 import { treeCallParams } from '../tree/call-plan';
 import { TreeCall, type CallMode, type TreeDebug } from '../tree/tree-call';
 
@@ -312,7 +313,7 @@ export class CallEngine {
   private updateSignaling(): void {
     const online = this.peerjs.isReady && this.presence.status === 'open';
     const next: SignalingState = online ? 'online' : this.everOnline ? 'offline' : 'connecting';
-    if (online && !this.everOnline) performance.mark('lunar:signaling-online');
+    if (online && !this.everOnline) markOnce('signaling-online');
     if (online) this.everOnline = true;
     if (next !== this.signaling) {
       this.signaling = next;
@@ -327,6 +328,7 @@ export class CallEngine {
 
   private announce(reply: boolean): void {
     if (this.left || this.roomFull || !this.mediaIsReady) return;
+    markOnce('announced');
     this.presence.publish({ v: 1, kind: 'announce', peerId: this.myId, joinedAt: this.joinedAt, reply });
   }
 
@@ -396,7 +398,7 @@ export class CallEngine {
       if (!this.trust || this.trust.isVerified(peerId)) session.sendState(this.localState());
     });
     session.on('phase', (phase) => {
-      if (phase === 'connected') performance.mark('lunar:peer-connected');
+      if (phase === 'connected') markOnce('peer-connected');
       this.changed();
     });
     session.on('control', (msg) => {
@@ -417,7 +419,7 @@ export class CallEngine {
     });
     void applySendSettings(session, media);
     this.sessions.set(peerId, session);
-    performance.mark('lunar:session-created');
+    markOnce('session-created');
     this.sessionStarted.set(peerId, this.now());
     return session;
   }

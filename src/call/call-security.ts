@@ -9,6 +9,7 @@
  *    what came before (except the link's epoch 0 that starts a room);
  *  - safety words over the room key and every member's DTLS fingerprint.
  */
+import { markOnce } from '../util/mark-once';
 import { E2eeController } from '../e2ee/e2ee-controller';
 import type { SenderCounters } from '../e2ee/frame-cryptor';
 import { epochSealContext, generateX25519KeyPair, openSealed, sealToPeer, type X25519KeyPair } from '../e2ee/key-seal';
@@ -99,12 +100,15 @@ export class CallSecurity {
     }
   }
 
-  /** Creates the next epoch's key and installs it; returns what to seal for each member. */
-  async startEpoch(): Promise<{ epoch: number; key: Uint8Array }> {
+  /**
+   * Creates the next epoch's key and starts installing it; returns what to seal for each
+   * member at once (the hand-outs need not wait for our own worker: receivers keep several
+   * epochs, so whoever installs first just waits for the other's frames).
+   */
+  startEpoch(): { epoch: number; key: Uint8Array; installed: Promise<void> } {
     const epoch = this.epoch + 1;
     const key = randomKey();
-    await this.install(epoch, key);
-    return { epoch, key };
+    return { epoch, key, installed: this.install(epoch, key) };
   }
 
   seal(epoch: number, key: Uint8Array, toId: string, theirPublicKey: string): string {
@@ -121,6 +125,7 @@ export class CallSecurity {
       return false;
     }
     await this.install(epoch, key);
+    markOnce('epoch-installed');
     return true;
   }
 

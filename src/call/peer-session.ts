@@ -7,6 +7,7 @@
 import { parseControl, type ControlMessage, type NegotiationPayload, type PeerState } from '../protocol/mesh-messages';
 import { Emitter, type Unsubscribe } from '../util/emitter';
 import { preferVideoCodecs } from './codec-preferences';
+import { markOnce } from '../util/mark-once';
 
 export type MediaKind = 'audio' | 'video';
 
@@ -112,6 +113,7 @@ export class PeerSession {
     this.control.onopen = () => {
       this.lastHeardAt = Date.now();
       for (const msg of this.controlBacklog.splice(0)) this.sendControl(msg);
+      markOnce('channel-open');
       this.events.emit('open', undefined);
       this.updatePhase();
     };
@@ -258,6 +260,7 @@ export class PeerSession {
         const collision = desc.type === 'offer' && (this.makingOffer || this.pc.signalingState !== 'stable');
         this.ignoreOffer = !polite && collision;
         if (this.ignoreOffer) return;
+        markOnce(`${desc.type}-received`);
         await this.pc.setRemoteDescription(desc);
         if (desc.type === 'offer') {
           await this.setLocal(await this.pc.createAnswer());
@@ -306,6 +309,7 @@ export class PeerSession {
     if (!this.answeredOnce || this.currentPhase === 'closed') return;
     try {
       this.makingOffer = true;
+      markOnce('negotiation-needed');
       const offer = await this.pc.createOffer();
       // A remote offer was applied while we were creating ours: it wins, ours is stale.
       if (this.pc.signalingState !== 'stable') return;
@@ -321,6 +325,7 @@ export class PeerSession {
 
   /** Sends a description, then any candidates that were gathered before it. */
   private sendDescription(description: { type: 'offer' | 'answer'; sdp: string }): void {
+    markOnce(`${description.type}-sent`);
     this.opts.sendSignal({ v: 1, sid: this.sid, description });
     this.descriptionSent = true;
     for (const c of this.heldCandidates.splice(0)) this.opts.sendSignal(c);

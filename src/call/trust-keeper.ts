@@ -8,6 +8,7 @@ import type { CallSecurity, PeerTrust } from './call-security';
 import { compareMembers, type Member } from './membership';
 import type { PeerSession } from './peer-session';
 import { sdpFingerprint } from './sdp-fingerprint';
+import { markOnce } from '../util/mark-once';
 
 interface PeerRecord {
   sid: string;
@@ -51,12 +52,19 @@ export interface TrustHooks {
 
 /** A peer that has not proven the room key this long after its channel opened is not verified. */
 const VERIFY_TIMEOUT_MS = 10_000;
-/** Joins and leaves that land together are batched into one rekey. */
-const REKEY_DEBOUNCE_MS = 250;
+/**
+ * Rekey pacing. A lone join or leave rekeys almost at once (a newcomer sees nothing until it
+ * holds the new epoch: a 250 ms debounce was 20 % of the join time, measured by bench/join);
+ * changes that land within the same short window share one rekey, and rekeys are at least
+ * REKEY_MIN_GAP_MS apart, so a burst of joins costs two rekeys, not one per person.
+ */
+const REKEY_QUICK_MS = 20;
+const REKEY_MIN_GAP_MS = 250;
 
 export class TrustKeeper {
   private readonly peers = new Map<string, PeerRecord>();
   private rekeyTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastRekeyAt = -Infinity;
   private disposed = false;
 
   constructor(
@@ -87,6 +95,7 @@ export class TrustKeeper {
         return;
       }
       const { proof, pub } = this.security.authMessage(fps.mine, fps.theirs);
+      markOnce(`proof-sent-${via}`);
       if (via === 'signal') sendSignal({ proof, pub });
       else session.sendControl({ t: 'auth', proof, pub });
     });
@@ -100,6 +109,7 @@ export class TrustKeeper {
       if (rec.trust === 'verified' || this.peers.get(session.remoteId) !== rec) return;
       if (fps && this.security.verify(proof, session.remoteId, fps.mine, fps.theirs)) {
         rec.trust = 'verified';
+        markOnce('verified');
         rec.fingerprint = fps.theirs;
         rec.publicKey = pub;
         const early = rec.earlyEpoch;
@@ -184,11 +194,14 @@ export class TrustKeeper {
   }
 
   private scheduleRekey(): void {
-    if (this.rekeyTimer) clearTimeout(this.rekeyTimer);
+    // A pending rekey already covers this change: it reads the verified set when it fires.
+    if (this.rekeyTimer) return;
+    const delay = Math.max(REKEY_QUICK_MS, this.lastRekeyAt + REKEY_MIN_GAP_MS - Date.now());
     this.rekeyTimer = setTimeout(() => {
       this.rekeyTimer = null;
+      this.lastRekeyAt = Date.now();
       void this.rekeyIfLeader();
-    }, REKEY_DEBOUNCE_MS);
+    }, delay);
   }
 
   private async rekeyIfLeader(): Promise<void> {
@@ -198,13 +211,14 @@ export class TrustKeeper {
     const me = this.hooks.me();
     const leader = [me, ...members].sort(compareMembers)[0];
     if (leader?.peerId !== me.peerId) return;
-    const { epoch, key } = await this.security.startEpoch();
+    const { epoch, key, installed } = this.security.startEpoch();
     for (const m of members) {
       const rec = this.peers.get(m.peerId);
       const session = this.hooks.session(m.peerId);
       if (!rec?.publicKey || !session) continue;
       session.sendControl({ t: 'epoch', epoch, sealed: this.security.seal(epoch, key, m.peerId, rec.publicKey) });
     }
+    await installed;
     this.hooks.onChange();
   }
 }

@@ -1,3 +1,4 @@
+import { markOnce } from '../util/mark-once';
 import { Match, Switch, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { CallEngine } from '../call/call-engine';
 import { CallSecurity } from '../call/call-security';
@@ -39,7 +40,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
   let stopReports: (() => void) | null = null;
   let conn: RoomDocConnection | null = null;
   const mediaStarted = media.start().then(() => {
-    performance.mark('lunar:media-ready');
+    markOnce('media-ready');
   });
   // Keys, the E2EE worker and our DTLS certificate start with the page, in parallel with the
   // config fetch and the camera: none of them waits for the others.
@@ -147,7 +148,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
   onMount(async () => {
     try {
       loaded = await bootConfig();
-      performance.mark('lunar:config-loaded');
+      markOnce('config-loaded');
     } catch (err) {
       setPhase({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
       return;

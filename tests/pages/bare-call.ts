@@ -7,7 +7,9 @@ const params = new URLSearchParams(location.search);
 const ws = new WebSocket(params.get('ws') ?? '');
 const pc = new RTCPeerConnection({ iceServers: [] });
 (window as unknown as { barePc: RTCPeerConnection }).barePc = pc;
-const media = navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true });
+// The same capture as the app's default quality (auto: 720p30), so the ratio measures what
+// the app adds, not a smaller picture.
+const media = navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30, max: 30 } }, audio: true });
 
 pc.onicecandidate = (e) => ws.send(JSON.stringify({ candidate: e.candidate }));
 pc.ontrack = (e) => {
