@@ -88,6 +88,8 @@ export class FrameCryptor {
   private readonly stats = new Map<string, SenderCounters>();
   /** senderNumber() hashes; it runs per frame, so memoise it per id. */
   private readonly numbers = new Map<string, bigint>();
+  /** Called after every epoch change (receivers retry frames that waited for its key). */
+  private readonly epochListeners = new Set<() => void>();
 
   constructor(options: FrameCryptorOptions = {}) {
     this.suites = { ...DEFAULT_SUITES, ...options.suites };
@@ -136,6 +138,18 @@ export class FrameCryptor {
     // KIDs carry only the low 8 bits of the epoch: never hold two epochs that share them.
     const kept = this.epochs.filter((e) => (e.epoch & 0xff) !== (epoch & 0xff)).slice(0, this.retainedEpochs);
     this.epochs = [{ epoch, epochKey: new Uint8Array(epochKey), keys: new Map() }, ...kept];
+    for (const listener of this.epochListeners) listener();
+  }
+
+  /** Subscribes to epoch changes; returns the unsubscribe. */
+  onEpoch(listener: () => void): () => void {
+    this.epochListeners.add(listener);
+    return () => this.epochListeners.delete(listener);
+  }
+
+  /** Counts a frame the caller dropped on its own (one that waited for a key in vain). */
+  countRejected(senderId: string, code: E2eeErrorCode): void {
+    this.reject(senderId, code);
   }
 
   get currentEpoch(): number | undefined {
@@ -166,7 +180,11 @@ export class FrameCryptor {
     }
   }
 
-  async decrypt(frame: Uint8Array, info: DecryptInfo): Promise<DecryptResult> {
+  /**
+   * `deferMissingKey`: a frame under an epoch we lack is not counted as rejected (the caller
+   * holds it for the key and counts it with `countRejected` if the key never comes).
+   */
+  async decrypt(frame: Uint8Array, info: DecryptInfo, opts: { deferMissingKey?: boolean } = {}): Promise<DecryptResult> {
     let attributed = info.senderId ?? UNKNOWN_SENDER;
     try {
       const prefix = clearPrefixLength(info.kind, info.codec, frame);
@@ -190,7 +208,7 @@ export class FrameCryptor {
       return { ok: true, data, senderId, epoch: epoch.epoch };
     } catch (error) {
       const e = error instanceof E2eeError ? error : new E2eeError('invalid-tag', 'decryption failed', { cause: error });
-      this.reject(attributed, e.code);
+      if (!(opts.deferMissingKey === true && e.code === 'missing-key')) this.reject(attributed, e.code);
       return { ok: false, code: e.code, message: e.message, ...(attributed === UNKNOWN_SENDER ? {} : { senderId: attributed }) };
     }
   }

@@ -8,6 +8,7 @@ import { soleBuffer } from './bytes';
 import { codecFromMimeType, type Codec, type MediaKind } from './clear-prefix';
 import { E2eeError, type E2eeErrorCode } from './errors';
 import type { FrameCryptor } from './frame-cryptor';
+import { AUDIO_KEY_WAIT, KeyWaitQueue, VIDEO_KEY_WAIT } from './key-wait-queue';
 
 /** The part of RTCEncodedVideoFrame / RTCEncodedAudioFrame we use. */
 export interface EncodedFrame {
@@ -72,13 +73,17 @@ export function frameCodec(frame: EncodedFrame, options: TransformOptions): Code
   return options.codec ?? (options.kind === 'video' ? 'vp8' : 'opus');
 }
 
+/** A transform stage; `dispose()` detaches it from the cryptor once its pipe has ended. */
+export type FrameTransformStage<F> = TransformStream<F, F> & { dispose(): void };
+
 export function createFrameTransform<F extends EncodedFrame>(
   cryptor: FrameCryptor,
   options: TransformOptions,
   onDrop?: (code: E2eeErrorCode) => void,
-): TransformStream<F, F> {
+  now: () => number = Date.now,
+): FrameTransformStage<F> {
   if (options.operation === 'encrypt') {
-    return new TransformStream<F, F>({
+    const stage = new TransformStream<F, F>({
       async transform(frame, controller) {
         if (options.bypassEncryption === true) {
           controller.enqueue(frame);
@@ -95,17 +100,76 @@ export function createFrameTransform<F extends EncodedFrame>(
         }
       },
     });
+    return Object.assign(stage, { dispose: () => undefined });
   }
-  return new TransformStream<F, F>({
-    async transform(frame, controller) {
-      const info = { kind: options.kind, codec: frameCodec(frame, options), senderId: options.participantId };
-      const result = await cryptor.decrypt(new Uint8Array(frame.data), info);
-      if (!result.ok) {
-        onDrop?.(result.code);
-        return;
-      }
+  return decryptStage(cryptor, options, onDrop, now);
+}
+
+/**
+ * Decrypts a receiver's frames. A frame under an epoch we do not hold yet waits (bounded, see
+ * KeyWaitQueue) and is retried when the next epoch key is installed; it is released only if
+ * it then decrypts. All work runs on one promise chain so frames leave in arrival order.
+ */
+function decryptStage<F extends EncodedFrame>(cryptor: FrameCryptor, options: TransformOptions, onDrop: ((code: E2eeErrorCode) => void) | undefined, now: () => number): FrameTransformStage<F> {
+  const waiting = new KeyWaitQueue<F>(options.kind === 'video' ? VIDEO_KEY_WAIT : AUDIO_KEY_WAIT);
+  let out: TransformStreamDefaultController<F> | null = null;
+  let chain: Promise<void> = Promise.resolve();
+  const missed = (frames: F[]) => {
+    for (let i = 0; i < frames.length; i++) {
+      cryptor.countRejected(options.participantId, 'missing-key');
+      onDrop?.('missing-key');
+    }
+  };
+  const open = async (frame: F, at: number): Promise<void> => {
+    const info = { kind: options.kind, codec: frameCodec(frame, options), senderId: options.participantId };
+    const result = await cryptor.decrypt(new Uint8Array(frame.data), info, { deferMissingKey: true });
+    if (result.ok) {
       frame.data = soleBuffer(result.data);
-      controller.enqueue(frame);
+      try {
+        out?.enqueue(frame);
+      } catch {
+        // The stream has closed meanwhile: nothing to deliver to.
+      }
+    } else if (result.code === 'missing-key') {
+      missed(waiting.hold(frame, at));
+    } else {
+      onDrop?.(result.code);
+    }
+  };
+  const retry = () => {
+    if (waiting.size === 0) return;
+    chain = chain
+      .then(async () => {
+        const { fresh, expired } = waiting.take(now());
+        missed(expired);
+        for (const { frame, at } of fresh) await open(frame, at);
+      })
+      .catch(() => undefined);
+  };
+  const off = cryptor.onEpoch(retry);
+  const stage = new TransformStream<F, F>({
+    start(controller) {
+      out = controller;
+    },
+    transform(frame) {
+      const at = now();
+      chain = chain
+        .then(async () => {
+          if (waiting.size > 0) missed(waiting.expire(at));
+          await open(frame, at);
+        })
+        .catch(() => undefined);
+      return chain;
+    },
+    flush() {
+      off();
+      missed(waiting.take(Number.POSITIVE_INFINITY).expired);
+    },
+  });
+  return Object.assign(stage, {
+    dispose: () => {
+      off();
+      missed(waiting.take(Number.POSITIVE_INFINITY).expired);
     },
   });
 }

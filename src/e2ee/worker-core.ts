@@ -110,7 +110,10 @@ export class E2eeWorkerCore {
       .catch(() => {
         // The pipe ends when the transceiver stops or we dispose; nothing to report.
       })
-      .finally(() => this.active.delete(entry));
+      .finally(() => {
+        this.active.delete(entry);
+        stage.dispose();
+      });
     return () => abort.abort();
   }
 

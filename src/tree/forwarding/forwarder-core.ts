@@ -176,7 +176,7 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
         controller.enqueue(frame);
       },
     });
-    return this.pipe(readable.pipeThrough(fanOut).pipeThrough(decrypt).pipeThrough(count), writable);
+    return this.pipe(readable.pipeThrough(fanOut).pipeThrough(decrypt).pipeThrough(count), writable, () => decrypt.dispose());
   }
 
   private forward(stream: StreamState<F>, frame: F): void {
@@ -318,11 +318,14 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
     this.drops.set(code, (this.drops.get(code) ?? 0) + 1);
   }
 
-  private pipe(readable: ReadableStream<F>, writable: WritableStream<F>): () => void {
+  private pipe(readable: ReadableStream<F>, writable: WritableStream<F>, onEnd?: () => void): () => void {
     const abort = new AbortController();
-    readable.pipeTo(writable, { signal: abort.signal }).catch(() => {
-      // The pipe ends when the transceiver stops; nothing to report.
-    });
+    readable
+      .pipeTo(writable, { signal: abort.signal })
+      .catch(() => {
+        // The pipe ends when the transceiver stops; nothing to report.
+      })
+      .finally(() => onEnd?.());
     return () => abort.abort();
   }
 }

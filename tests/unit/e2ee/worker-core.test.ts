@@ -140,4 +140,48 @@ describe('E2eeWorkerCore API', () => {
     expect(receiver.sendKeyFrameRequest).toHaveBeenCalledTimes(1);
     expect(audio.generateKeyFrame).not.toHaveBeenCalled();
   });
+  it('holds frames under an epoch it lacks and releases them, decrypted and in order, once the key comes', async () => {
+    const { alice, bob } = setup();
+    const key = randomKey();
+    alice.api.setEpoch(1, key);
+    const originals = videoFrames().map((f) => new Uint8Array(f.data.slice(0)));
+    const encrypted = await pump(alice, send('video'), videoFrames());
+
+    // Bob's receiver stays open (like a live transceiver) while the frames arrive before his key.
+    let feed!: ReadableStreamDefaultController<FakeFrame>;
+    const readable = new ReadableStream<FakeFrame>({ start: (c) => void (feed = c) });
+    const out: FakeFrame[] = [];
+    bob.handleTransform(readable, new WritableStream<FakeFrame>({ write: (f) => void out.push(f) }), receive('video'));
+    for (const f of encrypted) feed.enqueue(f);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(out).toHaveLength(0); // nothing passes without its key...
+    expect(bob.cryptor.counters('alice').rejected).toEqual({}); // ...and nothing is lost yet
+
+    bob.api.setEpoch(1, key);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(out.map((f) => new Uint8Array(f.data))).toEqual(originals);
+    expect(bob.cryptor.counters('alice')).toMatchObject({ decrypted: 3, rejected: {} });
+    feed.close();
+  });
+
+  it('drops and counts held frames whose key never comes (stream end or age limit), never passing them', async () => {
+    const { alice, bob } = setup();
+    alice.api.setEpoch(1, randomKey());
+    const encrypted = await pump(alice, send('video'), videoFrames());
+    expect(await pump(bob, receive('video'), encrypted)).toHaveLength(0);
+    expect(bob.cryptor.counters('alice').rejected).toEqual({ 'missing-key': 3 });
+    // A wrong key for that epoch releases nothing either: they fail authentication.
+    const carol = new E2eeWorkerCore();
+    carol.api.setRoomSecret(SECRET);
+    let feed!: ReadableStreamDefaultController<FakeFrame>;
+    const out: FakeFrame[] = [];
+    carol.handleTransform(new ReadableStream<FakeFrame>({ start: (c) => void (feed = c) }), new WritableStream<FakeFrame>({ write: (f) => void out.push(f) }), receive('video'));
+    for (const f of await pump(alice, send('video'), videoFrames())) feed.enqueue(f);
+    await new Promise((r) => setTimeout(r, 20));
+    carol.api.setEpoch(1, randomKey());
+    await new Promise((r) => setTimeout(r, 20));
+    expect(out).toHaveLength(0);
+    expect(carol.cryptor.counters('alice').rejected).toEqual({ 'invalid-tag': 3 });
+    feed.close();
+  });
 });
