@@ -44,6 +44,7 @@ export interface RelayOptions {
    */
   iceServersFor?: (where: { hostname: string }) => IceServerConfig[];
   maxMeshParticipants: number;
+  maxParticipants: number;
   e2ee: boolean;
   qualityReports: boolean;
   limits: RelayLimits;
@@ -106,6 +107,7 @@ export function resolveRelayOptions(input: RelayOptionsInput = {}): RelayOptions
     staticDir: path.join(REPO_ROOT, 'dist', 'app'),
     iceServers: [],
     maxMeshParticipants: 6,
+    maxParticipants: 32,
     e2ee: true,
     qualityReports: true,
     log: (line) => console.log(line),
@@ -141,7 +143,7 @@ function parseBool(name: string, raw: string): boolean {
 }
 
 /**
- * Reads PORT, HOST, STATIC_DIR, ICE_SERVERS, MAX_MESH_PARTICIPANTS, E2EE, QUALITY_REPORTS
+ * Reads PORT, HOST, STATIC_DIR, ICE_SERVERS, MAX_MESH_PARTICIPANTS, MAX_PARTICIPANTS, E2EE, QUALITY_REPORTS
  * and the operations settings of `opsOptionsFromEnv` (docs/relay-operations.md).
  * ICE servers and the mesh size reuse the client's own config validation, so the relay can
  * never serve a `/config.json` its clients would reject.
@@ -171,6 +173,11 @@ export function relayOptionsFromEnv(env: NodeJS.ProcessEnv, base: RelayOptionsIn
       () => parseRuntimeConfig({ maxMeshParticipants: n }).maxMeshParticipants,
       'MAX_MESH_PARTICIPANTS',
     );
+  }
+  if (env.MAX_PARTICIPANTS !== undefined && env.MAX_PARTICIPANTS !== '') {
+    const raw = env.MAX_PARTICIPANTS;
+    const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+    input.maxParticipants = validated(() => parseRuntimeConfig({ maxParticipants: n }).maxParticipants, 'MAX_PARTICIPANTS');
   }
   Object.assign(input, opsOptionsFromEnv(env));
   return resolveRelayOptions(input);

@@ -18,6 +18,7 @@ export function runtimeConfigFor(options: RelayOptions, req?: IncomingMessage): 
     relayUrl: null,
     iceServers: options.iceServersFor ? options.iceServersFor({ hostname: requestHostname(req) }) : options.iceServers,
     maxMeshParticipants: options.maxMeshParticipants,
+    maxParticipants: options.maxParticipants,
     features: { e2ee: options.e2ee, qualityReports: options.qualityReports },
   };
 }

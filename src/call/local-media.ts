@@ -295,7 +295,8 @@ export class LocalMedia {
     this.ns?.dispose();
     this.ns = null;
     this.nsInput = null;
-    if (!mic || this.settings.music || this.nsFailed) return;
+    // Off from the start (`ns=0`): no audio graph until someone turns it on.
+    if (!mic || this.settings.music || this.nsFailed || !this.noiseSuppression) return;
     try {
       const ns = await createNoiseSuppressor(mic, { enabled: this.noiseSuppression });
       // Stale (the mic changed or we stopped) or a duplicate (two loads for one mic overlapped).

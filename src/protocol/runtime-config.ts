@@ -27,16 +27,25 @@ export interface RuntimeConfig {
    */
   relayUrl: string | null;
   iceServers: IceServerConfig[];
-  /** Largest full-mesh call; the next person sees "room full" until large rooms exist. */
+  /**
+   * Default mesh threshold: above this many people a call moves its media to the relay tree
+   * (a link's `meshMax=N` overrides it).
+   */
   maxMeshParticipants: number;
+  /** Largest room; the next person sees "meeting is full". */
+  maxParticipants: number;
   features: FeatureSwitches;
 }
+
+/** The "1,000 on request" ceiling of large rooms. */
+export const MAX_ROOM_SIZE = 1000;
 
 export const DEFAULT_RUNTIME_CONFIG: RuntimeConfig = {
   version: RUNTIME_CONFIG_VERSION,
   relayUrl: null,
   iceServers: [],
   maxMeshParticipants: 6,
+  maxParticipants: 32,
   features: { e2ee: true, qualityReports: true },
 };
 
@@ -94,6 +103,14 @@ export function parseRuntimeConfig(input: unknown): RuntimeConfig {
     }
     maxMeshParticipants = n;
   }
+  let maxParticipants = DEFAULT_RUNTIME_CONFIG.maxParticipants;
+  if (input.maxParticipants !== undefined) {
+    const n = input.maxParticipants;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 2 || n > MAX_ROOM_SIZE) {
+      throw new RuntimeConfigError(`maxParticipants must be an integer from 2 to ${MAX_ROOM_SIZE}`);
+    }
+    maxParticipants = n;
+  }
   const features: FeatureSwitches = { ...DEFAULT_RUNTIME_CONFIG.features };
   if (input.features !== undefined) {
     if (!isRecord(input.features)) throw new RuntimeConfigError('features must be an object');
@@ -104,5 +121,5 @@ export function parseRuntimeConfig(input: unknown): RuntimeConfig {
       features[key] = v;
     }
   }
-  return { version: RUNTIME_CONFIG_VERSION, relayUrl, iceServers, maxMeshParticipants, features };
+  return { version: RUNTIME_CONFIG_VERSION, relayUrl, iceServers, maxMeshParticipants, maxParticipants, features };
 }

@@ -28,6 +28,8 @@ export interface JoinParams {
   lastN?: number;
   /** `quality=low`: send about 160×120 at a low frame rate (many pages on one small machine). */
   quality?: 'low';
+  /** `ns=0`: join with noise suppression (RNNoise) off; it can be turned on in Settings. */
+  noiseSuppression?: false;
 }
 
 export interface RoomLink {
@@ -81,6 +83,7 @@ export function parseJoinParams(query: string): JoinParams {
   const lastN = parseCount(q.get('lastN'), 1, 64);
   if (lastN !== undefined) params.lastN = lastN;
   if (q.get('quality') === 'low') params.quality = 'low';
+  if (!parseBool(q.get('ns'), true)) params.noiseSuppression = false;
   const name = q.get('name');
   if (name !== null) {
     const clean = sanitizeDisplayName(name);
@@ -139,6 +142,7 @@ export function formatRoomHash(roomId: string, secret: string, params: Partial<J
   if (params.meshMax !== undefined) q.set('meshMax', String(params.meshMax));
   if (params.lastN !== undefined) q.set('lastN', String(params.lastN));
   if (params.quality) q.set('quality', params.quality);
+  if (params.noiseSuppression === false) q.set('ns', '0');
   const qs = q.toString();
   return `#/r/${roomId}/${secret}${qs ? `?${qs}` : ''}`;
 }

@@ -118,7 +118,7 @@ test('a reload does not leave a ghost tile or a duplicate connection', async ({ 
 
 test('the person past the limit sees "room full", the call goes on', async ({ browser }) => {
   await relay.stop();
-  relay = await startRelay({ MAX_MESH_PARTICIPANTS: '2' });
+  relay = await startRelay({ MAX_PARTICIPANTS: '2' });
   const room = newRoomUrl(relay.url);
   const ana = await joinCall(browser, room, 'Ana');
   const bea = await joinCall(browser, room, 'Bea');

@@ -12,7 +12,7 @@ describe('runtime config', () => {
   });
 
   it('rejects what would break a client, with a typed error', () => {
-    for (const bad of [null, [], { version: 2 }, { relayUrl: 'javascript:alert(1)' }, { iceServers: [{ urls: ['http://x'] }] }, { maxMeshParticipants: 1 }, { features: { e2ee: 'yes' } }, { iceServers: new Array(17).fill({ urls: 'stun:x' }) }]) {
+    for (const bad of [null, [], { version: 2 }, { relayUrl: 'javascript:alert(1)' }, { iceServers: [{ urls: ['http://x'] }] }, { maxMeshParticipants: 1 }, { maxParticipants: 1001 }, { maxParticipants: 2.5 }, { features: { e2ee: 'yes' } }, { iceServers: new Array(17).fill({ urls: 'stun:x' }) }]) {
       expect(() => parseRuntimeConfig(bad)).toThrow(RuntimeConfigError);
     }
   });

@@ -21,6 +21,7 @@ describe('relay options', () => {
       staticDir: path.join(REPO_ROOT, 'dist', 'app'),
       iceServers: [],
       maxMeshParticipants: 6,
+      maxParticipants: 32,
       e2ee: true,
     });
     expect(o.limits).toEqual(DEFAULT_LIMITS);
@@ -33,6 +34,7 @@ describe('relay options', () => {
       STATIC_DIR: '/tmp/x',
       ICE_SERVERS: '[{"urls":"stun:stun.example.org:3478"}]',
       MAX_MESH_PARTICIPANTS: '8',
+      MAX_PARTICIPANTS: '1000',
       E2EE: 'off',
     });
     expect(o).toMatchObject({
@@ -41,6 +43,7 @@ describe('relay options', () => {
       staticDir: path.resolve('/tmp/x'),
       iceServers: [{ urls: ['stun:stun.example.org:3478'] }],
       maxMeshParticipants: 8,
+      maxParticipants: 1000,
       e2ee: false,
     });
   });
@@ -54,6 +57,8 @@ describe('relay options', () => {
     { ICE_SERVERS: '{}' },
     { MAX_MESH_PARTICIPANTS: '1' },
     { MAX_MESH_PARTICIPANTS: '6.5' },
+    { MAX_PARTICIPANTS: '1001' },
+    { MAX_PARTICIPANTS: '1' },
   ])('refuses bad env %o with bad-env', (env) => {
     expect(envError(env)).toBe('bad-env');
   });

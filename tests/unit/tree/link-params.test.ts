@@ -16,7 +16,8 @@ describe('large-room link parameters', () => {
   });
 
   it('round-trips through a formatted link', () => {
-    const hash = formatRoomHash('r', 's', { meshMax: 4, lastN: 2, quality: 'low' });
-    expect(parseJoinParams(hash.split('?')[1] ?? '')).toMatchObject({ meshMax: 4, lastN: 2, quality: 'low' });
+    const hash = formatRoomHash('r', 's', { meshMax: 4, lastN: 2, quality: 'low', noiseSuppression: false });
+    expect(parseJoinParams(hash.split('?')[1] ?? '')).toMatchObject({ meshMax: 4, lastN: 2, quality: 'low', noiseSuppression: false });
+    expect(parseJoinParams('ns=1').noiseSuppression).toBeUndefined();
   });
 });
