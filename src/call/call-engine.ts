@@ -17,6 +17,7 @@ import { placeholderTrack } from './placeholder-tracks';
 import { applySendSettings, localTracks, sdpPolicy } from './send-settings';
 import { sdpFingerprint } from './sdp-fingerprint';
 import { TrustKeeper } from './trust-keeper';
+import { sameMembers, stalledMembers, type HeardFrom } from './stalled-members';
 import { markOnce } from '../util/mark-once';
 import { treeCallParams } from '../tree/call-plan';
 import { TreeCall, type CallMode, type TreeDebug } from '../tree/tree-call';
@@ -77,6 +78,14 @@ export interface IncomingDirectMessage {
 type Events = { change: void; dm: IncomingDirectMessage };
 
 const HEARTBEAT_MS = 2000;
+/**
+ * In a large room a member silent this long is stalled: the tree plans it as a leaf (it stays
+ * in the call and in the member count, so the mode does not flip), and the members it
+ * forwarded to re-attach elsewhere at once instead of waiting for the 8 s silence timeout.
+ * Pings go out every TREE_PING_MS in large rooms to make it quick.
+ */
+const TREE_STALL_MS = 1200;
+const TREE_PING_MS = 400;
 /** A connected peer silent for this long (no heartbeats) has dropped off the network. */
 const SILENCE_TIMEOUT_MS = 8000;
 /** A peer we never reached is forgotten after this long without a presence announce. */
@@ -116,6 +125,8 @@ export class CallEngine {
   private readonly rejectedSeen = new Map<string, { rejected: number; decrypted: number }>();
   private readonly decryptErrors = new Set<string>();
   private screenWasOn = false;
+  /** Members planned as leaves (never forwarders) because they went silent (large rooms only). */
+  private stalled = new Set<string>();
   private appliedSettings: LocalMedia['settings'];
   roomFull = false;
   signaling: SignalingState = 'connecting';
@@ -172,6 +183,7 @@ export class CallEngine {
     this.timers.push(
       setInterval(() => this.heartbeat(), HEARTBEAT_MS),
       setInterval(() => this.announce(false), ANNOUNCE_EVERY_MS),
+      setInterval(() => this.treeHeartbeat(), TREE_PING_MS),
     );
   }
 
@@ -519,6 +531,27 @@ export class CallEngine {
     this.changed();
   }
 
+  /** Tree mode: frequent pings, and members that went quiet leave (or rejoin) the plan. */
+  private treeHeartbeat(): void {
+    if (!this.tree || !this.opts.tree || this.left) return;
+    // Large enough for the tree (counting stalled members, so leaving one out cannot flip the
+    // mode back and forth).
+    const verified = [...this.sessions.keys()].filter((id) => this.trust?.isVerified(id));
+    const large = verified.length + 1 > treeCallParams(this.opts.tree.link).meshMax;
+    const now = Date.now();
+    const heard: HeardFrom[] = [];
+    for (const peerId of large ? verified : []) {
+      const session = this.sessions.get(peerId);
+      if (!session) continue;
+      session.sendControl({ t: 'ping', at: now });
+      heard.push({ peerId, everConnected: session.everConnected, lastHeardAt: session.lastHeardAt });
+    }
+    const stalled = stalledMembers(heard, now, TREE_STALL_MS);
+    if (sameMembers(stalled, this.stalled)) return;
+    this.stalled = stalled;
+    this.tree.update();
+  }
+
   private problemFor(session: PeerSession): string | null {
     if (session.phase === 'failed') {
       return "Can't connect to this person: a firewall may block the direct path and no relay (TURN) path worked. Retrying…";
@@ -541,7 +574,7 @@ export class CallEngine {
         members: () =>
           [...this.members.values()]
             .filter((m) => this.sessions.has(m.peerId) && this.trust?.isVerified(m.peerId))
-            .map((m) => ({ id: m.peerId, joinedAt: m.joinedAt })),
+            .map((m) => ({ id: m.peerId, joinedAt: m.joinedAt, ...(this.stalled.has(m.peerId) ? { stalled: true } : {}) })),
         send: (peerId, msg) => !!this.trust?.isVerified(peerId) && !!this.sessions.get(peerId)?.sendControl(msg),
         epoch: () => ({ epoch: this.epoch, key: this.epochKey(this.epoch) }),
         localTracks: () => {

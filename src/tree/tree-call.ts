@@ -27,8 +27,8 @@ export type CallMode = 'mesh' | 'tree';
 export interface TreeCallPort {
   myId: string;
   myJoinedAt: number;
-  /** Verified members other than us. */
-  members(): { id: string; joinedAt: number }[];
+  /** Verified members other than us; `stalled`: gone quiet, plan it as a leaf (it may not forward). */
+  members(): { id: string; joinedAt: number; stalled?: boolean }[];
   /** Sends on the verified control channel to `peerId`; false when there is none. */
   send(peerId: string, msg: TreeSignal): boolean;
   /** The call's current media epoch and its key (null: not known). */
@@ -235,7 +235,10 @@ export class TreeCall {
   private callMembers(): CallMember[] {
     const me: CallMember = { id: this.port.myId, joinedAt: this.port.myJoinedAt, uplinkKbps: this.options.uplinkKbps ?? DEFAULT_UPLINK_KBPS, canForward: this.canForward };
     // A member that has not said hello (yet) is planned as a leaf: it may not forward.
-    const others = this.port.members().map((m) => ({ id: m.id, joinedAt: m.joinedAt, uplinkKbps: 0, canForward: false, ...this.hellos.get(m.id) }));
+    const others = this.port.members().map((m) => {
+      const base = { id: m.id, joinedAt: m.joinedAt, uplinkKbps: 0, canForward: false, ...this.hellos.get(m.id) };
+      return m.stalled ? { ...base, canForward: false } : base;
+    });
     return [me, ...others];
   }
 

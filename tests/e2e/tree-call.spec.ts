@@ -3,8 +3,9 @@
  * (`quality=low`), four people join one link (four pages is what two shared cores carry; the
  * planner makes the same kind of tree, with forwarders, at four as at eight). Above two the room switches from mesh to the
  * relay tree: every page decodes every other person's video through encrypted-frame
- * forwarding, forwarders pass on every frame they receive, and when a forwarder leaves its
- * children decode again from a new parent. When the room shrinks to two it is a mesh again.
+ * forwarding, forwarders pass on every frame they receive, and when a forwarder drops off the
+ * network (its page crashes) its children decode again from a new parent. When the room
+ * shrinks to two (the last one leaves with the Leave button's goodbye) it is a mesh again.
  */
 import { expect, test, type Browser } from '@playwright/test';
 import type { TreeDebug } from '../../src/tree/tree-call';
@@ -148,15 +149,20 @@ test('above meshMax the call runs on the relay tree, repairs when a forwarder le
   }
   expect(forwarders.length).toBeGreaterThan(0);
 
-  // A forwarder leaves: its children decode the sources it forwarded again, from new parents.
+  // A forwarder drops off the network: its page crashes, so no goodbye, its connections just
+  // go silent (like a pulled cable). Its children decode the sources it forwarded again, from
+  // new parents, well before the 8 s after which the call gives up on it.
   const gone = forwarders[0]!.who;
   const children = all.filter((p) => forwarders.some((f) => f.who === gone && f.children.includes(p.id)));
   expect(children.length).toBeGreaterThan(0);
   const left = all.filter((p) => p !== gone);
-  const closedAt = Date.now();
-  await gone.close();
+  const crashed = new Promise<void>((resolve) => gone.page.once('crash', () => resolve()));
+  const cdp = await gone.context.newCDPSession(gone.page);
+  const droppedAt = Date.now();
+  void cdp.send('Page.crash').catch(() => undefined);
+  await crashed;
   for (const child of children) await expectTreeVideo(child, left.filter((o) => o !== child), 30_000);
-  console.log(`[tree-call] ${gone.name} (forwarder) left; ${children.map((c) => c.name).join(', ')} decode everyone again after ${Date.now() - closedAt} ms`);
+  console.log(`[tree-call] ${gone.name} (forwarder) dropped off; ${children.map((c) => c.name).join(', ')} decode everyone again after ${Date.now() - droppedAt} ms`);
   for (const p of left) await expect(p.page.getByRole('status', { name: 'Call mode' })).toHaveText('Relay tree · E2EE');
   for (const p of left) await expectTreeVideo(p, left.filter((o) => o !== p));
 
