@@ -82,6 +82,16 @@ export async function idleMemory(server: BenchServer, route: 'pubsub' | 'peerjs'
 }
 
 const WARM_UP_SOCKETS = 200;
+const IDLE_REPEATS_SMALL = 5;
+
+/** Per-field medians of repeated idle measurements. */
+function medianIdle(xs: IdleMemory[]): IdleMemory {
+  const mid = (f: (m: IdleMemory) => number) => {
+    const s = xs.map(f).sort((a, b) => a - b);
+    return s[Math.floor(s.length / 2)] ?? Number.NaN;
+  };
+  return { sockets: xs[0]?.sockets ?? 0, rssBytesPerSocket: mid((m) => m.rssBytesPerSocket), heapBytesPerSocket: mid((m) => m.heapBytesPerSocket) };
+}
 
 async function withServer<T>(kind: ServerKind, run: (s: BenchServer) => Promise<T>): Promise<T> {
   const server = await startServer(kind);
@@ -111,7 +121,7 @@ export async function runSignalingBench(options: SignalingBenchOptions = {}): Pr
   notes.push(
     'Our per-connection rate limit (an abuse guard, 100 msg/s per client) is lifted for the throughput runs; the references have none.',
     'Load generator and server share the machine; figures are relative, compare the ratios.',
-    `Idle memory: each server first opens and closes ${WARM_UP_SOCKETS} sockets (warm-up), then the RSS delta after GC is divided by the sockets opened.`,
+    `Idle memory: each server first opens and closes ${WARM_UP_SOCKETS} sockets (warm-up), then the RSS delta after GC is divided by the sockets opened; at 1k, the median of ${IDLE_REPEATS_SMALL} fresh servers per side.`,
     'The load generator sends each tick\'s frames in one write per socket and checks one delivery in 16 in full (type, src/dst or topic, payload).',
   );
 
@@ -126,14 +136,18 @@ export async function runSignalingBench(options: SignalingBenchOptions = {}): Pr
 
   const idle: SignalingBenchResult['idle'] = { pubsub: {}, peerjs: {} };
   for (const n of counts) {
-    idle.pubsub[n] = {
-      ours: await withServer('ours', (s) => idleMemory(s, 'pubsub', n)),
-      yWebrtc: await withServer('y-webrtc', (s) => idleMemory(s, 'pubsub', n)),
-    };
-    idle.peerjs[n] = {
-      ours: await withServer('ours', (s) => idleMemory(s, 'peerjs', n)),
-      peer: await withServer('peer', (s) => idleMemory(s, 'peerjs', n)),
-    };
+    // An RSS delta over 1k sockets is a few MB, the size of allocator noise: take the median
+    // of several fresh servers (interleaved ours/reference), not one shot.
+    const repeats = n <= 2000 ? IDLE_REPEATS_SMALL : 1;
+    const samples = { ours: [] as IdleMemory[], yWebrtc: [] as IdleMemory[], oursPeer: [] as IdleMemory[], peer: [] as IdleMemory[] };
+    for (let r = 0; r < repeats; r++) {
+      samples.ours.push(await withServer('ours', (s) => idleMemory(s, 'pubsub', n)));
+      samples.yWebrtc.push(await withServer('y-webrtc', (s) => idleMemory(s, 'pubsub', n)));
+      samples.oursPeer.push(await withServer('ours', (s) => idleMemory(s, 'peerjs', n)));
+      samples.peer.push(await withServer('peer', (s) => idleMemory(s, 'peerjs', n)));
+    }
+    idle.pubsub[n] = { ours: medianIdle(samples.ours), yWebrtc: medianIdle(samples.yWebrtc) };
+    idle.peerjs[n] = { ours: medianIdle(samples.oursPeer), peer: medianIdle(samples.peer) };
   }
 
   const result: SignalingBenchResult = {
