@@ -125,6 +125,8 @@ export class CallEngine {
   private readonly rejectedSeen = new Map<string, { rejected: number; decrypted: number }>();
   private readonly decryptErrors = new Set<string>();
   private screenWasOn = false;
+  /** Speaking turns by member id (ours included), from the room doc's presence: who is active. */
+  private speakingTurns: ReadonlyMap<string, number> = new Map();
   /** Members planned as leaves (never forwarders) because they went silent (large rooms only). */
   private stalled = new Set<string>();
   private appliedSettings: LocalMedia['settings'];
@@ -242,6 +244,17 @@ export class CallEngine {
   /** Live sessions for diagnostics and tests (getStats per remote participant). */
   sessionsByPeer(): ReadonlyMap<string, PeerSession> {
     return this.sessions;
+  }
+
+  /**
+   * Speaking turns from shared presence (ours included). In a large room they decide which
+   * video sources the tree distributes (last N); a change re-plans.
+   */
+  setSpeakingTurns(turns: ReadonlyMap<string, number>): void {
+    const same = turns.size === this.speakingTurns.size && [...turns].every(([id, t]) => this.speakingTurns.get(id) === t);
+    if (same) return;
+    this.speakingTurns = new Map(turns);
+    this.tree?.update();
   }
 
   /** Removes a participant from this call for good (moderation): refused from now on, and rekeyed away. */
@@ -574,7 +587,11 @@ export class CallEngine {
         members: () =>
           [...this.members.values()]
             .filter((m) => this.sessions.has(m.peerId) && this.trust?.isVerified(m.peerId))
-            .map((m) => ({ id: m.peerId, joinedAt: m.joinedAt, ...(this.stalled.has(m.peerId) ? { stalled: true } : {}) })),
+            .map((m) => {
+              const turn = this.speakingTurns.get(m.peerId);
+              return { id: m.peerId, joinedAt: m.joinedAt, ...(this.stalled.has(m.peerId) ? { stalled: true } : {}), ...(turn ? { turn } : {}) };
+            }),
+        myTurn: () => this.speakingTurns.get(this.myId),
         send: (peerId, msg) => !!this.trust?.isVerified(peerId) && !!this.sessions.get(peerId)?.sendControl(msg),
         epoch: () => ({ epoch: this.epoch, key: this.epochKey(this.epoch) }),
         localTracks: () => {

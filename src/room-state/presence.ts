@@ -5,6 +5,7 @@
  */
 import { isBoundedString, isRecord, isTimestamp, isToken } from './doc-values';
 import { ROOM_LIMITS } from './room-limits';
+import { isTurn } from '../tree/speaking-turns';
 
 export const PRESENCE_VERSION = 1;
 
@@ -30,6 +31,12 @@ export interface Presence {
    */
   recording?: boolean;
   /**
+   * Speaking turn (src/tree/speaking-turns.ts): a Lamport-style counter taken when this peer
+   * starts speaking; the highest turns are the most recent speakers (last N in large rooms).
+   * Absent until the peer first speaks.
+   */
+  turn?: number;
+  /**
    * This client's y-webrtc peer id (set by the provider): maps doc connections to mesh ids,
    * so a removed participant's doc connections can be refused.
    */
@@ -44,7 +51,7 @@ const E2EE: ReadonlySet<unknown> = new Set<PresenceE2ee>(['verified', 'unverifie
 
 export function parsePresence(v: unknown): Presence | null {
   if (!isRecord(v) || v.v !== PRESENCE_VERSION) return null;
-  const { peerId, name, mic, cam, hand, speaking, role, e2ee, docPeer, recording } = v;
+  const { peerId, name, mic, cam, hand, speaking, role, e2ee, docPeer, recording, turn } = v;
   if (!isToken(peerId) || !isBoundedString(name, ROOM_LIMITS.nameChars)) return null;
   if (typeof mic !== 'boolean' || typeof cam !== 'boolean') return null;
   if (hand !== null && !isTimestamp(hand)) return null;
@@ -52,9 +59,11 @@ export function parsePresence(v: unknown): Presence | null {
   if (!ROLES.has(role) || !E2EE.has(e2ee)) return null;
   if (docPeer !== undefined && !isToken(docPeer)) return null;
   if (recording !== undefined && typeof recording !== 'boolean') return null;
+  if (turn !== undefined && !isTurn(turn)) return null;
   const out: Presence = { v: PRESENCE_VERSION, peerId, name, mic, cam, hand, speaking, role: role as PresenceRole, e2ee: e2ee as PresenceE2ee };
   if (docPeer !== undefined) out.docPeer = docPeer;
   if (recording !== undefined) out.recording = recording;
+  if (turn !== undefined) out.turn = turn;
   return out;
 }
 

@@ -6,6 +6,7 @@
  * A forwarding link carries one source's audio and video from a parent to a child, so the
  * planner's streams are folded per source: for each source, the one member that sends it to us.
  */
+import { activeSources } from './speaking-turns';
 import type { TreeBitrates, TreePlan, TreeState } from './tree-types';
 
 export interface CallMember {
@@ -15,12 +16,17 @@ export interface CallMember {
   /** Declared in the member's tree hello; members that have not said are leaves. */
   uplinkKbps: number;
   canForward: boolean;
+  /** Speaking turn from the member's presence (see speaking-turns.ts); absent: never spoke. */
+  turn?: number;
 }
+
+/** Audio sources distributed in a large room: the three most recent speakers. */
+export const AUDIO_SOURCES = 3;
 
 export interface TreeCallParams {
   /** Rooms with at most this many members stay a full mesh. */
   meshMax: number;
-  /** Video sources distributed (first by join order, until speaking levels reach the engine). */
+  /** Video sources distributed: the most recent speakers, then join order. */
   lastN: number;
   /** `quality=low`: about 160×120 at a low frame rate. */
   quality: 'low' | 'normal';
@@ -42,17 +48,16 @@ export function joinOrder(members: readonly CallMember[]): CallMember[] {
 }
 
 /**
- * The planner's input. Active sources are the first `lastN` members by join order and the
- * audio sources the first three: every page derives the same lists without receiving any
- * stream. (Speaking levels live in the room doc's presence, which the engine does not read.)
+ * The planner's input. Active sources are the `lastN` most recent speakers (speaking turns from
+ * shared presence; members who never spoke follow in join order) and the audio sources the
+ * three most recent: every page derives the same lists without receiving any stream.
  */
 export function treeStateFor(members: readonly CallMember[], params: TreeCallParams): TreeState {
   const ordered = joinOrder(members);
-  const ids = ordered.map((m) => m.id);
   return {
     members: ordered.map((m, i) => ({ id: m.id, joinOrder: i, uplinkKbps: m.uplinkKbps, canForward: m.canForward })),
-    videoSources: ids.slice(0, params.lastN),
-    audioSources: ids.slice(0, 3),
+    videoSources: activeSources(ordered, params.lastN),
+    audioSources: activeSources(ordered, AUDIO_SOURCES),
     // One layer for everyone: no stage stream, so no 1.2 Mbps bundle to budget for.
     stage: null,
     bitrates: treeBitrates(params.quality),
@@ -81,6 +86,16 @@ export function upstreamOf(plan: TreePlan, me: string): Map<string, string> {
 export interface HeldLink {
   source: string;
   parent: string;
+  /** The link carries the source's video too (absent: yes); audio-only for sources outside lastN. */
+  video?: boolean;
+}
+
+/** The sources whose video the plan sends to `me` (the rest of `upstreamOf` is audio only). */
+export function videoTo(plan: TreePlan, me: string): Set<string> {
+  const out = new Set<string>();
+  if (plan.mode !== 'tree') return out;
+  for (const stream of plan.streams) if (stream.kind === 'video' && stream.source !== me && stream.edges.some(([, to]) => to === me)) out.add(stream.source);
+  return out;
 }
 
 export interface LinkDiff<K> {
@@ -91,15 +106,18 @@ export interface LinkDiff<K> {
 }
 
 /** Which of our upstream links to close and which to open to match `wanted`. */
-export function diffUpstream<K>(held: ReadonlyMap<K, HeldLink>, wanted: ReadonlyMap<string, string>): LinkDiff<K> {
+export function diffUpstream<K>(held: ReadonlyMap<K, HeldLink>, wanted: ReadonlyMap<string, string>, video?: ReadonlySet<string>): LinkDiff<K> {
+  // Without a video set every link carries video (the call before last-N, and older tests).
+  const wantsVideo = (source: string) => (video ? video.has(source) : true);
   const close: K[] = [];
   const kept = new Set<string>();
   for (const [key, link] of held) {
-    if (wanted.get(link.source) === link.parent && !kept.has(link.source)) kept.add(link.source);
+    const same = wanted.get(link.source) === link.parent && (link.video ?? true) === wantsVideo(link.source);
+    if (same && !kept.has(link.source)) kept.add(link.source);
     else close.push(key);
   }
   const open: HeldLink[] = [];
-  for (const [source, parent] of wanted) if (!kept.has(source)) open.push({ source, parent });
+  for (const [source, parent] of wanted) if (!kept.has(source)) open.push(video ? { source, parent, video: wantsVideo(source) } : { source, parent });
   return { close, open };
 }
 

@@ -13,7 +13,7 @@
 import type { MediaKind } from '../e2ee/clear-prefix';
 import type { TreeSignal } from '../protocol/tree-messages';
 import { randomBytes, toHex } from '../util/base64url';
-import { diffUpstream, treeStateFor, upstreamOf, type CallMember, type HeldLink, type TreeCallParams } from './call-plan';
+import { diffUpstream, treeStateFor, upstreamOf, videoTo, type CallMember, type HeldLink, type TreeCallParams } from './call-plan';
 import { ForwardingNode } from './forwarding/forwarding-node';
 import type { ForwarderCounters } from './forwarding/forwarder-core';
 import { makePlaceholderTracks, type PlaceholderTracks } from './forwarding/placeholder-tracks';
@@ -27,8 +27,13 @@ export type CallMode = 'mesh' | 'tree';
 export interface TreeCallPort {
   myId: string;
   myJoinedAt: number;
-  /** Verified members other than us; `stalled`: gone quiet, plan it as a leaf (it may not forward). */
-  members(): { id: string; joinedAt: number; stalled?: boolean }[];
+  /**
+   * Verified members other than us; `stalled`: gone quiet, plan it as a leaf (it may not
+   * forward); `turn`: its speaking turn from shared presence (who is active).
+   */
+  members(): { id: string; joinedAt: number; stalled?: boolean; turn?: number }[];
+  /** Our own speaking turn, if we have spoken. */
+  myTurn(): number | undefined;
   /** Sends on the verified control channel to `peerId`; false when there is none. */
   send(peerId: string, msg: TreeSignal): boolean;
   /** The call's current media epoch and its key (null: not known). */
@@ -147,7 +152,7 @@ export class TreeCall {
     this.mode = mode;
     if (mode === 'tree') this.ensureNode();
     const wanted = plan ? upstreamOf(plan, this.port.myId) : new Map<string, string>();
-    const diff = diffUpstream(this.upstream, wanted);
+    const diff = diffUpstream(this.upstream, wanted, plan ? videoTo(plan, this.port.myId) : new Set<string>());
     let streamsChanged = false;
     for (const id of diff.close) streamsChanged = this.closeUpstream(id, true) || streamsChanged;
     for (const want of diff.open) this.openUpstreamLink(want);
@@ -233,10 +238,11 @@ export class TreeCall {
   }
 
   private callMembers(): CallMember[] {
-    const me: CallMember = { id: this.port.myId, joinedAt: this.port.myJoinedAt, uplinkKbps: this.options.uplinkKbps ?? DEFAULT_UPLINK_KBPS, canForward: this.canForward };
+    const myTurn = this.port.myTurn();
+    const me: CallMember = { id: this.port.myId, joinedAt: this.port.myJoinedAt, uplinkKbps: this.options.uplinkKbps ?? DEFAULT_UPLINK_KBPS, canForward: this.canForward, ...(myTurn ? { turn: myTurn } : {}) };
     // A member that has not said hello (yet) is planned as a leaf: it may not forward.
     const others = this.port.members().map((m) => {
-      const base = { id: m.id, joinedAt: m.joinedAt, uplinkKbps: 0, canForward: false, ...this.hellos.get(m.id) };
+      const base: CallMember = { id: m.id, joinedAt: m.joinedAt, uplinkKbps: 0, canForward: false, ...this.hellos.get(m.id), ...(m.turn ? { turn: m.turn } : {}) };
       return m.stalled ? { ...base, canForward: false } : base;
     });
     return [me, ...others];
@@ -266,7 +272,7 @@ export class TreeCall {
     const node = this.ensureNode();
     const up: Upstream = { ...want, id: linkId(), link: null, closed: false };
     this.upstream.set(up.id, up);
-    openUpstream(node, up.source, { iceServers: this.port.iceServers }).then(
+    openUpstream(node, up.source, { iceServers: this.port.iceServers, video: want.video ?? true }).then(
       (link) => {
         if (up.closed) {
           link.pc.close();
@@ -280,7 +286,8 @@ export class TreeCall {
           this.closeUpstream(up.id, true);
           this.update();
         });
-        this.streams.set(up.source, new MediaStream([link.receivers.audio.track, link.receivers.video.track]));
+        const { audio, video } = link.receivers;
+        this.streams.set(up.source, new MediaStream(video ? [audio.track, video.track] : [audio.track]));
         if (!this.port.send(up.parent, { t: 'tree', v: 1, kind: 'offer', link: up.id, source: up.source, sdp: link.offer.sdp ?? '' })) {
           this.closeUpstream(up.id, false);
         }
@@ -306,7 +313,7 @@ export class TreeCall {
     up.link?.pc.close();
     if (tell) this.port.send(up.parent, { t: 'tree', v: 1, kind: 'close', link: id });
     const stream = this.streams.get(up.source);
-    if (up.link && stream?.getTracks().includes(up.link.receivers.video.track)) {
+    if (up.link && stream?.getTracks().includes(up.link.receivers.audio.track)) {
       this.streams.delete(up.source);
       return true;
     }

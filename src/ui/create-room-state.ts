@@ -12,6 +12,7 @@ import { createDirectMessage, DirectMessageStore, type StoredDirectMessage } fro
 import { DominantSpeaker } from '../room-state/dominant-speaker';
 import type { Presence } from '../room-state/presence';
 import { quantizeSpeaking } from '../room-state/presence';
+import { TurnTaker } from '../tree/speaking-turns';
 import type { RoomDocConnection } from '../room-state/room-doc-provider';
 import { handsInOrder, isHandRaised, lowerHand, raiseHand, type RaisedHand } from '../room-state/room-hands';
 import { readChat, sendChat, unreadCount, type ChatMessage } from '../room-state/room-chat';
@@ -127,10 +128,25 @@ export function createRoomState(opts: RoomStateOptions): [RoomStateView, RoomSta
   doc.on('update', onUpdate);
   safely(readDoc);
 
+  // Speaking turns (who spoke most recently) decide the active sources of a large room.
+  const turns = new TurnTaker();
+  let highestTurn = 0;
+  const pushTurns = () => {
+    const map = new Map<string, number>();
+    highestTurn = turns.turn ?? 0;
+    for (const p of conn.peers().values()) {
+      if (p.turn === undefined) continue;
+      map.set(p.peerId, p.turn);
+      highestTurn = Math.max(highestTurn, p.turn);
+    }
+    if (turns.turn !== undefined) map.set(me, turns.turn);
+    engine.setSpeakingTurns(map);
+  };
   const readPeers = () => {
     const byPeer: Record<string, Presence> = {};
     for (const p of conn.peers().values()) byPeer[p.peerId] = p;
     setState('presence', reconcile(byPeer));
+    pushTurns();
   };
   const offPeers = conn.onPeers(() => safely(readPeers));
   readPeers();
@@ -174,6 +190,11 @@ export function createRoomState(opts: RoomStateOptions): [RoomStateView, RoomSta
       for (const [id, level] of levels) speaking[id] = quantizeSpeaking(level);
       setState('speaking', reconcile(speaking));
       const mine = speaking[me] ?? 0;
+      const turn = turns.update(mine, Date.now(), highestTurn);
+      if (turn !== null) {
+        conn.updatePresence({ turn });
+        pushTurns();
+      }
       if (mine !== lastPublished) {
         lastPublished = mine;
         conn.updatePresence({ speaking: mine });

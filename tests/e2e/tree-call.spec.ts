@@ -7,10 +7,10 @@
  * network (its page crashes) its children decode again from a new parent. When the room
  * shrinks to two (the last one leaves with the Leave button's goodbye) it is a mesh again.
  */
-import { expect, test, type Browser } from '@playwright/test';
-import type { TreeDebug } from '../../src/tree/tree-call';
+import { expect, test } from '@playwright/test';
 import { expectMediaFrom, newRoomUrl, type Participant } from './harness/participant';
 import { startRelay, type RelayProcess } from './harness/relay-process';
+import { describeTree, expectTreeVideo, joinTree, type Person } from './harness/tree-person';
 
 let relay: RelayProcess;
 const people: Participant[] = [];
@@ -24,82 +24,12 @@ test.afterEach(async () => {
   await relay.stop();
 });
 
-interface Person extends Participant {
-  id: string;
-  tree: () => Promise<TreeDebug>;
-}
-
-/** Like joinCall, at a small viewport: the pages share two cores. */
-async function join(browser: Browser, url: string, name: string): Promise<Person> {
-  const context = await browser.newContext({ viewport: { width: 320, height: 240 } });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.log(`[${name}] pageerror: ${err.message}`));
-  page.on('console', (m) => {
-    if ((m.type() === 'warning' || m.type() === 'error') && !m.text().startsWith('WebSocket connection to')) console.log(`[${name}] ${m.type()}: ${m.text()}`);
-  });
-  await page.goto(`${url}&prejoin=0&name=${name}`);
-  await expect(page.getByRole('button', { name: 'Leave' })).toBeVisible({ timeout: 60_000 });
-  const id = await page.evaluate(() => window.__lunar?.myId ?? '');
-  const person: Person = {
-    name,
-    context,
-    page,
-    id,
-    peers: () => page.evaluate(() => window.__lunar?.peers() ?? Promise.resolve([])),
-    tree: async () => {
-      const t = await page.evaluate(() => window.__lunar?.tree() ?? Promise.resolve(null));
-      if (!t) throw new Error(`${name}: no tree`);
-      return t;
-    },
-    close: () => context.close(),
-  };
-  people.push(person);
-  return person;
-}
-
-/** Frames decoded per source on `who`'s tree links. */
-async function framesBySource(who: Person): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (const up of (await who.tree()).upstream) out.set(up.source, Math.max(out.get(up.source) ?? 0, up.framesDecoded));
-  return out;
-}
-
-/** Waits until `who` decodes rising frames from every source in `from` over the tree. */
-async function expectTreeVideo(who: Person, from: Person[], timeout = 45_000): Promise<void> {
-  let before = new Map<string, number>();
-  await expect
-    .poll(
-      async () => {
-        const now = await framesBySource(who);
-        const missing = from.filter((p) => !((now.get(p.id) ?? 0) > (before.get(p.id) ?? 0) && before.has(p.id))).map((p) => `${p.name}: ${now.get(p.id) ?? 'no link'}`);
-        before = now;
-        return missing;
-      },
-      { timeout, intervals: [1000], message: `${who.name} should decode the others' video over the tree` },
-    )
-    .toEqual([]);
-}
-
-/** What a page's tree looks like, for a failure's story. */
-async function describe(p: Person): Promise<unknown> {
-  const t = await p.tree();
-  const peers = await p.peers();
-  return {
-    mode: t.mode,
-    members: t.members.map((m) => m.slice(0, 4)),
-    up: t.upstream.map((u) => `${u.source.slice(0, 4)}<${u.parent.slice(0, 4)} ${u.state} ${u.framesDecoded}`),
-    down: t.downstream.map((d) => `${d.source.slice(0, 4)}>${d.child.slice(0, 4)} ${d.state}`),
-    drops: t.counters?.drops,
-    peers: peers.map((x) => `${x.peerId.slice(0, 4)} ${x.trust} ${x.phase}`),
-  };
-}
-
 test('above meshMax the call runs on the relay tree, repairs when a forwarder leaves, and returns to mesh', async ({ browser }) => {
   test.setTimeout(420_000);
   const url = `${newRoomUrl(relay.url)}?meshMax=2&quality=low`;
   const all: Person[] = [];
   for (const name of ['Ana', 'Bea', 'Cem', 'Dan']) {
-    all.push(await join(browser, url, name));
+    all.push(await joinTree(browser, url, name, people));
     // Joining one after another keeps the join order (and so the plan) predictable.
     await expect(all[0]!.page.getByTestId('tile')).toHaveCount(all.length, { timeout: 60_000 });
   }
@@ -108,7 +38,7 @@ test('above meshMax the call runs on the relay tree, repairs when a forwarder le
     for (const p of all) await expect(p.page.getByRole('status', { name: 'Call mode' })).toHaveText('Relay tree · E2EE', { timeout: 90_000 });
     for (const p of all) await expectTreeVideo(p, all.filter((o) => o !== p));
   } catch (error) {
-    for (const p of all) console.log(p.name, p.id.slice(0, 4), JSON.stringify(await describe(p)));
+    for (const p of all) console.log(p.name, p.id.slice(0, 4), JSON.stringify(await describeTree(p)));
     throw error;
   }
 

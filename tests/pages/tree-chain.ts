@@ -88,7 +88,7 @@ const api = {
     upstream = await openUpstream(need(), sourceId);
     const video = document.getElementById('remote') as HTMLVideoElement;
     const audio = document.getElementById('remote-audio') as HTMLAudioElement;
-    video.srcObject = new MediaStream([upstream.receivers.video.track]);
+    if (upstream.receivers.video) video.srcObject = new MediaStream([upstream.receivers.video.track]);
     audio.srcObject = new MediaStream([upstream.receivers.audio.track]);
     return upstream.offer;
   },

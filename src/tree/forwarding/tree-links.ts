@@ -21,7 +21,8 @@ export interface UpstreamLink {
   pc: RTCPeerConnection;
   offer: RTCSessionDescriptionInit;
   accept(answer: RTCSessionDescriptionInit): Promise<void>;
-  receivers: Record<MediaKind, RTCRtpReceiver>;
+  /** `video` is null on an audio-only link (a source outside the last N). */
+  receivers: { audio: RTCRtpReceiver; video: RTCRtpReceiver | null };
 }
 
 export interface DownstreamLink {
@@ -57,16 +58,20 @@ function local(pc: RTCPeerConnection): RTCSessionDescriptionInit {
   return { type: d.type, sdp: d.sdp };
 }
 
-/** The child end: receives `sourceId`'s media from its parent. */
-export async function openUpstream(node: ForwardingNode, sourceId: string, options: LinkOptions = {}): Promise<UpstreamLink> {
+/**
+ * The child end: receives `sourceId`'s media from its parent. With `video: false` the offer
+ * has no video section at all, so the parent (which answers what is offered) sends audio only:
+ * that is how a source outside the last N costs its audio and nothing more.
+ */
+export async function openUpstream(node: ForwardingNode, sourceId: string, options: LinkOptions & { video?: boolean } = {}): Promise<UpstreamLink> {
   const pc = new RTCPeerConnection({ iceServers: options.iceServers ?? [], bundlePolicy: 'max-bundle' });
-  const receivers = {} as Record<MediaKind, RTCRtpReceiver>;
-  for (const kind of KINDS) {
+  const add = (kind: MediaKind): RTCRtpReceiver => {
     const t = pc.addTransceiver(kind, { direction: 'recvonly' });
     if (kind === 'video') preferVp8(t);
     node.attachReceiver(t.receiver, kind, sourceId);
-    receivers[kind] = t.receiver;
-  }
+    return t.receiver;
+  };
+  const receivers = { audio: add('audio'), video: options.video === false ? null : add('video') };
   await pc.setLocalDescription();
   await iceGathered(pc);
   return { pc, offer: local(pc), receivers, accept: (answer) => pc.setRemoteDescription(answer) };

@@ -1,0 +1,77 @@
+/**
+ * A person in a large-room (relay tree) call, and what their page's tree shows: links per
+ * source, frames decoded per source, and a summary for a failure's story.
+ */
+import { expect, type Browser } from '@playwright/test';
+import type { TreeDebug } from '../../../src/tree/tree-call';
+import type { Participant } from './participant';
+
+export interface Person extends Participant {
+  id: string;
+  tree: () => Promise<TreeDebug>;
+}
+
+/** Like joinCall, at a small viewport: the pages share two cores. */
+export async function joinTree(browser: Browser, url: string, name: string, people: Participant[]): Promise<Person> {
+  const context = await browser.newContext({ viewport: { width: 320, height: 240 } });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.log(`[${name}] pageerror: ${err.message}`));
+  page.on('console', (m) => {
+    if ((m.type() === 'warning' || m.type() === 'error') && !m.text().startsWith('WebSocket connection to')) console.log(`[${name}] ${m.type()}: ${m.text()}`);
+  });
+  await page.goto(`${url}&prejoin=0&name=${name}`);
+  await expect(page.getByRole('button', { name: 'Leave' })).toBeVisible({ timeout: 60_000 });
+  const id = await page.evaluate(() => window.__lunar?.myId ?? '');
+  const person: Person = {
+    name,
+    context,
+    page,
+    id,
+    peers: () => page.evaluate(() => window.__lunar?.peers() ?? Promise.resolve([])),
+    tree: async () => {
+      const t = await page.evaluate(() => window.__lunar?.tree() ?? Promise.resolve(null));
+      if (!t) throw new Error(`${name}: no tree`);
+      return t;
+    },
+    close: () => context.close(),
+  };
+  people.push(person);
+  return person;
+}
+
+/** Frames decoded per source on `who`'s tree links. */
+export async function framesBySource(who: Person): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const up of (await who.tree()).upstream) out.set(up.source, Math.max(out.get(up.source) ?? 0, up.framesDecoded));
+  return out;
+}
+
+/** Waits until `who` decodes rising frames from every source in `from` over the tree. */
+export async function expectTreeVideo(who: Person, from: Person[], timeout = 45_000): Promise<void> {
+  let before = new Map<string, number>();
+  await expect
+    .poll(
+      async () => {
+        const now = await framesBySource(who);
+        const missing = from.filter((p) => !((now.get(p.id) ?? 0) > (before.get(p.id) ?? 0) && before.has(p.id))).map((p) => `${p.name}: ${now.get(p.id) ?? 'no link'}`);
+        before = now;
+        return missing;
+      },
+      { timeout, intervals: [1000], message: `${who.name} should decode the others' video over the tree` },
+    )
+    .toEqual([]);
+}
+
+/** What a page's tree looks like, for a failure's story. */
+export async function describeTree(p: Person): Promise<unknown> {
+  const t = await p.tree();
+  const peers = await p.peers();
+  return {
+    mode: t.mode,
+    members: t.members.map((m) => m.slice(0, 4)),
+    up: t.upstream.map((u) => `${u.source.slice(0, 4)}<${u.parent.slice(0, 4)} ${u.state} ${u.framesDecoded}`),
+    down: t.downstream.map((d) => `${d.source.slice(0, 4)}>${d.child.slice(0, 4)} ${d.state}`),
+    drops: t.counters?.drops,
+    peers: peers.map((x) => `${x.peerId.slice(0, 4)} ${x.trust} ${x.phase}`),
+  };
+}
