@@ -4,6 +4,7 @@
  * the protocol gives us routing by peer id; negotiation is ours (perfect negotiation,
  * transforms attached before any description is applied).
  */
+import { markOnce } from '../util/mark-once';
 import { Emitter, type Unsubscribe } from '../util/emitter';
 import { ReconnectingSocket, wsUrl, type JsonSocket, type SocketStatus } from './reconnecting-socket';
 
@@ -80,6 +81,7 @@ export class PeerjsSignaling {
       case 'ANSWER':
       case 'CANDIDATE':
       case 'LEAVE':
+        markOnce(`ws-${msg.type.toLowerCase()}`);
         if (typeof msg.src === 'string') this.events.emit('signal', { type: msg.type, from: msg.src, payload: msg.payload });
         return;
       case 'EXPIRE':
