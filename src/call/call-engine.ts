@@ -17,10 +17,9 @@ import { placeholderTrack } from './placeholder-tracks';
 import { applySendSettings, localTracks, sdpPolicy } from './send-settings';
 import { sdpFingerprint } from './sdp-fingerprint';
 import { TrustKeeper } from './trust-keeper';
-import { sameMembers, stalledMembers, type HeardFrom } from './stalled-members';
+import { LargeRoom } from './large-room';
 import { markOnce } from '../util/mark-once';
-import { treeCallParams } from '../tree/call-plan';
-import { TreeCall, type CallMode, type TreeDebug } from '../tree/tree-call';
+import type { CallMode, TreeDebug } from '../tree/tree-call';
 
 export type SignalingState = 'connecting' | 'online' | 'offline';
 
@@ -78,14 +77,6 @@ export interface IncomingDirectMessage {
 type Events = { change: void; dm: IncomingDirectMessage };
 
 const HEARTBEAT_MS = 2000;
-/**
- * In a large room a member silent this long is stalled: the tree plans it as a leaf (it stays
- * in the call and in the member count, so the mode does not flip), and the members it
- * forwarded to re-attach elsewhere at once instead of waiting for the 8 s silence timeout.
- * Pings go out every TREE_PING_MS in large rooms to make it quick.
- */
-const TREE_STALL_MS = 1200;
-const TREE_PING_MS = 400;
 /** A connected peer silent for this long (no heartbeats) has dropped off the network. */
 const SILENCE_TIMEOUT_MS = 8000;
 /** A peer we never reached is forgotten after this long without a presence announce. */
@@ -119,16 +110,12 @@ export class CallEngine {
   /** Signals are handled strictly in arrival order (a candidate never overtakes its offer). */
   private signalChain: Promise<void> = Promise.resolve();
   private readonly trust: TrustKeeper | null;
-  private readonly tree: TreeCall | null;
+  private readonly large: LargeRoom | null;
   /** Participants removed from this call: their announces and offers are refused. */
   private readonly banned = new Set<string>();
   private readonly rejectedSeen = new Map<string, { rejected: number; decrypted: number }>();
   private readonly decryptErrors = new Set<string>();
   private screenWasOn = false;
-  /** Speaking turns by member id (ours included), from the room doc's presence: who is active. */
-  private speakingTurns: ReadonlyMap<string, number> = new Map();
-  /** Members planned as leaves (never forwarders) because they went silent (large rooms only). */
-  private stalled = new Set<string>();
   private appliedSettings: LocalMedia['settings'];
   roomFull = false;
   signaling: SignalingState = 'connecting';
@@ -150,7 +137,7 @@ export class CallEngine {
           onChange: () => this.changed(),
         })
       : null;
-    this.tree = opts.tree && this.trust ? this.makeTree(opts.tree) : null;
+    this.large = opts.tree && this.trust ? this.makeLargeRoom(opts.tree) : null;
     this.name = opts.displayName;
     this.appliedSettings = opts.media.settings;
     this.peerjs = new PeerjsSignaling(opts.relayBase, this.myId, this.token, undefined, opts.jwt);
@@ -185,7 +172,6 @@ export class CallEngine {
     this.timers.push(
       setInterval(() => this.heartbeat(), HEARTBEAT_MS),
       setInterval(() => this.announce(false), ANNOUNCE_EVERY_MS),
-      setInterval(() => this.treeHeartbeat(), TREE_PING_MS),
     );
   }
 
@@ -229,7 +215,7 @@ export class CallEngine {
         micOn: trust === 'verified' ? (m.state?.micOn ?? false) : false,
         camOn: trust === 'verified' ? (m.state?.camOn ?? false) : false,
         phase: session.phase,
-        stream: this.tree?.streamFor(m.peerId) ?? session.remoteStream,
+        stream: this.large?.streamFor(m.peerId) ?? session.remoteStream,
         screenOn: trust === 'verified' && m.state?.screen === true,
         screenStream: session.remoteScreenStream,
         problem: trust === 'failed' ? 'Not verified: this person could not prove they have the meeting link. Nothing is sent to them.' : this.problemFor(session),
@@ -251,10 +237,7 @@ export class CallEngine {
    * video sources the tree distributes (last N); a change re-plans.
    */
   setSpeakingTurns(turns: ReadonlyMap<string, number>): void {
-    const same = turns.size === this.speakingTurns.size && [...turns].every(([id, t]) => this.speakingTurns.get(id) === t);
-    if (same) return;
-    this.speakingTurns = new Map(turns);
-    this.tree?.update();
+    this.large?.setSpeakingTurns(turns);
   }
 
   /** Removes a participant from this call for good (moderation): refused from now on, and rekeyed away. */
@@ -288,19 +271,19 @@ export class CallEngine {
 
   /** 'tree' while media goes over the relay tree (large rooms), else 'mesh'. */
   get mode(): CallMode {
-    return this.tree?.currentMode ?? 'mesh';
+    return this.large?.currentMode ?? 'mesh';
   }
 
   /** The tree's links and forwarding counters, for diagnostics and tests. */
   treeDebug(): Promise<TreeDebug | null> {
-    return this.tree ? this.tree.debug() : Promise.resolve(null);
+    return this.large ? this.large.debug() : Promise.resolve(null);
   }
 
   leave(): void {
     if (this.left) return;
     this.left = true;
     this.trust?.dispose();
-    this.tree?.dispose();
+    this.large?.dispose();
     this.presence.publish({ v: 1, kind: 'bye', peerId: this.myId });
     for (const s of this.sessions.values()) s.close();
     this.sessions.clear();
@@ -323,7 +306,7 @@ export class CallEngine {
 
   private changed(): void {
     // Every membership, trust or state change can move the tree: re-plan (cheap, idempotent).
-    this.tree?.update();
+    this.large?.update();
     this.events.emit('change', undefined);
   }
 
@@ -429,7 +412,7 @@ export class CallEngine {
     session.on('control', (msg) => {
       if (this.trust?.onControl(session, msg)) return;
       if (msg.t === 'tree') {
-        if (this.trust?.isVerified(peerId)) this.tree?.onSignal(peerId, msg);
+        if (this.trust?.isVerified(peerId)) this.large?.onSignal(peerId, msg);
         return;
       }
       const m = this.members.get(peerId);
@@ -461,10 +444,10 @@ export class CallEngine {
     const session = this.sessions.get(peerId);
     if (!session) return;
     // This member may tip the room into tree mode: decide before choosing the mesh tracks.
-    this.tree?.update();
+    this.large?.update();
     this.pushTracks(session);
     session.sendState(this.localState());
-    if (this.tree) session.sendControl(this.tree.hello());
+    if (this.large) session.sendControl(this.large.hello());
     this.changed();
   }
 
@@ -525,7 +508,7 @@ export class CallEngine {
     for (const [peerId, session] of this.sessions) {
       session.sendControl({ t: 'ping', at: now });
       // A mode switch racing a pending replaceTrack can leave a camera on a mesh sender: re-assert.
-      if (this.tree && this.trust?.isVerified(peerId)) this.pushTracks(session);
+      if (this.large && this.trust?.isVerified(peerId)) this.pushTracks(session);
       const m = this.members.get(peerId);
       if (session.everConnected && now - session.lastHeardAt > SILENCE_TIMEOUT_MS) {
         // Dropped off the network. If it comes back, its announce starts a fresh session.
@@ -544,27 +527,6 @@ export class CallEngine {
     this.changed();
   }
 
-  /** Tree mode: frequent pings, and members that went quiet leave (or rejoin) the plan. */
-  private treeHeartbeat(): void {
-    if (!this.tree || !this.opts.tree || this.left) return;
-    // Large enough for the tree (counting stalled members, so leaving one out cannot flip the
-    // mode back and forth).
-    const verified = [...this.sessions.keys()].filter((id) => this.trust?.isVerified(id));
-    const large = verified.length + 1 > treeCallParams(this.opts.tree.link).meshMax;
-    const now = Date.now();
-    const heard: HeardFrom[] = [];
-    for (const peerId of large ? verified : []) {
-      const session = this.sessions.get(peerId);
-      if (!session) continue;
-      session.sendControl({ t: 'ping', at: now });
-      heard.push({ peerId, everConnected: session.everConnected, lastHeardAt: session.lastHeardAt });
-    }
-    const stalled = stalledMembers(heard, now, TREE_STALL_MS);
-    if (sameMembers(stalled, this.stalled)) return;
-    this.stalled = stalled;
-    this.tree.update();
-  }
-
   private problemFor(session: PeerSession): string | null {
     if (session.phase === 'failed') {
       return "Can't connect to this person: a firewall may block the direct path and no relay (TURN) path worked. Retrying…";
@@ -577,38 +539,32 @@ export class CallEngine {
     return null;
   }
 
-  /** The tree borrows verified members, their control channels, the epoch keys and our tracks. */
-  private makeTree(tree: NonNullable<CallEngineOptions['tree']>): TreeCall {
-    let mode: CallMode = 'mesh';
-    return new TreeCall(
+  /** The large room borrows verified members, their control channels, the epoch keys and our tracks. */
+  private makeLargeRoom(tree: NonNullable<CallEngineOptions['tree']>): LargeRoom {
+    return new LargeRoom(
       {
         myId: this.myId,
-        myJoinedAt: this.joinedAt,
-        members: () =>
-          [...this.members.values()]
-            .filter((m) => this.sessions.has(m.peerId) && this.trust?.isVerified(m.peerId))
-            .map((m) => {
-              const turn = this.speakingTurns.get(m.peerId);
-              return { id: m.peerId, joinedAt: m.joinedAt, ...(this.stalled.has(m.peerId) ? { stalled: true } : {}), ...(turn ? { turn } : {}) };
-            }),
-        myTurn: () => this.speakingTurns.get(this.myId),
-        send: (peerId, msg) => !!this.trust?.isVerified(peerId) && !!this.sessions.get(peerId)?.sendControl(msg),
+        joinedAt: this.joinedAt,
+        verified: () => {
+          const out: { peerId: string; joinedAt: number; session: PeerSession }[] = [];
+          for (const m of this.members.values()) {
+            const session = this.sessions.get(m.peerId);
+            if (session && this.trust?.isVerified(m.peerId)) out.push({ peerId: m.peerId, joinedAt: m.joinedAt, session });
+          }
+          return out;
+        },
         epoch: () => ({ epoch: this.epoch, key: this.epochKey(this.epoch) }),
         localTracks: () => {
           const t = localTracks(this.opts.media);
           return { audio: t.audio, video: t.video };
         },
         iceServers: this.opts.rtcConfig.iceServers ?? [],
-        onChange: () => {
-          const next = this.tree?.currentMode ?? 'mesh';
-          if (next !== mode) {
-            mode = next;
-            for (const [peerId, s] of this.sessions) if (this.trust?.isVerified(peerId)) this.pushTracks(s);
-          }
-          this.events.emit('change', undefined);
+        onModeChange: () => {
+          for (const [peerId, s] of this.sessions) if (this.trust?.isVerified(peerId)) this.pushTracks(s);
         },
+        onChange: () => this.events.emit('change', undefined),
       },
-      { secret: tree.secret, params: treeCallParams(tree.link) },
+      tree,
     );
   }
 
@@ -621,7 +577,7 @@ export class CallEngine {
       if (screenOn !== this.screenWasOn) void applySendSettings(s, this.opts.media);
     }
     this.screenWasOn = screenOn;
-    this.tree?.refreshTracks();
+    this.large?.refreshTracks();
     this.broadcastState();
     this.changed();
   }

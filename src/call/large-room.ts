@@ -1,0 +1,140 @@
+/**
+ * What a call adds when it may grow into a large room: the relay tree (TreeCall), fed with the
+ * engine's verified members, plus two inputs of its own: speaking turns from shared presence
+ * (who is active, last N) and stalls (members gone quiet are planned as leaves so their
+ * children re-attach at once, instead of waiting for the engine's 8 s silence timeout).
+ */
+import type { MediaKind } from '../e2ee/clear-prefix';
+import type { TreeSignal } from '../protocol/tree-messages';
+import { treeCallParams } from '../tree/call-plan';
+import { TreeCall, type CallMode, type TreeDebug } from '../tree/tree-call';
+import type { PeerSession } from './peer-session';
+import { sameMembers, stalledMembers, type HeardFrom } from './stalled-members';
+
+/**
+ * In a large room a member silent this long is stalled: the tree plans it as a leaf (it stays
+ * in the call and in the member count, so the mode does not flip). Pings go out every
+ * PING_MS in large rooms to make it quick.
+ */
+const STALL_MS = 1200;
+const PING_MS = 400;
+
+export interface LargeRoomHost {
+  myId: string;
+  joinedAt: number;
+  /** Verified members with a session (their control channel), in no particular order. */
+  verified(): { peerId: string; joinedAt: number; session: PeerSession }[];
+  epoch(): { epoch: number; key: Uint8Array | null };
+  localTracks(): Record<MediaKind, MediaStreamTrack | null>;
+  iceServers: RTCIceServer[];
+  /** The mode flipped: camera and mic move between the mesh and the tree. */
+  onModeChange(mode: CallMode): void;
+  onChange(): void;
+}
+
+export interface LargeRoomOptions {
+  secret: string;
+  link: { meshMax?: number; lastN?: number; quality?: 'low' };
+}
+
+export class LargeRoom {
+  private readonly tree: TreeCall;
+  private readonly meshMax: number;
+  private turns: ReadonlyMap<string, number> = new Map();
+  private stalled = new Set<string>();
+  private readonly timer: ReturnType<typeof setInterval>;
+  private mode: CallMode = 'mesh';
+
+  constructor(
+    private readonly host: LargeRoomHost,
+    options: LargeRoomOptions,
+  ) {
+    const params = treeCallParams(options.link);
+    this.meshMax = params.meshMax;
+    this.tree = new TreeCall(
+      {
+        myId: host.myId,
+        myJoinedAt: host.joinedAt,
+        members: () =>
+          host.verified().map((m) => {
+            const turn = this.turns.get(m.peerId);
+            return { id: m.peerId, joinedAt: m.joinedAt, ...(this.stalled.has(m.peerId) ? { stalled: true } : {}), ...(turn ? { turn } : {}) };
+          }),
+        myTurn: () => this.turns.get(host.myId),
+        send: (peerId, msg) => !!host.verified().find((m) => m.peerId === peerId)?.session.sendControl(msg),
+        epoch: () => host.epoch(),
+        localTracks: () => host.localTracks(),
+        iceServers: host.iceServers,
+        onChange: () => {
+          const next = this.tree.currentMode;
+          if (next !== this.mode) {
+            this.mode = next;
+            host.onModeChange(next);
+          }
+          host.onChange();
+        },
+      },
+      { secret: options.secret, params },
+    );
+    this.timer = setInterval(() => this.heartbeat(), PING_MS);
+  }
+
+  get currentMode(): CallMode {
+    return this.tree.currentMode;
+  }
+
+  streamFor(peerId: string): MediaStream | null {
+    return this.tree.streamFor(peerId);
+  }
+
+  hello(): TreeSignal {
+    return this.tree.hello();
+  }
+
+  /** Re-plans from the current members (cheap, idempotent). */
+  update(): void {
+    this.tree.update();
+  }
+
+  onSignal(from: string, msg: TreeSignal): void {
+    this.tree.onSignal(from, msg);
+  }
+
+  refreshTracks(): void {
+    this.tree.refreshTracks();
+  }
+
+  debug(): Promise<TreeDebug> {
+    return this.tree.debug();
+  }
+
+  /** Speaking turns from shared presence (ours included): they decide the last N. */
+  setSpeakingTurns(turns: ReadonlyMap<string, number>): void {
+    const same = turns.size === this.turns.size && [...turns].every(([id, t]) => this.turns.get(id) === t);
+    if (same) return;
+    this.turns = new Map(turns);
+    this.tree.update();
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    this.tree.dispose();
+  }
+
+  /** Large rooms: frequent pings, and members that went quiet become leaves (or stop being). */
+  private heartbeat(): void {
+    const verified = this.host.verified();
+    // Counting stalled members too, so leaving one out cannot flip the mode back and forth.
+    const large = verified.length + 1 > this.meshMax;
+    const now = Date.now();
+    const heard: HeardFrom[] = [];
+    for (const { peerId, session } of large ? verified : []) {
+      session.sendControl({ t: 'ping', at: now });
+      heard.push({ peerId, everConnected: session.everConnected, lastHeardAt: session.lastHeardAt });
+    }
+    const stalled = stalledMembers(heard, now, STALL_MS);
+    if (sameMembers(stalled, this.stalled)) return;
+    this.stalled = stalled;
+    this.tree.update();
+  }
+}
