@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { RELAY_NODE_FLAGS } from '../../relay/node-flags';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -48,7 +49,8 @@ export async function startServer(kind: ServerKind): Promise<BenchServer> {
   const extra = (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter((f) => f !== '');
   const child: ChildProcess = spawn(
     process.execPath,
-    [...extra, '--import', 'tsx', '--import', './bench/signaling/bench-preload.ts', ENTRY[kind]],
+    // Ours as shipped: with the relay's own Node flags (the references run with Node's defaults).
+    [...extra, ...(kind === 'ours' ? RELAY_NODE_FLAGS : []), '--import', 'tsx', '--import', './bench/signaling/bench-preload.ts', ENTRY[kind]],
     { cwd: ROOT, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   );
   let out = '';

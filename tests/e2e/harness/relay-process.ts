@@ -2,6 +2,7 @@
  * Starts the real relay (`relay/main.ts`) as a child process on 127.0.0.1, so a test can
  * stop and restart it mid-call. Only processes started here are killed, by PID.
  */
+import { RELAY_NODE_FLAGS } from '../../../relay/node-flags';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -17,7 +18,8 @@ export interface RelayProcess {
 }
 
 export async function startRelay(env: Record<string, string> = {}, port = 0): Promise<RelayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'relay/main.ts'], {
+  // The relay as shipped: with its own Node flags.
+  const child = spawn(process.execPath, [...RELAY_NODE_FLAGS, '--import', 'tsx', 'relay/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), STATIC_DIR: path.join(ROOT, 'dist/app'), TURN_ENABLED: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
