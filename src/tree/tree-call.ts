@@ -17,7 +17,7 @@ import { diffUpstream, treeStateFor, upstreamOf, videoTo, type CallMember, type 
 import { ForwardingNode } from './forwarding/forwarding-node';
 import type { ForwarderCounters } from './forwarding/forwarder-core';
 import { makePlaceholderTracks, type PlaceholderTracks } from './forwarding/placeholder-tracks';
-import { openDownstream, openUpstream, type UpstreamLink } from './forwarding/tree-links';
+import { openDownstream, openUpstream, type DownstreamLink, type UpstreamLink } from './forwarding/tree-links';
 import { planTree } from './plan-tree';
 import type { TreePlan } from './tree-types';
 
@@ -87,12 +87,45 @@ interface Downstream {
 }
 
 const DEFAULT_UPLINK_KBPS = 4000;
+/** Our own loopback link (encode once) must connect within this, or children get one encoder each. */
+const SELF_LOOP_TIMEOUT_MS = 5000;
+/** The child id our loopback link goes by in the forward worker. */
+const SELF_LOOP_CHILD = 'self-loop';
+
+/**
+ * Encode once: our camera and mic are encoded and encrypted once, on a loopback link from us
+ * to ourselves; its receiver hands our ciphertext to the forward worker, which copies it to
+ * every child exactly as a forwarder does. Without it an origin with k children ran k encoders.
+ */
+interface SelfLoop {
+  up: UpstreamLink;
+  down: DownstreamLink;
+}
 const EPOCH_POLL_MS = 100;
 /** A link not connected this long after its offer is dropped and asked for again. */
 const LINK_TIMEOUT_MS = 15_000;
 /** `quality=low` on tree links: about 160×120 at 10 fps. */
 const LOW = { height: 120, fps: 10, kbps: 150 };
 const NORMAL_KBPS = 600;
+
+/** Resolves once `pc` is connected; rejects when it fails or `ms` pass first. */
+function connected(pc: RTCPeerConnection, ms: number): Promise<void> {
+  if (pc.connectionState === 'connected') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error('loopback link did not connect')), ms);
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      pc.removeEventListener('connectionstatechange', check);
+      if (error) reject(error);
+      else resolve();
+    };
+    const check = () => {
+      if (pc.connectionState === 'connected') done();
+      else if (pc.connectionState === 'failed' || pc.connectionState === 'closed') done(new Error(`loopback link ${pc.connectionState}`));
+    };
+    pc.addEventListener('connectionstatechange', check);
+  });
+}
 
 function linkId(): string {
   return toHex(randomBytes(8));
@@ -109,6 +142,8 @@ export class TreeCall {
   private readonly streams = new Map<string, MediaStream>();
   private readonly canForward = ForwardingNode.canForward();
   private keyChain: Promise<void> = Promise.resolve();
+  /** Our loopback link once asked for; resolves to null when it cannot connect (then: one encoder per child). */
+  private selfLoop: Promise<SelfLoop | null> | null = null;
   private pushedEpoch = -1;
   private readonly epochTimer: ReturnType<typeof setInterval>;
   private disposed = false;
@@ -151,6 +186,7 @@ export class TreeCall {
     const modeChanged = mode !== this.mode;
     this.mode = mode;
     if (mode === 'tree') this.ensureNode();
+    else this.closeSelfLoop();
     const wanted = plan ? upstreamOf(plan, this.port.myId) : new Map<string, string>();
     const diff = diffUpstream(this.upstream, wanted, plan ? videoTo(plan, this.port.myId) : new Set<string>());
     let streamsChanged = false;
@@ -199,6 +235,13 @@ export class TreeCall {
   /** Our camera or mic changed: the origin senders carry the new tracks. */
   refreshTracks(): void {
     const tracks = this.port.localTracks();
+    void this.selfLoop?.then((loop) => {
+      if (!loop) return;
+      for (const kind of ['audio', 'video'] as const) {
+        const sender = loop.down.senders[kind];
+        if (sender && sender.track !== tracks[kind]) sender.replaceTrack(tracks[kind]).catch(() => undefined);
+      }
+    });
     for (const d of this.downstream.values()) {
       if (d.source !== this.port.myId || d.closed) continue;
       for (const kind of ['audio', 'video'] as const) {
@@ -233,6 +276,7 @@ export class TreeCall {
     clearInterval(this.epochTimer);
     for (const id of [...this.upstream.keys()]) this.closeUpstream(id, true);
     for (const id of [...this.downstream.keys()]) this.closeDownstream(id, true);
+    this.closeSelfLoop();
     this.placeholders?.stop();
     this.node?.dispose();
   }
@@ -332,14 +376,16 @@ export class TreeCall {
     const down: Downstream = { id, source, child, pc: null, senders: {}, closed: false };
     this.downstream.set(id, down);
     try {
-      if (!origin) this.placeholders ??= makePlaceholderTracks();
-      const tracks = origin ? this.port.localTracks() : { audio: this.placeholders?.audio ?? null, video: this.placeholders?.video ?? null };
+      // Our own media goes out as copies of the loopback's ciphertext when the loop works.
+      const encodeHere = origin && (await this.ensureSelfLoop()) === null;
+      if (!encodeHere) this.placeholders ??= makePlaceholderTracks();
+      const tracks = encodeHere ? this.port.localTracks() : { audio: this.placeholders?.audio ?? null, video: this.placeholders?.video ?? null };
       const link = await openDownstream(node, {
         offer: { type: 'offer', sdp },
         childId: id,
         sourceId: source,
         tracks: { ...(tracks.audio ? { audio: tracks.audio } : {}), ...(tracks.video ? { video: tracks.video } : {}) },
-        ...(origin ? { localId: source } : {}),
+        ...(encodeHere ? { localId: source } : {}),
         iceServers: this.port.iceServers,
       });
       if (down.closed) {
@@ -348,7 +394,7 @@ export class TreeCall {
       }
       down.pc = link.pc;
       down.senders = link.senders;
-      if (origin && link.senders.video) await this.limitVideo(link.senders.video);
+      if (encodeHere && link.senders.video) await this.limitVideo(link.senders.video);
       link.pc.addEventListener('connectionstatechange', () => {
         if (link.pc.connectionState === 'failed' || link.pc.connectionState === 'closed') this.closeDownstream(id, true);
       });
@@ -357,6 +403,51 @@ export class TreeCall {
       console.warn('[tree] could not answer a link', error);
       this.closeDownstream(id, true);
     }
+  }
+
+  /** Our loopback link (see SelfLoop), made once; null when it does not connect in time. */
+  private ensureSelfLoop(): Promise<SelfLoop | null> {
+    this.selfLoop ??= this.openSelfLoop().catch((error: unknown) => {
+      console.warn('[tree] no loopback link; encoding once per child', error);
+      return null;
+    });
+    return this.selfLoop;
+  }
+
+  private async openSelfLoop(): Promise<SelfLoop> {
+    const node = this.ensureNode();
+    const me = this.port.myId;
+    const up = await openUpstream(node, me, { iceServers: [] });
+    let down: DownstreamLink | null = null;
+    try {
+      const tracks = this.port.localTracks();
+      down = await openDownstream(node, {
+        offer: up.offer,
+        childId: SELF_LOOP_CHILD,
+        sourceId: me,
+        tracks: { ...(tracks.audio ? { audio: tracks.audio } : {}), ...(tracks.video ? { video: tracks.video } : {}) },
+        localId: me,
+        iceServers: [],
+      });
+      await up.accept(down.answer);
+      if (down.senders.video) await this.limitVideo(down.senders.video);
+      await connected(up.pc, SELF_LOOP_TIMEOUT_MS);
+      if (this.disposed || this.mode !== 'tree') throw new Error('no longer needed');
+      return { up, down };
+    } catch (error) {
+      up.pc.close();
+      down?.pc.close();
+      throw error;
+    }
+  }
+
+  private closeSelfLoop(): void {
+    const pending = this.selfLoop;
+    this.selfLoop = null;
+    void pending?.then((loop) => {
+      loop?.up.pc.close();
+      loop?.down.pc.close();
+    });
   }
 
   /** Our own video on tree links: one modest layer, ≈160×120 at 10 fps with `quality=low`. */

@@ -76,6 +76,12 @@ test('above meshMax the call runs on the relay tree, repairs when a forwarder le
     }
     // A forwarder's own encoder only ever sent its own streams.
     expect(Object.keys(t.counters?.sent ?? {}).every((id) => id.endsWith(p.id))).toBe(true);
+    // Encode once: our own video reaches each of our children as a copy of one encoding (the
+    // loopback's ciphertext, fanned out like a forwarder's), not from an encoder per child.
+    const own = Object.values(t.counters?.streams ?? {}).find((s) => s.sourceId === p.id && s.kind === 'video');
+    for (const d of t.downstream.filter((x) => x.source === p.id)) {
+      expect(own?.children[d.link]?.forwarded ?? 0, `${p.name}'s video to ${d.child.slice(0, 4)} is a copy of one encoding`).toBeGreaterThan(0);
+    }
   }
   expect(forwarders.length).toBeGreaterThan(0);
 
