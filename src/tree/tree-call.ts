@@ -69,6 +69,8 @@ export interface TreeDebug {
   upstream: TreeLinkStats[];
   downstream: { link: string; source: string; child: string; state: RTCPeerConnectionState }[];
   counters: ForwarderCounters | null;
+  /** Our encode-once loopback: not asked for, being set up, up (its connection state), or given up. */
+  selfLoop: 'none' | 'pending' | 'failed' | RTCPeerConnectionState;
 }
 
 interface Upstream extends HeldLink {
@@ -144,6 +146,7 @@ export class TreeCall {
   private keyChain: Promise<void> = Promise.resolve();
   /** Our loopback link once asked for; resolves to null when it cannot connect (then: one encoder per child). */
   private selfLoop: Promise<SelfLoop | null> | null = null;
+  private selfLoopState: TreeDebug['selfLoop'] = 'none';
   private pushedEpoch = -1;
   private readonly epochTimer: ReturnType<typeof setInterval>;
   private disposed = false;
@@ -267,7 +270,9 @@ export class TreeCall {
     }
     const downstream = [...this.downstream.values()].map((d) => ({ link: d.id, source: d.source, child: d.child, state: d.pc?.connectionState ?? 'new' }));
     const counters = this.node ? await this.node.counters().catch(() => null) : null;
-    return { mode: this.mode, members: this.plan?.members ?? [], upstream, downstream, counters };
+    const loop = this.selfLoopState === 'pending' || this.selfLoopState === 'none' || this.selfLoopState === 'failed' ? null : await this.selfLoop;
+    const selfLoop = loop ? loop.up.pc.connectionState : this.selfLoopState;
+    return { mode: this.mode, members: this.plan?.members ?? [], upstream, downstream, counters, selfLoop };
   }
 
   dispose(): void {
@@ -407,10 +412,20 @@ export class TreeCall {
 
   /** Our loopback link (see SelfLoop), made once; null when it does not connect in time. */
   private ensureSelfLoop(): Promise<SelfLoop | null> {
-    this.selfLoop ??= this.openSelfLoop().catch((error: unknown) => {
-      console.warn('[tree] no loopback link; encoding once per child', error);
-      return null;
-    });
+    if (!this.selfLoop) {
+      this.selfLoopState = 'pending';
+      this.selfLoop = this.openSelfLoop().then(
+        (loop) => {
+          this.selfLoopState = 'connected';
+          return loop;
+        },
+        (error: unknown) => {
+          this.selfLoopState = 'failed';
+          console.warn('[tree] no loopback link; encoding once per child', error);
+          return null;
+        },
+      );
+    }
     return this.selfLoop;
   }
 
@@ -444,6 +459,7 @@ export class TreeCall {
   private closeSelfLoop(): void {
     const pending = this.selfLoop;
     this.selfLoop = null;
+    this.selfLoopState = 'none';
     void pending?.then((loop) => {
       loop?.up.pc.close();
       loop?.down.pc.close();

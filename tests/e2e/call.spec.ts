@@ -99,8 +99,17 @@ test('three people meet from one link, mute, leave, a late joiner, and a relay r
   // A newcomer meets three people at once.
   const eve = await joinCall(browser, link, 'Eve');
   people.push(eve);
-  await expectMediaFrom(eve, ['Ana', 'Bea', 'Dan']);
-  await expectMediaFrom(bea, ['Ana', 'Dan', 'Eve']);
+  try {
+    await expectMediaFrom(eve, ['Ana', 'Bea', 'Dan']);
+    await expectMediaFrom(bea, ['Ana', 'Dan', 'Eve']);
+  } catch (error) {
+    // A failure's story: each page's signalling state and connections.
+    for (const p of [ana, bea, dan, eve]) {
+      const state = await p.page.evaluate(() => ({ me: window.__lunar?.myId.slice(0, 4), signaling: window.__lunar?.signaling(), connections: window.__lunar?.connections().map((c) => ({ ...c, peerId: c.peerId.slice(0, 4) })) }));
+      console.log(`[call] ${p.name}`, JSON.stringify(state));
+    }
+    throw error;
+  }
 });
 
 test('a reload does not leave a ghost tile or a duplicate connection', async ({ browser }) => {

@@ -72,6 +72,7 @@ export async function describeTree(p: Person): Promise<unknown> {
     up: t.upstream.map((u) => `${u.source.slice(0, 4)}<${u.parent.slice(0, 4)} ${u.state} ${u.framesDecoded}`),
     down: t.downstream.map((d) => `${d.source.slice(0, 4)}>${d.child.slice(0, 4)} ${d.state}`),
     drops: t.counters?.drops,
+    selfLoop: t.selfLoop,
     peers: peers.map((x) => `${x.peerId.slice(0, 4)} ${x.trust} ${x.phase}`),
   };
 }
