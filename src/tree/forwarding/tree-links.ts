@@ -40,14 +40,25 @@ function preferVp8(transceiver: RTCRtpTransceiver): void {
   if (vp8.length > 0) transceiver.setCodecPreferences([...vp8, ...rest]);
 }
 
-export function iceGathered(pc: RTCPeerConnection): Promise<void> {
+const GATHER_TIMEOUT_MS = 5000;
+
+/**
+ * Resolves when ICE gathering completes, or after `timeoutMs` with what was gathered by then:
+ * a STUN/TURN server that never answers must not leave a link (and every answer queued behind
+ * it) waiting for ever.
+ */
+export function iceGathered(pc: RTCPeerConnection, timeoutMs = GATHER_TIMEOUT_MS): Promise<void> {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();
   return new Promise((resolve) => {
-    const check = () => {
-      if (pc.iceGatheringState !== 'complete') return;
+    const done = () => {
+      clearTimeout(timer);
       pc.removeEventListener('icegatheringstatechange', check);
       resolve();
     };
+    const check = () => {
+      if (pc.iceGatheringState === 'complete') done();
+    };
+    const timer = setTimeout(done, timeoutMs);
     pc.addEventListener('icegatheringstatechange', check);
   });
 }
