@@ -147,6 +147,11 @@ function decryptStage<F extends EncodedFrame>(cryptor: FrameCryptor, options: Tr
       .catch(() => undefined);
   };
   const off = cryptor.onEpoch(retry);
+  // The stream ended (flush) or its pipe did (dispose): stop listening, count what still waits.
+  const detach = () => {
+    off();
+    missed(waiting.take(Number.POSITIVE_INFINITY).expired);
+  };
   const stage = new TransformStream<F, F>({
     start(controller) {
       out = controller;
@@ -161,15 +166,7 @@ function decryptStage<F extends EncodedFrame>(cryptor: FrameCryptor, options: Tr
         .catch(() => undefined);
       return chain;
     },
-    flush() {
-      off();
-      missed(waiting.take(Number.POSITIVE_INFINITY).expired);
-    },
+    flush: detach,
   });
-  return Object.assign(stage, {
-    dispose: () => {
-      off();
-      missed(waiting.take(Number.POSITIVE_INFINITY).expired);
-    },
-  });
+  return Object.assign(stage, { dispose: detach });
 }

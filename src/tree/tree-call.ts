@@ -85,6 +85,8 @@ interface Downstream {
   child: string;
   pc: RTCPeerConnection | null;
   senders: Partial<Record<MediaKind, RTCRtpSender>>;
+  /** Its senders encode our camera and mic (no loopback); otherwise they carry placeholders. */
+  encodes: boolean;
   closed: boolean;
 }
 
@@ -93,6 +95,13 @@ const DEFAULT_UPLINK_KBPS = 4000;
 const SELF_LOOP_TIMEOUT_MS = 5000;
 /** The child id our loopback link goes by in the forward worker. */
 const SELF_LOOP_CHILD = 'self-loop';
+
+const EPOCH_POLL_MS = 100;
+/** A link not connected this long after its offer is dropped and asked for again. */
+const LINK_TIMEOUT_MS = 15_000;
+/** `quality=low` on tree links: about 160×120 at 10 fps. */
+const LOW = { height: 120, fps: 10, kbps: 150 };
+const NORMAL_KBPS = 600;
 
 /**
  * Encode once: our camera and mic are encoded and encrypted once, on a loopback link from us
@@ -103,12 +112,6 @@ interface SelfLoop {
   up: UpstreamLink;
   down: DownstreamLink;
 }
-const EPOCH_POLL_MS = 100;
-/** A link not connected this long after its offer is dropped and asked for again. */
-const LINK_TIMEOUT_MS = 15_000;
-/** `quality=low` on tree links: about 160×120 at 10 fps. */
-const LOW = { height: 120, fps: 10, kbps: 150 };
-const NORMAL_KBPS = 600;
 
 /** Resolves once `pc` is connected; rejects when it fails or `ms` pass first. */
 function connected(pc: RTCPeerConnection, ms: number): Promise<void> {
@@ -129,6 +132,11 @@ function connected(pc: RTCPeerConnection, ms: number): Promise<void> {
   });
 }
 
+/** The tracks that exist, as openDownstream takes them. */
+function present(tracks: Record<MediaKind, MediaStreamTrack | null>): Partial<Record<MediaKind, MediaStreamTrack>> {
+  return { ...(tracks.audio ? { audio: tracks.audio } : {}), ...(tracks.video ? { video: tracks.video } : {}) };
+}
+
 function linkId(): string {
   return toHex(randomBytes(8));
 }
@@ -146,7 +154,9 @@ export class TreeCall {
   private keyChain: Promise<void> = Promise.resolve();
   /** Our loopback link once asked for; resolves to null when it cannot connect (then: one encoder per child). */
   private selfLoop: Promise<SelfLoop | null> | null = null;
-  private selfLoopState: TreeDebug['selfLoop'] = 'none';
+  private selfLoopState: 'none' | 'pending' | 'failed' | 'connected' = 'none';
+  /** The loop once connected (for its state in `debug()`). */
+  private selfLoopReady: SelfLoop | null = null;
   private pushedEpoch = -1;
   private readonly epochTimer: ReturnType<typeof setInterval>;
   private disposed = false;
@@ -238,20 +248,16 @@ export class TreeCall {
   /** Our camera or mic changed: the origin senders carry the new tracks. */
   refreshTracks(): void {
     const tracks = this.port.localTracks();
-    void this.selfLoop?.then((loop) => {
-      if (!loop) return;
+    const carry = (senders: Partial<Record<MediaKind, RTCRtpSender>>) => {
       for (const kind of ['audio', 'video'] as const) {
-        const sender = loop.down.senders[kind];
+        const sender = senders[kind];
         if (sender && sender.track !== tracks[kind]) sender.replaceTrack(tracks[kind]).catch(() => undefined);
       }
-    });
-    for (const d of this.downstream.values()) {
-      if (d.source !== this.port.myId || d.closed) continue;
-      for (const kind of ['audio', 'video'] as const) {
-        const sender = d.senders[kind];
-        if (sender && sender.track !== tracks[kind]) sender.replaceTrack(tracks[kind]).catch(() => undefined);
-      }
-    }
+    };
+    void this.selfLoop?.then((loop) => loop && carry(loop.down.senders));
+    // Only links that encode themselves: the others carry placeholders, and a camera there
+    // would start an encoder whose frames the forwarder discards.
+    for (const d of this.downstream.values()) if (d.encodes && !d.closed) carry(d.senders);
   }
 
   async debug(): Promise<TreeDebug> {
@@ -270,8 +276,7 @@ export class TreeCall {
     }
     const downstream = [...this.downstream.values()].map((d) => ({ link: d.id, source: d.source, child: d.child, state: d.pc?.connectionState ?? 'new' }));
     const counters = this.node ? await this.node.counters().catch(() => null) : null;
-    const loop = this.selfLoopState === 'pending' || this.selfLoopState === 'none' || this.selfLoopState === 'failed' ? null : await this.selfLoop;
-    const selfLoop = loop ? loop.up.pc.connectionState : this.selfLoopState;
+    const selfLoop = this.selfLoopReady ? this.selfLoopReady.up.pc.connectionState : this.selfLoopState;
     return { mode: this.mode, members: this.plan?.members ?? [], upstream, downstream, counters, selfLoop };
   }
 
@@ -378,18 +383,19 @@ export class TreeCall {
     }
     const node = this.ensureNode();
     const origin = source === this.port.myId;
-    const down: Downstream = { id, source, child, pc: null, senders: {}, closed: false };
+    const down: Downstream = { id, source, child, pc: null, senders: {}, encodes: false, closed: false };
     this.downstream.set(id, down);
     try {
       // Our own media goes out as copies of the loopback's ciphertext when the loop works.
       const encodeHere = origin && (await this.ensureSelfLoop()) === null;
+      down.encodes = encodeHere;
       if (!encodeHere) this.placeholders ??= makePlaceholderTracks();
       const tracks = encodeHere ? this.port.localTracks() : { audio: this.placeholders?.audio ?? null, video: this.placeholders?.video ?? null };
       const link = await openDownstream(node, {
         offer: { type: 'offer', sdp },
         childId: id,
         sourceId: source,
-        tracks: { ...(tracks.audio ? { audio: tracks.audio } : {}), ...(tracks.video ? { video: tracks.video } : {}) },
+        tracks: present(tracks),
         ...(encodeHere ? { localId: source } : {}),
         iceServers: this.port.iceServers,
       });
@@ -417,6 +423,7 @@ export class TreeCall {
       this.selfLoop = this.openSelfLoop().then(
         (loop) => {
           this.selfLoopState = 'connected';
+          this.selfLoopReady = loop;
           return loop;
         },
         (error: unknown) => {
@@ -440,7 +447,7 @@ export class TreeCall {
         offer: up.offer,
         childId: SELF_LOOP_CHILD,
         sourceId: me,
-        tracks: { ...(tracks.audio ? { audio: tracks.audio } : {}), ...(tracks.video ? { video: tracks.video } : {}) },
+        tracks: present(tracks),
         localId: me,
         iceServers: [],
       });
@@ -460,6 +467,7 @@ export class TreeCall {
     const pending = this.selfLoop;
     this.selfLoop = null;
     this.selfLoopState = 'none';
+    this.selfLoopReady = null;
     void pending?.then((loop) => {
       loop?.up.pc.close();
       loop?.down.pc.close();
