@@ -20,8 +20,8 @@ export interface Participant {
   close: () => Promise<void>;
 }
 
-export async function openParticipant(browser: Browser, url: string, name: string): Promise<Participant> {
-  const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
+export async function openParticipant(browser: Browser, url: string, name: string, viewport = { width: 800, height: 600 }): Promise<Participant> {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.on('pageerror', (err) => console.log(`[${name}] pageerror: ${err.message}`));
   // Warnings and errors from the app are part of a failure's story.

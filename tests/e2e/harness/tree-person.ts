@@ -4,7 +4,7 @@
  */
 import { expect, type Browser } from '@playwright/test';
 import type { TreeDebug } from '../../../src/tree/tree-call';
-import type { Participant } from './participant';
+import { openParticipant, type Participant } from './participant';
 
 export interface Person extends Participant {
   id: string;
@@ -13,30 +13,19 @@ export interface Person extends Participant {
 
 /** Like joinCall, at a small viewport: the pages share two cores. */
 export async function joinTree(browser: Browser, url: string, name: string, people: Participant[]): Promise<Person> {
-  const context = await browser.newContext({ viewport: { width: 320, height: 240 } });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.log(`[${name}] pageerror: ${err.message}`));
-  page.on('console', (m) => {
-    if ((m.type() === 'warning' || m.type() === 'error') && !m.text().startsWith('WebSocket connection to')) console.log(`[${name}] ${m.type()}: ${m.text()}`);
-  });
-  await page.goto(`${url}&prejoin=0&name=${name}`);
-  await expect(page.getByRole('button', { name: 'Leave' })).toBeVisible({ timeout: 60_000 });
-  const id = await page.evaluate(() => window.__lunar?.myId ?? '');
-  const person: Person = {
-    name,
-    context,
-    page,
+  const p = await openParticipant(browser, `${url}&prejoin=0&name=${name}`, name, { width: 320, height: 240 });
+  people.push(p);
+  await expect(p.page.getByRole('button', { name: 'Leave' })).toBeVisible({ timeout: 60_000 });
+  const id = await p.page.evaluate(() => window.__lunar?.myId ?? '');
+  return {
+    ...p,
     id,
-    peers: () => page.evaluate(() => window.__lunar?.peers() ?? Promise.resolve([])),
     tree: async () => {
-      const t = await page.evaluate(() => window.__lunar?.tree() ?? Promise.resolve(null));
+      const t = await p.page.evaluate(() => window.__lunar?.tree() ?? Promise.resolve(null));
       if (!t) throw new Error(`${name}: no tree`);
       return t;
     },
-    close: () => context.close(),
   };
-  people.push(person);
-  return person;
 }
 
 /** Frames decoded per source on `who`'s tree links. */
