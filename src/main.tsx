@@ -1,4 +1,6 @@
 import { render } from 'solid-js/web';
+import { markOnce } from './util/mark-once';
+markOnce('script-start');
 import { bootConfig } from './config/boot-config';
 import { parseRoute } from './room/room-link';
 import { App } from './ui/App';

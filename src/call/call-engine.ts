@@ -5,8 +5,9 @@
  * DTLS data channels (the relay never sees them).
  */
 import { parseNegotiation, parsePresence, type NegotiationPayload, type PeerState, type PresenceMessage } from '../protocol/mesh-messages';
-import { PeerjsSignaling } from '../signaling/peerjs-signaling';
-import { PresenceChannel } from '../signaling/presence-channel';
+import type { PeerjsSignaling } from '../signaling/peerjs-signaling';
+import type { PresenceChannel } from '../signaling/presence-channel';
+import { openCallSignaling, type CallSignaling } from './call-signaling';
 import { randomBytes, toHex } from '../util/base64url';
 import { Emitter, type Unsubscribe } from '../util/emitter';
 import type { CallSecurity, PeerTrust } from './call-security';
@@ -57,6 +58,8 @@ export interface CallEngineOptions {
   displayName: string;
   /** Access token for relays that require one (link parameter `jwt=`). */
   jwt?: string;
+  /** Sockets the page opened early (see call-signaling); the engine opens its own otherwise. */
+  signaling?: CallSignaling;
   /** Our participant id (random per page load); generated when absent. */
   myId?: string;
   /** End-to-end security (verification, frame encryption, epochs). */
@@ -94,7 +97,6 @@ const UNREACHABLE_AFTER_FAILURES = 3;
 
 export class CallEngine {
   readonly myId: string;
-  private readonly token = toHex(randomBytes(8));
   private readonly joinedAt: number;
   private readonly events = new Emitter<Events>();
   private readonly members = new Map<string, MemberRecord>();
@@ -140,8 +142,9 @@ export class CallEngine {
     this.large = opts.tree && this.trust ? this.makeLargeRoom(opts.tree) : null;
     this.name = opts.displayName;
     this.appliedSettings = opts.media.settings;
-    this.peerjs = new PeerjsSignaling(opts.relayBase, this.myId, this.token, undefined, opts.jwt);
-    this.presence = new PresenceChannel(opts.relayBase, opts.roomTopic, undefined, opts.jwt);
+    const sockets = opts.signaling ?? openCallSignaling(opts.relayBase, this.myId, opts.roomTopic, opts.jwt);
+    this.peerjs = sockets.peerjs;
+    this.presence = sockets.presence;
 
     this.disposers.push(
       this.peerjs.on('signal', (s) => {
@@ -150,7 +153,6 @@ export class CallEngine {
       this.peerjs.on('status', () => this.updateSignaling()),
       this.peerjs.on('expire', ({ peerId }) => this.onExpire(peerId)),
       this.presence.on('status', (s) => {
-        if (s === 'open' && this.mediaIsReady) this.announce(true);
         if (s === 'closed' && !this.everOnline) this.failedFirstConnects++;
         this.updateSignaling();
       }),
@@ -161,12 +163,13 @@ export class CallEngine {
       opts.media.on(() => this.onLocalMediaChange()),
       opts.media.onSettings(() => this.onSettingsChange()),
     );
+    // Sockets opened early may be up already: their 'open' came before we listened.
+    this.updateSignaling();
     const ready = (opts.mediaReady ?? Promise.resolve()).catch(() => undefined);
     this.signalChain = ready.then(() => undefined);
     void ready.then(() => {
       if (this.left) return;
       this.mediaIsReady = true;
-      if (this.presence.status === 'open') this.announce(true);
       this.reconcile();
     });
     this.timers.push(
@@ -324,6 +327,9 @@ export class CallEngine {
     if (online && !this.everOnline) markOnce('signaling-online');
     if (online) this.everOnline = true;
     if (next !== this.signaling) {
+      // Both sockets up (first time, or back after the relay restarted): say we are here, and
+      // ask everyone to answer. Only then can their offers reach our PeerJS id.
+      if (online) this.announce(true);
       this.signaling = next;
       this.changed();
     }
@@ -334,8 +340,12 @@ export class CallEngine {
     return { name: this.name, micOn: media.micOn, camOn: media.camOn && !!media.videoTrack, ...(media.screen.active ? { screen: true } : {}) };
   }
 
+  /**
+   * Tells the room we are here. Not gated on our camera: peers' offers that arrive before it
+   * wait in the signal chain, so the camera opening and their offer overlap (bench/join).
+   */
   private announce(reply: boolean): void {
-    if (this.left || this.roomFull || !this.mediaIsReady) return;
+    if (this.left || this.roomFull) return;
     markOnce('announced');
     this.presence.publish({ v: 1, kind: 'announce', peerId: this.myId, joinedAt: this.joinedAt, reply });
   }
@@ -391,7 +401,10 @@ export class CallEngine {
       rtcConfig: security ? { ...this.opts.rtcConfig, certificates: security.certificates } : this.opts.rtcConfig,
       localStream: media.stream,
       // With verification on, nothing is sent until the peer proves it holds the room key.
-      tracks: this.trust ? { audio: null, video: null, 'screen-audio': null, 'screen-video': null } : localTracks(media),
+      // With frame encryption the worker holds the frames (keeping the encoder warm: a
+      // camera attached only after verification took ≈250 ms to its first frame, measured by
+      // bench/join); without it the tracks wait.
+      tracks: security?.holdsUnverified ? this.meshTracks() : this.trust ? { audio: null, video: null, 'screen-audio': null, 'screen-video': null } : localTracks(media),
       videoOff: media.settings.audioOnly,
       sdp: sdpPolicy(media),
       placeholder: placeholderTrack,
@@ -445,6 +458,7 @@ export class CallEngine {
     if (!session) return;
     // This member may tip the room into tree mode: decide before choosing the mesh tracks.
     this.large?.update();
+    this.opts.security?.releaseLink(session.sid);
     this.pushTracks(session);
     session.sendState(this.localState());
     if (this.large) session.sendControl(this.large.hello());
@@ -584,10 +598,15 @@ export class CallEngine {
 
   /** replaceTrack on every slot: device switches, mute, screen share; never a renegotiation. */
   private pushTracks(session: PeerSession): void {
+    const tracks = this.meshTracks();
+    for (const slot of SEND_SLOTS) void session.setTrack(slot, tracks[slot]);
+  }
+
+  private meshTracks(): ReturnType<typeof localTracks> {
     const tracks = localTracks(this.opts.media);
     // In tree mode the camera and mic go over the tree; the mesh keeps control (and screens).
     if (this.mode === 'tree') Object.assign(tracks, { audio: null, video: null });
-    for (const slot of SEND_SLOTS) void session.setTrack(slot, tracks[slot]);
+    return tracks;
   }
 
   private onSettingsChange(): void {

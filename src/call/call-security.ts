@@ -36,13 +36,19 @@ export class CallSecurity {
   readonly controller: E2eeController | null;
   private readonly roomKey: Uint8Array;
   private readonly authKey: Uint8Array;
-  private readonly x25519: X25519KeyPair = generateX25519KeyPair();
+  private x25519!: X25519KeyPair;
   private epoch = 0;
   /** Recent epoch keys (epoch 0 = the link's room key), for keys derived from them (moderation MACs). */
   private readonly epochKeys = new Map<number, Uint8Array>();
-  private certificate: RTCCertificate | null = null;
+  private certificate!: RTCCertificate;
   /** Serialises key installs: they must reach the worker in order. */
   private keyChain: Promise<void>;
+
+  /**
+   * Settles once the E2EE worker holds the room key; rejects with `worker-failed` when its
+   * script could not load (the relay serving it is unreachable), and the call cannot go on.
+   */
+  readonly started: Promise<void>;
 
   private constructor(private readonly opts: CallSecurityOptions) {
     this.roomKey = deriveRoomKey(opts.secret);
@@ -50,6 +56,8 @@ export class CallSecurity {
     this.epochKeys.set(0, this.roomKey);
     this.controller = opts.encryptMedia ? new E2eeController(opts.bypassEncryption ? { bypassEncryption: true } : {}) : null;
     this.keyChain = this.controller ? this.controller.setRoomSecret(opts.secret) : Promise.resolve();
+    this.started = this.keyChain;
+    this.started.catch(() => undefined);
   }
 
   static async create(opts: CallSecurityOptions): Promise<CallSecurity> {
@@ -59,13 +67,17 @@ export class CallSecurity {
     const security = new CallSecurity(opts);
     // One certificate for all our connections: our fingerprint is then one value everyone
     // can compare (safety words), not one per connection.
-    security.certificate = await RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' } as EcKeyGenParams);
-    await security.keyChain;
+    [security.x25519, security.certificate] = await Promise.all([
+      generateX25519KeyPair(),
+      RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' } as EcKeyGenParams),
+    ]);
+    // The worker is not awaited: it took ≈150 ms to start on a busy page (bench/join), and
+    // nothing needs it before the first connection's frames. Its failure surfaces in `started`.
     return security;
   }
 
   get certificates(): RTCCertificate[] {
-    return this.certificate ? [this.certificate] : [];
+    return [this.certificate];
   }
 
   get currentEpoch(): number {
@@ -81,9 +93,23 @@ export class CallSecurity {
     const c = this.controller;
     if (!c) return undefined;
     return {
-      attachSender: (sender: RTCRtpSender, kind: MediaKind) => c.attachSender(sender, kind, this.opts.myId),
+      attachSender: (sender: RTCRtpSender, kind: MediaKind, link: string) => c.attachSender(sender, kind, this.opts.myId, link),
       attachReceiver: (receiver: RTCRtpReceiver, kind: MediaKind, remoteId: string) => c.attachReceiver(receiver, kind, remoteId),
     };
+  }
+
+  /**
+   * Senders of a connection send nothing until its peer is verified: their frames are dropped
+   * in the worker. True when that holds, so the call may attach its tracks before verification
+   * and keep encoders warm (without frame encryption nothing would hold them back).
+   */
+  get holdsUnverified(): boolean {
+    return this.controller !== null;
+  }
+
+  /** The peer on this connection proved the room key: its senders may send. */
+  releaseLink(link: string): void {
+    this.controller?.releaseLink(link).catch((err: unknown) => console.warn('could not release a connection', err));
   }
 
   /** Our proof for one connection, and our public key for epoch hand-outs. */
@@ -111,8 +137,8 @@ export class CallSecurity {
     return { epoch, key, installed: this.install(epoch, key) };
   }
 
-  seal(epoch: number, key: Uint8Array, toId: string, theirPublicKey: string): string {
-    return toBase64Url(sealToPeer(key, fromBase64Url(theirPublicKey), epochSealContext(epoch, this.opts.myId, toId)));
+  async seal(epoch: number, key: Uint8Array, toId: string, theirPublicKey: string): Promise<string> {
+    return toBase64Url(await sealToPeer(key, fromBase64Url(theirPublicKey), epochSealContext(epoch, this.opts.myId, toId)));
   }
 
   /** Opens and installs an epoch key handed to us; stale or forged hand-outs are ignored. */
@@ -120,7 +146,7 @@ export class CallSecurity {
     if (epoch <= this.epoch) return false;
     let key: Uint8Array;
     try {
-      key = openSealed(fromBase64Url(sealed), this.x25519, epochSealContext(epoch, fromId, this.opts.myId));
+      key = await openSealed(fromBase64Url(sealed), this.x25519, epochSealContext(epoch, fromId, this.opts.myId));
     } catch {
       return false;
     }
@@ -142,9 +168,16 @@ export class CallSecurity {
     }
   }
 
+  /**
+   * Memoised on the fingerprint set: the UI asks on every call change, and each derivation
+   * cost the joining page ≈40 ms of main thread (profiled in bench/join), all for the same words.
+   */
   safetyWords(fingerprints: string[]): string[] {
-    return safetyWords(this.roomKey, fingerprints);
+    const key = [...fingerprints].sort().join('\n');
+    if (this.words?.key !== key) this.words = { key, words: safetyWords(this.roomKey, fingerprints) };
+    return this.words.words;
   }
+  private words: { key: string; words: string[] } | null = null;
 
   dispose(): void {
     this.controller?.dispose();

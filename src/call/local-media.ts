@@ -40,8 +40,12 @@ export function describeMediaError(err: unknown, what: 'camera' | 'microphone' |
   return new MediaAccessError('media-unavailable', `Could not start your ${what}. Try again, or join without it.`, { cause: err });
 }
 
+/** How long after the camera and mic open RNNoise starts loading (see start()). */
+const NOISE_SUPPRESSION_DELAY_MS = 2000;
+
 export class LocalMedia {
   readonly stream = new MediaStream();
+  private nsTimer: ReturnType<typeof setTimeout> | null = null;
   audioTrack: MediaStreamTrack | null = null;
   videoTrack: MediaStreamTrack | null = null;
   micOn: boolean;
@@ -157,15 +161,19 @@ export class LocalMedia {
       if (this.audioTrack && (this.videoTrack || !wantVideo)) this.lastError = null;
     }
     if (!this.audioTrack) this.micOn = false;
-    // RNNoise loads in the background (a 4.8 MB worklet: ≈0.4 s here, measured by the join
-    // benchmark): the call starts with the raw microphone and swaps in the processed track
-    // (replaceTrack, on 'change') once it runs. Nothing is sent before a peer is verified,
-    // which usually takes longer, so in practice the first words are already denoised.
-    void this.processMic().then(() => {
-      if (this.stopped) return;
-      this.applyEnabled();
-      this.events.emit('change', undefined);
-    });
+    // RNNoise loads in the background, and only once the join is over: its 4.8 MB worklet
+    // takes ≈0.4 s of a core to compile and ≈50 ms of main thread to wire up (profiled in
+    // bench/join), which on a small machine delayed the first picture by as much. The call
+    // starts with the raw microphone and swaps in the processed track (replaceTrack, on
+    // 'change') once it runs, so only the first couple of seconds are not denoised.
+    this.nsTimer = setTimeout(() => {
+      this.nsTimer = null;
+      void this.processMic().then(() => {
+        if (this.stopped) return;
+        this.applyEnabled();
+        this.events.emit('change', undefined);
+      });
+    }, NOISE_SUPPRESSION_DELAY_MS);
     this.applyEnabled();
     this.watchDevices();
     this.events.emit('change', undefined);
@@ -230,6 +238,7 @@ export class LocalMedia {
 
   stop(): void {
     this.stopped = true;
+    if (this.nsTimer) clearTimeout(this.nsTimer);
     if (this.watching) navigator.mediaDevices.removeEventListener('devicechange', this.onDeviceChange);
     this.offScreen();
     this.screen.stop();

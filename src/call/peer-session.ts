@@ -32,7 +32,8 @@ export interface SdpPolicy {
 
 /** Where end-to-end encryption hooks in: called for every sender/receiver before negotiation. */
 export interface FrameTransformHook {
-  attachSender(sender: RTCRtpSender, kind: MediaKind): void;
+  /** `link` names the connection, so its senders can be held until the peer is verified. */
+  attachSender(sender: RTCRtpSender, kind: MediaKind, link: string): void;
   attachReceiver(receiver: RTCRtpReceiver, kind: MediaKind, remoteId: string): void;
 }
 
@@ -140,7 +141,7 @@ export class PeerSession {
         }
       }
       if (transceiver) {
-        opts.transforms?.attachSender(sender, kind);
+        opts.transforms?.attachSender(sender, kind, opts.sid);
         opts.transforms?.attachReceiver(transceiver.receiver, kind, opts.remoteId);
         (slot.startsWith('screen') ? screenTracks : receiverTracks).push(transceiver.receiver.track);
         if (kind === 'video' && opts.videoOff) transceiver.direction = 'inactive';

@@ -58,7 +58,7 @@ const VERIFY_TIMEOUT_MS = 10_000;
  * changes that land within the same short window share one rekey, and rekeys are at least
  * REKEY_MIN_GAP_MS apart, so a burst of joins costs two rekeys, not one per person.
  */
-const REKEY_QUICK_MS = 20;
+const REKEY_QUICK_MS = 0;
 const REKEY_MIN_GAP_MS = 250;
 
 export class TrustKeeper {
@@ -132,6 +132,7 @@ export class TrustKeeper {
       return true;
     }
     if (msg.t === 'epoch') {
+      markOnce('epoch-received');
       if (this.isVerified(session.remoteId)) void this.security.receiveEpoch(msg.epoch, msg.sealed, session.remoteId);
       else {
         // The leader verified us first and its hand-out beat our check of its proof: keep
@@ -212,12 +213,18 @@ export class TrustKeeper {
     const leader = [me, ...members].sort(compareMembers)[0];
     if (leader?.peerId !== me.peerId) return;
     const { epoch, key, installed } = this.security.startEpoch();
-    for (const m of members) {
-      const rec = this.peers.get(m.peerId);
-      const session = this.hooks.session(m.peerId);
-      if (!rec?.publicKey || !session) continue;
-      session.sendControl({ t: 'epoch', epoch, sealed: this.security.seal(epoch, key, m.peerId, rec.publicKey) });
-    }
+    await Promise.all(
+      members.map(async (m) => {
+        const pub = this.peers.get(m.peerId)?.publicKey;
+        if (!pub) return;
+        const sealed = await this.security.seal(epoch, key, m.peerId, pub).catch(() => null);
+        // Sealing is async: the member may have left (or reconnected) meanwhile.
+        const session = this.hooks.session(m.peerId);
+        if (!sealed || !session || this.disposed) return;
+        session.sendControl({ t: 'epoch', epoch, sealed });
+        markOnce('epoch-sent');
+      }),
+    );
     await installed;
     this.hooks.onChange();
   }

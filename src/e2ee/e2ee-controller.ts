@@ -69,13 +69,19 @@ export class E2eeController {
     return hasScriptTransform() || hasEncodedStreams();
   }
 
-  attachSender(sender: RTCRtpSender, kind: MediaKind, myId: string): void {
+  /** `link`: hold this sender's frames until `releaseLink(link)` (see TransformOptions.link). */
+  attachSender(sender: RTCRtpSender, kind: MediaKind, myId: string, link?: string): void {
     this.attach(sender, {
       operation: 'encrypt',
       kind,
       participantId: myId,
       ...(this.bypassEncryption ? { bypassEncryption: true } : {}),
+      ...(link === undefined ? {} : { link }),
     });
+  }
+
+  async releaseLink(link: string): Promise<void> {
+    unwrap(await this.api.releaseLink(link));
   }
 
   attachReceiver(receiver: RTCRtpReceiver, kind: MediaKind, remoteId: string): void {

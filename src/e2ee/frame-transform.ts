@@ -29,6 +29,12 @@ export interface TransformOptions {
   codec?: Codec;
   /** Test hook (sender only): forward frames in the clear so receivers' rejection can be tested. */
   bypassEncryption?: boolean;
+  /**
+   * Sender only: the connection this sender belongs to. Its frames are dropped until the
+   * worker is told to release the link (the peer proved the room key), so the encoder runs
+   * warm from the start but nothing leaves for a peer that has not been verified.
+   */
+  link?: string;
 }
 
 const CODECS: ReadonlySet<string> = new Set<Codec>(['vp8', 'vp9', 'opus', 'h264', 'av1', 'unknown']);
@@ -49,12 +55,15 @@ export function parseTransformOptions(raw: unknown): TransformOptions {
   if (o.codec !== undefined && (typeof o.codec !== 'string' || !CODECS.has(o.codec))) return fail('codec');
   if (o.bypassEncryption !== undefined && typeof o.bypassEncryption !== 'boolean') return fail('bypassEncryption');
   if (o.bypassEncryption === true && o.operation !== 'encrypt') return fail('bypassEncryption is for senders only');
+  if (o.link !== undefined && (typeof o.link !== 'string' || o.link.length === 0 || o.link.length > MAX_ID_LENGTH)) return fail('link');
+  if (o.link !== undefined && o.operation !== 'encrypt') return fail('link is for senders only');
   return {
     operation: o.operation,
     kind: o.kind,
     participantId: o.participantId,
     ...(o.codec === undefined ? {} : { codec: o.codec as Codec }),
     ...(o.bypassEncryption === true ? { bypassEncryption: true } : {}),
+    ...(o.link === undefined ? {} : { link: o.link as string }),
   };
 }
 
@@ -81,10 +90,14 @@ export function createFrameTransform<F extends EncodedFrame>(
   options: TransformOptions,
   onDrop?: (code: E2eeErrorCode) => void,
   now: () => number = Date.now,
+  /** Sender only: true while this sender's link is held (its peer is not verified yet). */
+  held: () => boolean = () => false,
 ): FrameTransformStage<F> {
   if (options.operation === 'encrypt') {
     const stage = new TransformStream<F, F>({
       async transform(frame, controller) {
+        // Held: the frame is dropped before anything else, even the bypass test hook.
+        if (held()) return;
         if (options.bypassEncryption === true) {
           controller.enqueue(frame);
           return;

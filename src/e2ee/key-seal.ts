@@ -4,9 +4,13 @@
  * The pairwise channel it travels on is already authenticated (peer proofs); sealing keeps
  * the key confidential even when a message is forwarded through other peers or the relay.
  * Output: ephemeralPublic(32) ‖ ciphertext ‖ tag(16).
+ *
+ * X25519 runs in WebCrypto, not @noble/curves: noble's ladder cost ≈20–40 ms of main thread
+ * per key agreement on the joining page (its first call builds tables), on the path between
+ * "verified" and the first picture (profiled in bench/join); WebCrypto's takes well under
+ * 1 ms, off the main thread. Keys stay 32-byte strings so callers can derive them (host key).
  */
 import { gcm } from '@noble/ciphers/aes.js';
-import { x25519 } from '@noble/curves/ed25519.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, encodeParts, uintToBytes, utf8 } from './bytes';
@@ -20,9 +24,14 @@ export interface X25519KeyPair {
 const PUBLIC_KEY_BYTES = 32;
 const TAG_BYTES = 16;
 
-export function generateX25519KeyPair(): X25519KeyPair {
-  const { secretKey, publicKey } = x25519.keygen();
-  return { secretKey, publicKey };
+/** PKCS#8 wrapping of a raw X25519 private key (RFC 8410): WebCrypto imports no raw private keys. */
+const PKCS8_X25519_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20]);
+const X25519 = { name: 'X25519' } as const;
+
+export async function generateX25519KeyPair(): Promise<X25519KeyPair> {
+  const pair = (await crypto.subtle.generateKey(X25519, true, ['deriveBits'])) as CryptoKeyPair;
+  const [pkcs8, raw] = await Promise.all([crypto.subtle.exportKey('pkcs8', pair.privateKey), crypto.subtle.exportKey('raw', pair.publicKey)]);
+  return { secretKey: new Uint8Array(pkcs8).slice(PKCS8_X25519_PREFIX.length), publicKey: new Uint8Array(raw) };
 }
 
 /** AAD for an epoch-key hand-out: binds the epoch and both parties, so a sealed key cannot be replayed elsewhere. */
@@ -30,13 +39,17 @@ export function epochSealContext(epoch: number, fromId: string, toId: string): U
   return encodeParts(utf8('lunar epoch key v1'), uintToBytes(BigInt(epoch), 4), utf8(fromId), utf8(toId));
 }
 
-function sharedSecret(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
+async function sharedSecret(secretKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array> {
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== PUBLIC_KEY_BYTES) {
     throw new E2eeError('invalid-key', 'X25519 public key must be 32 bytes');
   }
   try {
-    // noble rejects low-order points (an all-zero shared secret) itself.
-    return x25519.getSharedSecret(secretKey, publicKey);
+    const [priv, pub] = await Promise.all([
+      crypto.subtle.importKey('pkcs8', new Uint8Array(concatBytes(PKCS8_X25519_PREFIX, secretKey)), X25519, false, ['deriveBits']),
+      crypto.subtle.importKey('raw', new Uint8Array(publicKey), X25519, false, []),
+    ]);
+    // WebCrypto rejects low-order points (an all-zero shared secret) itself.
+    return new Uint8Array(await crypto.subtle.deriveBits({ name: 'X25519', public: pub }, priv, 256));
   } catch (cause) {
     throw new E2eeError('invalid-key', 'X25519 key agreement failed', { cause });
   }
@@ -48,18 +61,18 @@ function sealKeys(shared: Uint8Array, ephemeralPublic: Uint8Array, recipientPubl
   return { key: okm.subarray(0, 32), nonce: okm.subarray(32) };
 }
 
-export function sealToPeer(plaintext: Uint8Array, recipientPublicKey: Uint8Array, context: Uint8Array): Uint8Array {
-  const ephemeral = generateX25519KeyPair();
-  const { key, nonce } = sealKeys(sharedSecret(ephemeral.secretKey, recipientPublicKey), ephemeral.publicKey, recipientPublicKey);
+export async function sealToPeer(plaintext: Uint8Array, recipientPublicKey: Uint8Array, context: Uint8Array): Promise<Uint8Array> {
+  const ephemeral = await generateX25519KeyPair();
+  const { key, nonce } = sealKeys(await sharedSecret(ephemeral.secretKey, recipientPublicKey), ephemeral.publicKey, recipientPublicKey);
   return concatBytes(ephemeral.publicKey, gcm(key, nonce, context).encrypt(plaintext));
 }
 
-export function openSealed(sealed: Uint8Array, recipient: X25519KeyPair, context: Uint8Array): Uint8Array {
+export async function openSealed(sealed: Uint8Array, recipient: X25519KeyPair, context: Uint8Array): Promise<Uint8Array> {
   if (!(sealed instanceof Uint8Array) || sealed.length < PUBLIC_KEY_BYTES + TAG_BYTES) {
     throw new E2eeError('invalid-tag', 'sealed key too short');
   }
   const ephemeralPublic = sealed.subarray(0, PUBLIC_KEY_BYTES);
-  const { key, nonce } = sealKeys(sharedSecret(recipient.secretKey, ephemeralPublic), ephemeralPublic, recipient.publicKey);
+  const { key, nonce } = sealKeys(await sharedSecret(recipient.secretKey, ephemeralPublic), ephemeralPublic, recipient.publicKey);
   try {
     return gcm(key, nonce, context).decrypt(sealed.subarray(PUBLIC_KEY_BYTES));
   } catch (cause) {

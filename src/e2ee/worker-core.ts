@@ -13,6 +13,8 @@ export type ApiResult<T = undefined> = { ok: true; value: T } | { ok: false; err
 export interface E2eeWorkerApi {
   setRoomSecret(secret: string): ApiResult;
   setEpoch(epoch: number, epochKey: Uint8Array): ApiResult;
+  /** Lets a held link's senders send (see TransformOptions.link), starting with a key frame. */
+  releaseLink(link: string): ApiResult;
   removeParticipant(participantId: string): ApiResult;
   counters(): ApiResult<Record<string, SenderCounters>>;
   /** The createEncodedStreams fallback: the main thread transfers the streams here. */
@@ -42,6 +44,8 @@ function run<T>(fn: () => T): ApiResult<T> {
 export class E2eeWorkerCore {
   readonly cryptor: FrameCryptor;
   private readonly active = new Set<ActiveTransform>();
+  /** Links whose peers are verified: their senders' frames go out. One short id per connection made. */
+  private readonly released = new Set<string>();
   /** Frames dropped by each transform stage, for diagnostics next to the cryptor's counters. */
   readonly drops = new Map<E2eeErrorCode, number>();
 
@@ -64,6 +68,17 @@ export class E2eeWorkerCore {
         }
         this.cryptor.setEpoch(epoch, epochKey);
         this.requestKeyFrames();
+        return undefined;
+      }),
+    releaseLink: (link) =>
+      run(() => {
+        if (typeof link !== 'string' || link.length === 0) throw new E2eeError('invalid-message', 'link must be a non-empty string');
+        if (this.released.has(link)) return undefined;
+        this.released.add(link);
+        // The receiver has seen nothing yet: its first frame must be a key frame.
+        for (const { options, keyFrames } of this.active) {
+          if (options.link === link && options.kind === 'video') requestKeyFrame(keyFrames, 'encrypt');
+        }
         return undefined;
       }),
     removeParticipant: (participantId) =>
@@ -101,9 +116,17 @@ export class E2eeWorkerCore {
     const entry: ActiveTransform = { options, keyFrames };
     this.active.add(entry);
     const abort = new AbortController();
-    const stage = createFrameTransform<EncodedFrame>(this.cryptor, options, (code) => {
-      this.drops.set(code, (this.drops.get(code) ?? 0) + 1);
-    });
+    const link = options.link;
+    const held = link === undefined ? undefined : () => !this.released.has(link);
+    const stage = createFrameTransform<EncodedFrame>(
+      this.cryptor,
+      options,
+      (code) => {
+        this.drops.set(code, (this.drops.get(code) ?? 0) + 1);
+      },
+      Date.now,
+      held,
+    );
     readable
       .pipeThrough(stage, { signal: abort.signal })
       .pipeTo(writable, { signal: abort.signal })
@@ -120,13 +143,18 @@ export class E2eeWorkerCore {
   /** After a key change, new key frames let pictures recover at once instead of at the next periodic one. */
   private requestKeyFrames(): void {
     for (const { options, keyFrames } of this.active) {
-      if (options.kind !== 'video' || keyFrames === undefined) continue;
-      const request = options.operation === 'encrypt' ? keyFrames.generateKeyFrame : keyFrames.sendKeyFrameRequest;
-      try {
-        request?.call(keyFrames)?.catch(() => undefined);
-      } catch {
-        // Not supported in this browser: the periodic key frame will do.
-      }
+      if (options.kind === 'video') requestKeyFrame(keyFrames, options.operation);
     }
+  }
+}
+
+/** A sender makes a key frame; a receiver asks its sender for one. */
+function requestKeyFrame(keyFrames: KeyFrameControl | undefined, operation: 'encrypt' | 'decrypt'): void {
+  if (keyFrames === undefined) return;
+  const request = operation === 'encrypt' ? keyFrames.generateKeyFrame : keyFrames.sendKeyFrameRequest;
+  try {
+    request?.call(keyFrames)?.catch(() => undefined);
+  } catch {
+    // Not supported in this browser: the periodic key frame will do.
   }
 }

@@ -130,13 +130,13 @@ function decode(text: string, what: string): Uint8Array {
 }
 
 /** Guest: a knock to publish, and the state to keep until the answer arrives. */
-export function createKnock(roomId: string, moderatorKey: Uint8Array, displayName: string): { knock: Knock; pending: PendingKnock } {
+export async function createKnock(roomId: string, moderatorKey: Uint8Array, displayName: string): Promise<{ knock: Knock; pending: PendingKnock }> {
   if (!verifyModeratorKey(roomId, moderatorKey)) throw new RoomStateError('wrong-moderator-key', 'this link’s moderator key does not match its room');
   const name = sanitizeDisplayName(displayName);
   if (!name) throw new RoomStateError('invalid-input', 'a display name is needed to knock');
   const knockId = newId();
-  const guestKeys = generateX25519KeyPair();
-  const sealed = sealToPeer(pad(utf8(name), NAME_PAD_BYTES), moderatorX25519Public(moderatorKey), knockContext(roomId, knockId, guestKeys.publicKey));
+  const guestKeys = await generateX25519KeyPair();
+  const sealed = await sealToPeer(pad(utf8(name), NAME_PAD_BYTES), moderatorX25519Public(moderatorKey), knockContext(roomId, knockId, guestKeys.publicKey));
   return {
     knock: { type: 'knock', v: LOBBY_VERSION, knockId, guestKey: bytesToBase64Url(guestKeys.publicKey), sealed: bytesToBase64Url(sealed) },
     pending: { roomId, moderatorKey, knockId, guestKeys },
@@ -144,12 +144,12 @@ export function createKnock(roomId: string, moderatorKey: Uint8Array, displayNam
 }
 
 /** Moderator: who is knocking. Throws `lobby-auth-failed` for a knock not sealed to us. */
-export function openKnock(roomId: string, hostKey: HostKey, knock: Knock): OpenedKnock {
+export async function openKnock(roomId: string, hostKey: HostKey, knock: Knock): Promise<OpenedKnock> {
   const guestKey = decode(knock.guestKey, 'guest key');
   if (guestKey.length !== 32) throw new RoomStateError('invalid-message', 'guest key must be 32 bytes');
   let padded: Uint8Array;
   try {
-    padded = openSealed(decode(knock.sealed, 'knock'), hostX25519KeyPair(hostKey), knockContext(roomId, knock.knockId, guestKey));
+    padded = await openSealed(decode(knock.sealed, 'knock'), hostX25519KeyPair(hostKey), knockContext(roomId, knock.knockId, guestKey));
   } catch (cause) {
     throw new RoomStateError('lobby-auth-failed', 'knock does not open with this room’s key', { cause });
   }
@@ -164,9 +164,9 @@ export function openKnock(roomId: string, hostKey: HostKey, knock: Knock): Opene
 }
 
 /** Moderator: let the guest in by sealing the room secret to its one-time key. */
-export function admitGuest(roomId: string, hostKey: HostKey, knock: OpenedKnock, secret: string): Admit {
+export async function admitGuest(roomId: string, hostKey: HostKey, knock: OpenedKnock, secret: string): Promise<Admit> {
   const secretBytes = utf8(secret);
-  const sealed = bytesToBase64Url(sealToPeer(pad(secretBytes, SECRET_PAD_BYTES), knock.guestKey, admitContext(roomId, knock.knockId, knock.guestKey)));
+  const sealed = bytesToBase64Url(await sealToPeer(pad(secretBytes, SECRET_PAD_BYTES), knock.guestKey, admitContext(roomId, knock.knockId, knock.guestKey)));
   const sig = ed25519.sign(answerBytes(roomId, 'admit', knock.knockId, knock.guestKey, sealed), hostKey.secretKey);
   return { type: 'admit', v: LOBBY_VERSION, knockId: knock.knockId, sealed, sig: bytesToBase64Url(sig) };
 }
@@ -180,7 +180,7 @@ export function denyGuest(roomId: string, hostKey: HostKey, knock: OpenedKnock):
  * Guest: the outcome of an answer to our knock. Returns null for an answer to someone
  * else's knock; throws `lobby-auth-failed` for one not signed by the moderator key.
  */
-export function readAnswer(pending: PendingKnock, answer: LobbyAnswer): AnswerOutcome | null {
+export async function readAnswer(pending: PendingKnock, answer: LobbyAnswer): Promise<AnswerOutcome | null> {
   if (answer.knockId !== pending.knockId) return null;
   const { roomId, knockId, guestKeys, moderatorKey } = pending;
   const sealed = answer.type === 'admit' ? answer.sealed : '';
@@ -195,7 +195,7 @@ export function readAnswer(pending: PendingKnock, answer: LobbyAnswer): AnswerOu
   if (answer.type === 'deny') return { kind: 'denied' };
   try {
     const secret = new TextDecoder('utf-8', { fatal: true }).decode(
-      unpad(openSealed(decode(sealed, 'admit'), guestKeys, admitContext(roomId, knockId, guestKeys.publicKey))),
+      unpad(await openSealed(decode(sealed, 'admit'), guestKeys, admitContext(roomId, knockId, guestKeys.publicKey))),
     );
     return { kind: 'admitted', secret };
   } catch (cause) {

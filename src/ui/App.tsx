@@ -1,9 +1,11 @@
-import { Match, Switch, type JSX } from 'solid-js';
+import { Match, Switch, lazy, type JSX } from 'solid-js';
 import { createHashRoute } from './create-hash-route';
 import { HomePage } from './HomePage';
 import { LobbyPage } from './LobbyPage';
-import { PlayerPage } from './essentials/PlayerPage';
 import { RoomPage } from './RoomPage';
+
+// The recording player is its own chunk: a room link should not parse it (see RoomPage).
+const PlayerPage = lazy(() => import('./essentials/PlayerPage').then((m) => ({ default: m.PlayerPage })));
 
 export function App(): JSX.Element {
   const route = createHashRoute();

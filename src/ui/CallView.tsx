@@ -2,6 +2,7 @@ import { For, Show, createEffect, createMemo, createSignal, on, onCleanup, type 
 import { createStore, reconcile } from 'solid-js/store';
 import type { CallEngine, ParticipantView } from '../call/call-engine';
 import type { LocalMedia } from '../call/local-media';
+import { coalesce } from '../util/coalesce';
 import { formatRoomLink, type RoomLink } from '../room/room-link';
 import { REACTION_EMOJI } from '../room-state/room-reactions';
 import { readPasscodeCheck } from '../room-state/room-links';
@@ -31,6 +32,9 @@ function phaseLabel(p: ParticipantView): string | null {
 }
 
 type Panel = 'none' | 'people' | 'security' | 'chat' | 'polls';
+
+/** How often the call view re-reads the engine while changes keep coming (see util/coalesce). */
+const UI_REFRESH_MS = 50;
 
 export function CallView(props: { engine: CallEngine; media: LocalMedia; link: RoomLink; room: [RoomStateView, RoomStateActions]; moderation: [ModerationView, ModerationActions]; lobby?: [{ waiting: LobbyRequest[] }, LobbyDeskActions]; lobbyHash?: string; recording?: CallRecording; onLeave: () => void }): JSX.Element {
   const [room, act] = props.room;
@@ -78,7 +82,8 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
   };
   const refreshLocal = () =>
     setLocal({ micOn: media.micOn, camOn: media.camOn && !!media.videoTrack, stream: media.videoTrack ? media.stream : null, error: media.lastError?.message ?? null });
-  const offEngine = engine.on(refresh);
+  const refreshSoon = coalesce(refresh, UI_REFRESH_MS);
+  const offEngine = engine.on(refreshSoon);
   const offMedia = media.on(refreshLocal);
   refresh();
   const pcOf = createPeerConnections(engine);
@@ -97,6 +102,7 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
   let grid: HTMLElement | undefined;
   onCleanup(() => {
     offEngine();
+    refreshSoon.cancel();
     offMedia();
   });
 

@@ -36,10 +36,10 @@ export function LobbyPage(props: { lobby: LobbyLink }): JSX.Element {
     setStatus({ kind: 'waiting' });
     try {
       const { relayBase } = await bootConfig();
-      const { knock: message, pending } = createKnock(props.lobby.roomId, props.lobby.moderatorKey, displayName);
+      const { knock: message, pending } = await createKnock(props.lobby.roomId, props.lobby.moderatorKey, displayName);
       const ch = new PresenceChannel(relayBase, await lobbyTopic(props.lobby.roomId));
       channel = ch;
-      ch.on('message', (m) => onMessage(pending, m, displayName));
+      ch.on('message', (m) => void onMessage(pending, m, displayName));
       ch.on('status', (s) => {
         if (s === 'open') ch.publish(message);
       });
@@ -49,16 +49,17 @@ export function LobbyPage(props: { lobby: LobbyLink }): JSX.Element {
     }
   };
 
-  const onMessage = (pending: PendingKnock, raw: unknown, displayName: string) => {
+  const onMessage = async (pending: PendingKnock, raw: unknown, displayName: string) => {
     let outcome;
     try {
       const msg = parseLobbyMessage(raw);
       if (msg.type === 'knock') return;
-      outcome = readAnswer(pending, msg);
+      outcome = await readAnswer(pending, msg);
     } catch {
       return; // Someone else's traffic, or a forgery: only a signed answer counts.
     }
-    if (!outcome) return;
+    // Two answers can be opening at once (a repeated admit): the first one wins.
+    if (!outcome || status().kind !== 'waiting') return;
     stop();
     if (outcome.kind === 'denied') {
       setStatus({ kind: 'denied' });

@@ -1,7 +1,8 @@
 import { markOnce } from '../util/mark-once';
-import { Match, Switch, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
+import { Match, Switch, createSignal, lazy, onCleanup, onMount, type JSX } from 'solid-js';
 import { CallEngine } from '../call/call-engine';
 import { CallSecurity } from '../call/call-security';
+import { closeCallSignaling, openCallSignaling } from '../call/call-signaling';
 import { startQualityReports } from '../call/quality-reporter';
 import { randomBytes, toHex } from '../util/base64url';
 import { LocalMedia } from '../call/local-media';
@@ -9,13 +10,29 @@ import { bootConfig } from '../config/boot-config';
 import { unreachableMessage, type LoadedConfig } from '../config/load-config';
 import { E2eeError } from '../e2ee/errors';
 import { exposeDebug, exposeRoomDebug } from '../debug/expose-debug';
-import { connectRoomDoc, type RoomDocConnection } from '../room-state/room-doc-provider';
+import type { RoomDocConnection } from '../room-state/room-doc-provider';
 import { readHostKey, readPasscodeCheck } from '../room-state/room-links';
 import { PasscodeGate } from './PasscodeGate';
 import { roomTopic, sanitizeDisplayName, type RoomLink } from '../room/room-link';
-import { CallRoom } from './CallRoom';
 import { rememberName, rememberedName } from './display-name-store';
 import { PreJoin } from './PreJoin';
+
+/**
+ * The in-call UI and the room doc (Yjs, y-webrtc, simple-peer: about half the app's code)
+ * are their own chunks. A room link starts fetching them at once but does not parse them
+ * before it starts talking to the relay: the joining page's main thread is the join's
+ * bottleneck on small machines (profiled in bench/join).
+ */
+const loadCallRoom = () => import('./CallRoom').then((m) => ({ default: m.CallRoom }));
+const CallRoom = lazy(loadCallRoom);
+const loadRoomDoc = () => import('../room-state/room-doc-provider');
+
+/** What a person reads when the call's encryption cannot start. */
+function securityFailure(err: unknown, relayBase: string): string {
+  // The worker's script comes from the relay: if it cannot load, the relay is the problem.
+  if (err instanceof E2eeError && err.code === 'worker-failed') return unreachableMessage(relayBase);
+  return err instanceof Error ? err.message : String(err);
+}
 
 type Phase =
   | { kind: 'loading' }
@@ -41,6 +58,11 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
   let security: CallSecurity | null = null;
   let stopReports: (() => void) | null = null;
   let conn: RoomDocConnection | null = null;
+  const roomDocModule = loadRoomDoc();
+  const callRoomModule = CallRoom.preload();
+  // Awaited in join(); a chunk that fails to load (the app's host went away) is reported there.
+  roomDocModule.catch(() => undefined);
+  callRoomModule.catch(() => undefined);
   const mediaStarted = media.start().then(() => {
     markOnce('media-ready');
   });
@@ -68,6 +90,8 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     const displayName = sanitizeDisplayName(name()) || 'Guest';
     rememberName(displayName);
     const { config, relayBase } = loaded;
+    // The sockets open while the keys and the worker get ready (they need neither).
+    const signaling = openCallSignaling(relayBase, myId, await topicReady, props.link.params.jwt);
     try {
       if (!config.features.e2ee) {
         // The relay turned media encryption off (debugging): verification stays on.
@@ -75,18 +99,25 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
         securityReady = makeSecurity(false);
       }
       security = await securityReady;
+      markOnce('security-ready');
     } catch (err) {
-      // The worker's script comes from the relay: if it cannot load, the relay is the problem.
-      const message = err instanceof E2eeError && err.code === 'worker-failed' ? unreachableMessage(relayBase) : err instanceof Error ? err.message : String(err);
       securityReady = null;
-      setPhase({ kind: 'error', message });
+      closeCallSignaling(signaling);
+      setPhase({ kind: 'error', message: securityFailure(err, relayBase) });
       return;
     }
+    const sec = security;
+    sec.started.catch((err: unknown) => {
+      if (security !== sec) return;
+      leave('left');
+      setPhase({ kind: 'error', message: securityFailure(err, relayBase) });
+    });
     engine = new CallEngine({
       myId,
       security,
       relayBase,
       roomTopic: await topicReady,
+      signaling,
       rtcConfig: {
         iceServers: config.iceServers,
         iceTransportPolicy: props.link.params.relayOnly ? 'relay' : 'all',
@@ -110,6 +141,15 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
       }
     });
     exposeDebug(e, media, security);
+    let connectRoomDoc: Awaited<typeof roomDocModule>['connectRoomDoc'];
+    try {
+      [{ connectRoomDoc }] = await Promise.all([roomDocModule, callRoomModule]);
+    } catch {
+      // The in-call UI and the room doc are chunks from wherever the app is hosted.
+      leave('left');
+      setPhase({ kind: 'error', message: unreachableMessage(new URL('.', location.href).href) });
+      return;
+    }
     try {
       // The shared room doc (chat, hands, polls…): peer to peer, signalling encrypted with a
       // key derived from the secret, so the relay sees a hashed topic and ciphertext only.

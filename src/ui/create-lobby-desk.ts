@@ -25,6 +25,7 @@ const MAX_WAITING = 20;
 export function createLobbyDesk(opts: { relayBase: string; jwt?: string; roomId: string; hostKey: HostKey; secret: string }): [{ waiting: LobbyRequest[] }, LobbyDeskActions] {
   const [state, setState] = createStore<{ waiting: LobbyRequest[] }>({ waiting: [] });
   const opened = new Map<string, OpenedKnock>();
+  const opening = new Set<string>();
   /** Answers already given: a guest that knocks again (it missed ours) gets the same one. */
   const answered = new Map<string, LobbyAnswer>();
   let channel: PresenceChannel | null = null;
@@ -47,14 +48,18 @@ export function createLobbyDesk(opts: { relayBase: string; jwt?: string; roomId:
         ch.publish(previous);
         return;
       }
-      if (opened.has(msg.knockId) || opened.size >= MAX_WAITING) return;
-      try {
-        const knock = openKnock(opts.roomId, opts.hostKey, msg);
-        opened.set(knock.knockId, knock);
-        setState('waiting', (list) => [...list, { knockId: knock.knockId, name: knock.name }]);
-      } catch {
-        // Not sealed to this room's key: not for us.
-      }
+      if (opened.has(msg.knockId) || opening.has(msg.knockId) || opened.size + opening.size >= MAX_WAITING) return;
+      // Opening is async: a knock repeated meanwhile must not be opened (and listed) twice.
+      opening.add(msg.knockId);
+      openKnock(opts.roomId, opts.hostKey, msg).then(
+        (knock) => {
+          opening.delete(msg.knockId);
+          if (disposed || opened.has(knock.knockId) || answered.has(knock.knockId)) return;
+          opened.set(knock.knockId, knock);
+          setState('waiting', (list) => [...list, { knockId: knock.knockId, name: knock.name }]);
+        },
+        () => opening.delete(msg.knockId), // Not sealed to this room's key: not for us.
+      );
     });
   });
   onCleanup(() => {
@@ -62,11 +67,12 @@ export function createLobbyDesk(opts: { relayBase: string; jwt?: string; roomId:
     channel?.close();
   });
 
-  const answer = (knockId: string, make: (knock: OpenedKnock) => LobbyAnswer) => {
+  const answer = async (knockId: string, make: (knock: OpenedKnock) => LobbyAnswer | Promise<LobbyAnswer>) => {
     const knock = opened.get(knockId);
     if (!knock) return;
-    const reply = make(knock);
+    // Taken off the list before the (async) seal, so a double click answers once.
     opened.delete(knockId);
+    const reply = await make(knock);
     answered.set(knockId, reply);
     channel?.publish(reply);
     setState(produce((s) => void (s.waiting = s.waiting.filter((w) => w.knockId !== knockId))));
@@ -74,8 +80,8 @@ export function createLobbyDesk(opts: { relayBase: string; jwt?: string; roomId:
   return [
     state,
     {
-      admit: (knockId) => answer(knockId, (k) => admitGuest(opts.roomId, opts.hostKey, k, opts.secret)),
-      deny: (knockId) => answer(knockId, (k) => denyGuest(opts.roomId, opts.hostKey, k)),
+      admit: (knockId) => void answer(knockId, (k) => admitGuest(opts.roomId, opts.hostKey, k, opts.secret)),
+      deny: (knockId) => void answer(knockId, (k) => denyGuest(opts.roomId, opts.hostKey, k)),
     },
   ];
 }

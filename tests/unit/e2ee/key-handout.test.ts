@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesToHex, utf8 } from '../../../src/e2ee/bytes';
+import { bytesToHex, hexToBytes, utf8 } from '../../../src/e2ee/bytes';
 import { epochSealContext, generateX25519KeyPair, openSealed, sealToPeer } from '../../../src/e2ee/key-seal';
 import { computePeerProof, deriveAuthKey, verifyPeerProof } from '../../../src/e2ee/peer-auth';
 import { deriveRoomKey, randomKey } from '../../../src/e2ee/room-keys';
@@ -8,38 +8,54 @@ import { SAFETY_WORDS } from '../../../src/e2ee/word-list';
 import { OTHER_SECRET, SECRET } from './frames';
 
 describe('X25519 epoch key sealing', () => {
-  it('round-trips an epoch key to the intended peer', () => {
-    const bob = generateX25519KeyPair();
+  it('round-trips an epoch key to the intended peer', async () => {
+    const bob = await generateX25519KeyPair();
+    expect(bob.secretKey).toHaveLength(32);
+    expect(bob.publicKey).toHaveLength(32);
     const key = randomKey();
     const ctx = epochSealContext(3, 'alice', 'bob');
-    const sealed = sealToPeer(key, bob.publicKey, ctx);
+    const sealed = await sealToPeer(key, bob.publicKey, ctx);
     expect(sealed).toHaveLength(32 + 32 + 16);
-    expect(bytesToHex(openSealed(sealed, bob, ctx))).toBe(bytesToHex(key));
+    expect(bytesToHex(await openSealed(sealed, bob, ctx))).toBe(bytesToHex(key));
     // Fresh ephemeral key each time: two seals of one key differ.
-    expect(bytesToHex(sealToPeer(key, bob.publicKey, ctx))).not.toBe(bytesToHex(sealed));
+    expect(bytesToHex(await sealToPeer(key, bob.publicKey, ctx))).not.toBe(bytesToHex(sealed));
   });
 
-  it('fails for another recipient, another context, or any flipped byte', () => {
-    const bob = generateX25519KeyPair();
-    const eve = generateX25519KeyPair();
+  it('opens with the RFC 7748 §6.1 key pairs (raw private keys, as the host key derives them)', async () => {
+    const alicePriv = hexToBytes('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a');
+    const bobPub = hexToBytes('de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f');
+    const bobPriv = hexToBytes('5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb');
+    const alicePub = hexToBytes('8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a');
+    // What Alice seals to Bob's public key, Bob opens with his private key, and the reverse.
+    const ctx = utf8('rfc7748');
+    const key = randomKey();
+    expect(bytesToHex(await openSealed(await sealToPeer(key, bobPub, ctx), { secretKey: bobPriv, publicKey: bobPub }, ctx))).toBe(bytesToHex(key));
+    expect(bytesToHex(await openSealed(await sealToPeer(key, alicePub, ctx), { secretKey: alicePriv, publicKey: alicePub }, ctx))).toBe(bytesToHex(key));
+    // A private key that does not match the public key the seal was made for opens nothing.
+    await expect(openSealed(await sealToPeer(key, bobPub, ctx), { secretKey: alicePriv, publicKey: bobPub }, ctx)).rejects.toMatchObject({ code: 'invalid-tag' });
+  });
+
+  it('fails for another recipient, another context, or any flipped byte', async () => {
+    const bob = await generateX25519KeyPair();
+    const eve = await generateX25519KeyPair();
     const ctx = epochSealContext(3, 'alice', 'bob');
-    const sealed = sealToPeer(randomKey(), bob.publicKey, ctx);
-    const invalidTag = expect.objectContaining({ code: 'invalid-tag' });
-    expect(() => openSealed(sealed, eve, ctx)).toThrowError(invalidTag);
-    expect(() => openSealed(sealed, bob, epochSealContext(4, 'alice', 'bob'))).toThrowError(invalidTag);
-    expect(() => openSealed(sealed, bob, epochSealContext(3, 'alice', 'eve'))).toThrowError(invalidTag);
+    const sealed = await sealToPeer(randomKey(), bob.publicKey, ctx);
+    const invalidTag = { code: 'invalid-tag' };
+    await expect(openSealed(sealed, eve, ctx)).rejects.toMatchObject(invalidTag);
+    await expect(openSealed(sealed, bob, epochSealContext(4, 'alice', 'bob'))).rejects.toMatchObject(invalidTag);
+    await expect(openSealed(sealed, bob, epochSealContext(3, 'alice', 'eve'))).rejects.toMatchObject(invalidTag);
     for (const i of [0, 31, 32, 50, sealed.length - 1]) {
       const tampered = new Uint8Array(sealed);
       tampered[i] = (tampered[i] ?? 0) ^ 0x80;
-      expect(() => openSealed(tampered, bob, ctx), `byte ${i}`).toThrow();
+      await expect(openSealed(tampered, bob, ctx), `byte ${i}`).rejects.toThrow();
     }
-    expect(() => openSealed(sealed.subarray(0, 40), bob, ctx)).toThrowError(invalidTag);
+    await expect(openSealed(sealed.subarray(0, 40), bob, ctx)).rejects.toMatchObject(invalidTag);
   });
 
-  it('rejects malformed and low-order public keys', () => {
+  it('rejects malformed and low-order public keys', async () => {
     const ctx = utf8('x');
-    expect(() => sealToPeer(randomKey(), new Uint8Array(31), ctx)).toThrowError(expect.objectContaining({ code: 'invalid-key' }));
-    expect(() => sealToPeer(randomKey(), new Uint8Array(32), ctx)).toThrowError(expect.objectContaining({ code: 'invalid-key' }));
+    await expect(sealToPeer(randomKey(), new Uint8Array(31), ctx)).rejects.toMatchObject({ code: 'invalid-key' });
+    await expect(sealToPeer(randomKey(), new Uint8Array(32), ctx)).rejects.toMatchObject({ code: 'invalid-key' });
   });
 });
 

@@ -51,6 +51,41 @@ const send = (kind: 'audio' | 'video', extra = {}) => ({ operation: 'encrypt', k
 const receive = (kind: 'audio' | 'video') => ({ operation: 'decrypt', kind, participantId: 'alice' });
 
 describe('E2eeWorkerCore transforms', () => {
+  it('holds a link: nothing leaves until it is released, then a key frame is asked for and frames flow', async () => {
+    const { alice, bob } = setup();
+    let push!: ReadableStreamDefaultController<FakeFrame>;
+    const readable = new ReadableStream<FakeFrame>({ start: (c) => void (push = c) });
+    const out: FakeFrame[] = [];
+    const writable = new WritableStream<FakeFrame>({ write: (f) => void out.push(f) });
+    const generateKeyFrame = vi.fn(() => Promise.resolve());
+    alice.handleTransform(readable, writable, send('video', { link: 'sid-1' }), { generateKeyFrame });
+    const settle = () => new Promise((r) => setTimeout(r, 10));
+    for (const f of videoFrames()) push.enqueue(f);
+    await settle();
+    expect(out).toHaveLength(0); // the peer is not verified: held frames are dropped, not queued
+    expect(alice.api.releaseLink('other')).toEqual({ ok: true, value: undefined });
+    push.enqueue(new FakeFrame(vp8DeltaFrame(90, 4), 'delta', 'video/VP8'));
+    await settle();
+    expect(out).toHaveLength(0); // another link's release does not free this one
+    expect(generateKeyFrame).not.toHaveBeenCalled();
+    expect(alice.api.releaseLink('sid-1')).toEqual({ ok: true, value: undefined });
+    expect(generateKeyFrame).toHaveBeenCalledTimes(1);
+    const key = vp8KeyFrame(300, 5);
+    push.enqueue(new FakeFrame(key, 'key', 'video/VP8'));
+    await settle();
+    expect(out).toHaveLength(1);
+    expect(equalBytes(new Uint8Array(out[0]!.data), key)).toBe(false); // released frames are still encrypted
+    const decrypted = await pump(bob, receive('video'), out);
+    expect(new Uint8Array(decrypted[0]!.data)).toEqual(key);
+    push.close();
+  });
+
+  it('refuses a link on a receiver, and an empty release', () => {
+    expect(() => parseTransformOptions({ ...receive('video'), link: 'sid-1' })).toThrowError(expect.objectContaining({ code: 'invalid-message' }));
+    expect(() => parseTransformOptions(send('video', { link: '' }))).toThrowError(expect.objectContaining({ code: 'invalid-message' }));
+    expect(new E2eeWorkerCore().api.releaseLink('' as string)).toMatchObject({ ok: false, error: { code: 'invalid-message' } });
+  });
+
   it('encrypts on one side and decrypts on the other, frame for frame', async () => {
     const { alice, bob } = setup();
     const originals = videoFrames().map((f) => new Uint8Array(f.data.slice(0)));
