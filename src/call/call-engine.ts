@@ -82,6 +82,9 @@ type Events = { change: void; dm: IncomingDirectMessage };
 const HEARTBEAT_MS = 2000;
 /** A connected peer silent for this long (no heartbeats) has dropped off the network. */
 const SILENCE_TIMEOUT_MS = 8000;
+/** The longest the join holds back work that can wait (see CallEngine.settled). */
+const SETTLE_CAP_MS = 1500;
+
 /** A peer we never reached is forgotten after this long without a presence announce. */
 const PRESENCE_TIMEOUT_MS = 30_000;
 const ANNOUNCE_EVERY_MS = 10_000;
@@ -97,6 +100,14 @@ const UNREACHABLE_AFTER_FAILURES = 3;
 
 export class CallEngine {
   readonly myId: string;
+  /**
+   * Resolves once the join is over: every member we know of is connected and verified and we
+   * hold a media key, or SETTLE_CAP_MS after we started (alone, or a slow peer). Work that can
+   * wait starts then instead of competing with the join: the room doc's own WebRTC mesh cost
+   * a joining page ≈300 ms to its first picture (bench/join, two cores).
+   */
+  readonly settled: Promise<void>;
+  private settle: (() => void) | null = null;
   private readonly joinedAt: number;
   private readonly events = new Emitter<Events>();
   private readonly members = new Map<string, MemberRecord>();
@@ -129,6 +140,9 @@ export class CallEngine {
   constructor(private readonly opts: CallEngineOptions) {
     const now = opts.now ?? Date.now;
     this.myId = opts.myId ?? toHex(randomBytes(16));
+    this.settled = new Promise((resolve) => (this.settle = resolve));
+    const settleCap = setTimeout(() => this.settleNow(), SETTLE_CAP_MS);
+    void this.settled.then(() => clearTimeout(settleCap));
     this.joinedAt = now();
     this.trust = opts.security
       ? new TrustKeeper(opts.security, {
@@ -285,6 +299,7 @@ export class CallEngine {
   leave(): void {
     if (this.left) return;
     this.left = true;
+    this.settleNow();
     this.trust?.dispose();
     this.large?.dispose();
     this.presence.publish({ v: 1, kind: 'bye', peerId: this.myId });
@@ -310,7 +325,24 @@ export class CallEngine {
   private changed(): void {
     // Every membership, trust or state change can move the tree: re-plan (cheap, idempotent).
     this.large?.update();
+    if (this.settle && this.joinIsOver()) this.settleNow();
     this.events.emit('change', undefined);
+  }
+
+  private joinIsOver(): boolean {
+    if (this.members.size === 0 || this.roomFull) return false;
+    // Keyed: the leader's hand-out reached us (epoch 0 is only the link's key).
+    if (this.opts.security?.controller && this.epoch === 0) return false;
+    for (const peerId of this.members.keys()) {
+      const session = this.sessions.get(peerId);
+      if (!session || session.phase !== 'connected' || (this.trust && !this.trust.isVerified(peerId))) return false;
+    }
+    return true;
+  }
+
+  private settleNow(): void {
+    this.settle?.();
+    this.settle = null;
   }
 
   /**

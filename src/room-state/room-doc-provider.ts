@@ -9,7 +9,7 @@
  * a plain `Y.Doc` with a fake presence source.
  */
 import { WebrtcProvider } from 'y-webrtc';
-import { removeAwarenessStates } from 'y-protocols/awareness';
+import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { roomTopic } from '../room/room-link';
 import { Emitter } from '../util/emitter';
@@ -50,6 +50,12 @@ export interface RoomDocOptions {
   jwt?: string;
   /** Defaults to `location.origin`. */
   pageOrigin?: string;
+  /**
+   * The doc is usable at once (local edits apply, listeners work) but its provider (signalling
+   * and the doc's own WebRTC connections) starts only when this settles: the call passes
+   * `CallEngine.settled`, so the doc's connections do not compete with the media's.
+   */
+  connectAfter?: Promise<unknown>;
 }
 
 export async function connectRoomDoc(options: RoomDocOptions): Promise<RoomDocConnection> {
@@ -61,16 +67,10 @@ export async function connectRoomDoc(options: RoomDocOptions): Promise<RoomDocCo
   // y-webrtc leaves such decrypt failures as unhandled rejections in everyone's page.
   const roomName = await roomTopic(`${options.roomId}/${password}`, 'doc');
   const doc = new Y.Doc();
-  const provider = new WebrtcProvider(roomName, doc, {
-    signaling: [docSignalingUrl(options.relayUrl, options.pageOrigin ?? location.origin) + (options.jwt ? `?jwt=${encodeURIComponent(options.jwt)}` : '')],
-    password,
-    // Other tabs of the same browser must go through WebRTC too (same rules for everyone).
-    filterBcConns: true,
-    peerOpts: { config: { iceServers: options.iceServers } },
-  });
-  const awareness = provider.awareness;
-  const docPeer = provider.room?.peerId;
-  let presence: Presence = docPeer ? { ...own, docPeer } : own;
+  const awareness = new Awareness(doc);
+  let provider: WebrtcProvider | null = null;
+  let docPeer: string | undefined;
+  let presence: Presence = own;
   awareness.setLocalState(presence);
 
   const refusedMesh = new Set<string>();
@@ -87,10 +87,9 @@ export async function connectRoomDoc(options: RoomDocOptions): Promise<RoomDocCo
       drop.push(clientId);
     }
     if (drop.length) removeAwarenessStates(awareness, drop, 'refused');
-    for (const id of refusedDoc) provider.room?.webrtcConns.get(id)?.destroy();
+    for (const id of refusedDoc) provider?.room?.webrtcConns.get(id)?.destroy();
   };
   const onPeerChange = () => enforce();
-  provider.on('peers', onPeerChange);
 
   const events = new Emitter<{ peers: Map<number, Presence>; synced: boolean }>();
   const peers = () => readPresences(awareness.getStates() as Map<number, unknown>, awareness.clientID);
@@ -100,9 +99,32 @@ export async function connectRoomDoc(options: RoomDocOptions): Promise<RoomDocCo
   };
   const onSynced = ({ synced }: { synced: boolean }) => events.emit('synced', synced);
   awareness.on('change', onAwareness);
-  provider.on('synced', onSynced);
 
   let disposed = false;
+  const connect = () => {
+    if (disposed || provider) return;
+    provider = new WebrtcProvider(roomName, doc, {
+      signaling: [docSignalingUrl(options.relayUrl, options.pageOrigin ?? location.origin) + (options.jwt ? `?jwt=${encodeURIComponent(options.jwt)}` : '')],
+      password,
+      awareness,
+      // Other tabs of the same browser must go through WebRTC too (same rules for everyone).
+      filterBcConns: true,
+      peerOpts: { config: { iceServers: options.iceServers } },
+    });
+    provider.on('peers', onPeerChange);
+    provider.on('synced', onSynced);
+    // The doc peer id exists once y-webrtc has derived its key (its room opens then).
+    const p = provider;
+    void p.key.then(() => {
+      const id = p.room?.peerId;
+      if (disposed || !id) return;
+      docPeer = id;
+      presence = { ...presence, docPeer };
+      awareness.setLocalState(presence);
+    });
+  };
+  if (options.connectAfter) void options.connectAfter.then(connect, connect);
+  else connect();
   return {
     doc,
     updatePresence(patch) {
@@ -124,12 +146,13 @@ export async function connectRoomDoc(options: RoomDocOptions): Promise<RoomDocCo
       if (disposed) return;
       disposed = true;
       awareness.off('change', onAwareness);
-      provider.off('synced', onSynced);
-      provider.off('peers', onPeerChange);
+      provider?.off('synced', onSynced);
+      provider?.off('peers', onPeerChange);
       events.clear();
       // Tells the others we left (awareness removal) before the connections close.
       awareness.setLocalState(null);
-      provider.destroy();
+      provider?.destroy();
+      awareness.destroy();
       doc.destroy();
     },
   };

@@ -159,6 +159,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
         relayUrl: relayBase,
         iceServers: config.iceServers,
         ...(props.link.params.jwt ? { jwt: props.link.params.jwt } : {}),
+        connectAfter: e.settled,
         presence: { v: 1, peerId: myId, name: displayName, mic: media.micOn, cam: media.camOn, hand: null, speaking: 0, role: hostKey ? 'host' : 'guest', e2ee: e.encrypted ? 'verified' : 'off' },
       });
     } catch (err) {
