@@ -114,13 +114,13 @@ export class CallSecurity {
 
   /** Our proof for one connection, and our public key for epoch hand-outs. */
   authMessage(myFingerprint: string, theirFingerprint: string): { t: 'auth'; proof: string; pub: string } {
-    const proof = computePeerProof(this.authKey, { myFingerprint, theirFingerprint, myId: this.opts.myId });
+    const proof = computePeerProof(this.authKey, { myFingerprint, theirFingerprint, myId: this.opts.myId, proverPublicKey: this.x25519.publicKey });
     return { t: 'auth', proof: toBase64Url(proof), pub: toBase64Url(this.x25519.publicKey) };
   }
 
-  verify(proof: string, theirId: string, myFingerprint: string, theirFingerprint: string): boolean {
+  verify(proof: string, theirId: string, myFingerprint: string, theirFingerprint: string, theirPublicKey: string): boolean {
     try {
-      return verifyPeerProof(this.authKey, fromBase64Url(proof), { myFingerprint, theirFingerprint, theirId });
+      return verifyPeerProof(this.authKey, fromBase64Url(proof), { myFingerprint, theirFingerprint, theirId, proverPublicKey: fromBase64Url(theirPublicKey) });
     } catch {
       return false;
     }

@@ -107,7 +107,7 @@ export class TrustKeeper {
     const rec = this.record(session);
     void fingerprints(session).then((fps) => {
       if (rec.trust === 'verified' || this.peers.get(session.remoteId) !== rec) return;
-      if (fps && this.security.verify(proof, session.remoteId, fps.mine, fps.theirs)) {
+      if (fps && this.security.verify(proof, session.remoteId, fps.mine, fps.theirs, pub)) {
         rec.trust = 'verified';
         markOnce('verified');
         rec.fingerprint = fps.theirs;

@@ -63,26 +63,29 @@ describe('peer proofs', () => {
   const authKey = deriveAuthKey(deriveRoomKey(SECRET));
   const fpA = 'sha-256 AA:BB:CC';
   const fpB = 'sha-256 11:22:33';
+  const pub = new Uint8Array(32).fill(7);
 
   it('verifies a proof made by a peer who knows the room key, from either side', () => {
-    const proof = computePeerProof(authKey, { myFingerprint: fpA, theirFingerprint: fpB, myId: 'alice' });
-    expect(verifyPeerProof(authKey, proof, { myFingerprint: fpB, theirFingerprint: fpA, theirId: 'alice' })).toBe(true);
+    const proof = computePeerProof(authKey, { myFingerprint: fpA, theirFingerprint: fpB, myId: 'alice', proverPublicKey: pub });
+    expect(verifyPeerProof(authKey, proof, { myFingerprint: fpB, theirFingerprint: fpA, theirId: 'alice', proverPublicKey: pub })).toBe(true);
     // Fingerprint case and spacing do not matter.
-    expect(verifyPeerProof(authKey, proof, { myFingerprint: 'SHA-256  11:22:33 ', theirFingerprint: 'sha-256 aa:bb:cc', theirId: 'alice' })).toBe(true);
+    expect(verifyPeerProof(authKey, proof, { myFingerprint: 'SHA-256  11:22:33 ', theirFingerprint: 'sha-256 aa:bb:cc', theirId: 'alice', proverPublicKey: pub })).toBe(true);
   });
 
   it('rejects forged, reflected, swapped-fingerprint and wrong-key proofs', () => {
-    const proof = computePeerProof(authKey, { myFingerprint: fpA, theirFingerprint: fpB, myId: 'alice' });
-    const check = (p: Uint8Array, theirId = 'alice', mine = fpB, theirs = fpA, key = authKey) =>
-      verifyPeerProof(key, p, { myFingerprint: mine, theirFingerprint: theirs, theirId });
+    const proof = computePeerProof(authKey, { myFingerprint: fpA, theirFingerprint: fpB, myId: 'alice', proverPublicKey: pub });
+    const check = (p: Uint8Array, theirId = 'alice', mine = fpB, theirs = fpA, key = authKey, proverPublicKey = pub) =>
+      verifyPeerProof(key, p, { myFingerprint: mine, theirFingerprint: theirs, theirId, proverPublicKey });
     expect(check(proof, 'bob')).toBe(false); // reflected back as if from bob
     expect(check(proof, 'alice', 'sha-256 66:66:66')).toBe(false); // SDP swapped by the relay
+    expect(check(proof, 'alice', fpB, fpA, authKey, new Uint8Array(32).fill(8))).toBe(false); // hand-out key swapped by the relay
+    expect(check(proof, 'alice', fpB, fpA, authKey, new Uint8Array(31).fill(7))).toBe(false); // not an X25519 key
     expect(check(proof, 'alice', fpB, fpA, deriveAuthKey(deriveRoomKey(OTHER_SECRET)))).toBe(false);
     const forged = new Uint8Array(proof);
     forged[0] = (forged[0] ?? 0) ^ 1;
     expect(check(forged)).toBe(false);
     expect(check(new Uint8Array(0))).toBe(false);
-    const outsider = computePeerProof(deriveAuthKey(deriveRoomKey(OTHER_SECRET)), { myFingerprint: fpA, theirFingerprint: fpB, myId: 'alice' });
+    const outsider = computePeerProof(deriveAuthKey(deriveRoomKey(OTHER_SECRET)), { myFingerprint: fpA, theirFingerprint: fpB, myId: 'alice', proverPublicKey: pub });
     expect(check(outsider)).toBe(false);
   });
 });
