@@ -436,7 +436,9 @@ export class CallEngine {
       // With frame encryption the worker holds the frames (keeping the encoder warm: a
       // camera attached only after verification took ≈250 ms to its first frame, measured by
       // bench/join); without it the tracks wait.
-      tracks: security?.holdsUnverified ? this.meshTracks() : this.trust ? { audio: null, video: null, 'screen-audio': null, 'screen-video': null } : localTracks(media),
+      // Only while the room fits the mesh: in a large room every control connection would
+      // otherwise run a camera encoder until it verifies.
+      tracks: security?.holdsUnverified && this.meshFits() ? this.meshTracks() : this.trust ? { audio: null, video: null, 'screen-audio': null, 'screen-video': null } : localTracks(media),
       videoOff: media.settings.audioOnly,
       sdp: sdpPolicy(media),
       placeholder: placeholderTrack,
@@ -632,6 +634,10 @@ export class CallEngine {
   private pushTracks(session: PeerSession): void {
     const tracks = this.meshTracks();
     for (const slot of SEND_SLOTS) void session.setTrack(slot, tracks[slot]);
+  }
+
+  private meshFits(): boolean {
+    return this.mode === 'mesh' && (!this.large || this.members.size + 1 <= this.large.meshLimit);
   }
 
   private meshTracks(): ReturnType<typeof localTracks> {

@@ -79,6 +79,11 @@ export class LargeRoom {
     this.timer = setInterval(() => this.heartbeat(), PING_MS);
   }
 
+  /** Above this many people (us included) media goes over the tree. */
+  get meshLimit(): number {
+    return this.meshMax;
+  }
+
   get currentMode(): CallMode {
     return this.tree.currentMode;
   }
