@@ -5,12 +5,11 @@
  * the key confidential even when a message is forwarded through other peers or the relay.
  * Output: ephemeralPublic(32) ‖ ciphertext ‖ tag(16).
  *
- * X25519 runs in WebCrypto, not @noble/curves: noble's ladder cost ≈20–40 ms of main thread
+ * X25519 (and the AES-GCM) run in WebCrypto, not @noble: noble's ladder cost ≈20–40 ms of main thread
  * per key agreement on the joining page (its first call builds tables), on the path between
  * "verified" and the first picture (profiled in bench/join); WebCrypto's takes well under
  * 1 ms, off the main thread. Keys stay 32-byte strings so callers can derive them (host key).
  */
-import { gcm } from '@noble/ciphers/aes.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, encodeParts, uintToBytes, utf8 } from './bytes';
@@ -64,7 +63,14 @@ function sealKeys(shared: Uint8Array, ephemeralPublic: Uint8Array, recipientPubl
 export async function sealToPeer(plaintext: Uint8Array, recipientPublicKey: Uint8Array, context: Uint8Array): Promise<Uint8Array> {
   const ephemeral = await generateX25519KeyPair();
   const { key, nonce } = sealKeys(await sharedSecret(ephemeral.secretKey, recipientPublicKey), ephemeral.publicKey, recipientPublicKey);
-  return concatBytes(ephemeral.publicKey, gcm(key, nonce, context).encrypt(plaintext));
+  return concatBytes(ephemeral.publicKey, await aesGcm('encrypt', key, nonce, context, plaintext));
+}
+
+/** AES-256-GCM in WebCrypto too: noble's first GCM call builds its GHASH tables (≈20 ms, profiled). */
+async function aesGcm(op: 'encrypt' | 'decrypt', key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
+  const k = await crypto.subtle.importKey('raw', new Uint8Array(key), 'AES-GCM', false, [op]);
+  const params = { name: 'AES-GCM', iv: new Uint8Array(nonce), additionalData: new Uint8Array(aad), tagLength: TAG_BYTES * 8 };
+  return new Uint8Array(op === 'encrypt' ? await crypto.subtle.encrypt(params, k, new Uint8Array(data)) : await crypto.subtle.decrypt(params, k, new Uint8Array(data)));
 }
 
 export async function openSealed(sealed: Uint8Array, recipient: X25519KeyPair, context: Uint8Array): Promise<Uint8Array> {
@@ -74,7 +80,7 @@ export async function openSealed(sealed: Uint8Array, recipient: X25519KeyPair, c
   const ephemeralPublic = sealed.subarray(0, PUBLIC_KEY_BYTES);
   const { key, nonce } = sealKeys(await sharedSecret(recipient.secretKey, ephemeralPublic), ephemeralPublic, recipient.publicKey);
   try {
-    return gcm(key, nonce, context).decrypt(sealed.subarray(PUBLIC_KEY_BYTES));
+    return await aesGcm('decrypt', key, nonce, context, sealed.subarray(PUBLIC_KEY_BYTES));
   } catch (cause) {
     throw new E2eeError('invalid-tag', 'sealed key failed authentication', { cause });
   }
