@@ -84,6 +84,11 @@ const HEARTBEAT_MS = 2000;
 const SILENCE_TIMEOUT_MS = 8000;
 /** The longest the join holds back work that can wait (see CallEngine.settled). */
 const SETTLE_CAP_MS = 1500;
+/**
+ * From "connected, verified and keyed" to settled: the first pictures are still being
+ * decoded then, and work started at that moment delayed them by up to 200 ms (bench/join).
+ */
+const SETTLE_GRACE_MS = 400;
 
 /** A peer we never reached is forgotten after this long without a presence announce. */
 const PRESENCE_TIMEOUT_MS = 30_000;
@@ -142,7 +147,10 @@ export class CallEngine {
     this.myId = opts.myId ?? toHex(randomBytes(16));
     this.settled = new Promise((resolve) => (this.settle = resolve));
     const settleCap = setTimeout(() => this.settleNow(), SETTLE_CAP_MS);
-    void this.settled.then(() => clearTimeout(settleCap));
+    void this.settled.then(() => {
+      clearTimeout(settleCap);
+      if (this.settleTimer) clearTimeout(this.settleTimer);
+    });
     this.joinedAt = now();
     this.trust = opts.security
       ? new TrustKeeper(opts.security, {
@@ -325,7 +333,7 @@ export class CallEngine {
   private changed(): void {
     // Every membership, trust or state change can move the tree: re-plan (cheap, idempotent).
     this.large?.update();
-    if (this.settle && this.joinIsOver()) this.settleNow();
+    if (this.settle && this.joinIsOver()) this.settleSoon();
     this.events.emit('change', undefined);
   }
 
@@ -344,6 +352,13 @@ export class CallEngine {
     this.settle?.();
     this.settle = null;
   }
+
+  /** Connected, verified and keyed: the first frames decode within a few frame times. */
+  private settleSoon(): void {
+    if (!this.settle || this.settleTimer) return;
+    this.settleTimer = setTimeout(() => this.settleNow(), SETTLE_GRACE_MS);
+  }
+  private settleTimer: ReturnType<typeof setTimeout> | null = null;
 
   /**
    * The relay has never answered after a few tries: the page says so and offers a retry
