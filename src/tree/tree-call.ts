@@ -390,7 +390,7 @@ export class TreeCall {
       const encodeHere = origin && (await this.ensureSelfLoop()) === null;
       down.encodes = encodeHere;
       if (!encodeHere) this.placeholders ??= makePlaceholderTracks();
-      const tracks = encodeHere ? this.port.localTracks() : { audio: this.placeholders?.audio ?? null, video: this.placeholders?.video ?? null };
+      const tracks = encodeHere ? this.port.localTracks() : { audio: null, video: this.placeholders?.video ?? null };
       const link = await openDownstream(node, {
         offer: { type: 'offer', sdp },
         childId: id,

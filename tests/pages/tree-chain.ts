@@ -105,7 +105,7 @@ const api = {
     if (!origin) placeholders ??= makePlaceholderTracks();
     const tracks = origin
       ? { video: camera?.getVideoTracks()[0], audio: camera?.getAudioTracks()[0] }
-      : { video: placeholders?.video, audio: placeholders?.audio };
+      : { video: placeholders?.video, audio: undefined }; // audio senders need no track (see placeholder-tracks)
     downstream.get(childId)?.close();
     const link = await openDownstream(need(), {
       offer,
