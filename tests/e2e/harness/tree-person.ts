@@ -35,8 +35,11 @@ export async function framesBySource(who: Person): Promise<Map<string, number>> 
   return out;
 }
 
-/** Waits until `who` decodes rising frames from every source in `from` over the tree. */
-export async function expectTreeVideo(who: Person, from: Person[], timeout = 45_000): Promise<void> {
+/**
+ * Waits until `who` decodes rising frames from every source in `from` over the tree, checking
+ * every `intervalMs` (rising means: more frames than at the previous check).
+ */
+export async function expectTreeVideo(who: Person, from: Person[], timeout = 45_000, intervalMs = 1000): Promise<void> {
   let before = new Map<string, number>();
   await expect
     .poll(
@@ -46,7 +49,7 @@ export async function expectTreeVideo(who: Person, from: Person[], timeout = 45_
         before = now;
         return missing;
       },
-      { timeout, intervals: [1000], message: `${who.name} should decode the others' video over the tree` },
+      { timeout, intervals: [intervalMs], message: `${who.name} should decode the others' video over the tree` },
     )
     .toEqual([]);
 }
