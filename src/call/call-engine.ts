@@ -19,6 +19,7 @@ import { applySendSettings, localTracks, sdpPolicy } from './send-settings';
 import { sdpFingerprint } from './sdp-fingerprint';
 import { TrustKeeper } from './trust-keeper';
 import { LargeRoom } from './large-room';
+import { JoinSettler } from './join-settler';
 import { markOnce } from '../util/mark-once';
 import type { CallMode, TreeDebug } from '../tree/tree-call';
 
@@ -111,8 +112,10 @@ export class CallEngine {
    * wait starts then instead of competing with the join: the room doc's own WebRTC mesh cost
    * a joining page ≈300 ms to its first picture (bench/join, two cores).
    */
-  readonly settled: Promise<void>;
-  private settle: (() => void) | null = null;
+  get settled(): Promise<void> {
+    return this.settler.settled;
+  }
+  private readonly settler = new JoinSettler(SETTLE_CAP_MS, SETTLE_GRACE_MS);
   private readonly joinedAt: number;
   private readonly events = new Emitter<Events>();
   private readonly members = new Map<string, MemberRecord>();
@@ -145,12 +148,6 @@ export class CallEngine {
   constructor(private readonly opts: CallEngineOptions) {
     const now = opts.now ?? Date.now;
     this.myId = opts.myId ?? toHex(randomBytes(16));
-    this.settled = new Promise((resolve) => (this.settle = resolve));
-    const settleCap = setTimeout(() => this.settleNow(), SETTLE_CAP_MS);
-    void this.settled.then(() => {
-      clearTimeout(settleCap);
-      if (this.settleTimer) clearTimeout(this.settleTimer);
-    });
     this.joinedAt = now();
     this.trust = opts.security
       ? new TrustKeeper(opts.security, {
@@ -307,7 +304,7 @@ export class CallEngine {
   leave(): void {
     if (this.left) return;
     this.left = true;
-    this.settleNow();
+    this.settler.now();
     this.trust?.dispose();
     this.large?.dispose();
     this.presence.publish({ v: 1, kind: 'bye', peerId: this.myId });
@@ -333,7 +330,7 @@ export class CallEngine {
   private changed(): void {
     // Every membership, trust or state change can move the tree: re-plan (cheap, idempotent).
     this.large?.update();
-    if (this.settle && this.joinIsOver()) this.settleSoon();
+    if (this.settler.pending && this.joinIsOver()) this.settler.ready();
     this.events.emit('change', undefined);
   }
 
@@ -347,18 +344,6 @@ export class CallEngine {
     }
     return true;
   }
-
-  private settleNow(): void {
-    this.settle?.();
-    this.settle = null;
-  }
-
-  /** Connected, verified and keyed: the first frames decode within a few frame times. */
-  private settleSoon(): void {
-    if (!this.settle || this.settleTimer) return;
-    this.settleTimer = setTimeout(() => this.settleNow(), SETTLE_GRACE_MS);
-  }
-  private settleTimer: ReturnType<typeof setTimeout> | null = null;
 
   /**
    * The relay has never answered after a few tries: the page says so and offers a retry
