@@ -420,18 +420,28 @@ export class TreeCall {
   private ensureSelfLoop(): Promise<SelfLoop | null> {
     if (!this.selfLoop) {
       this.selfLoopState = 'pending';
-      this.selfLoop = this.openSelfLoop().then(
+      const attempt: Promise<SelfLoop | null> = this.openSelfLoop().then(
         (loop) => {
+          // Closed while it connected (the room went back to a mesh for a moment): it must not
+          // become current, or links would wait on frames from a loop that closeSelfLoop shuts.
+          // Seen in CI: an origin's children got nothing, its loop reported "closed".
+          if (this.selfLoop !== attempt) {
+            loop.up.pc.close();
+            loop.down.pc.close();
+            return null;
+          }
           this.selfLoopState = 'connected';
           this.selfLoopReady = loop;
           return loop;
         },
         (error: unknown) => {
+          if (this.selfLoop !== attempt) return null;
           this.selfLoopState = 'failed';
           console.warn('[tree] no loopback link; encoding once per child', error);
           return null;
         },
       );
+      this.selfLoop = attempt;
     }
     return this.selfLoop;
   }
