@@ -41,6 +41,8 @@ export class CallSecurity {
   /** Recent epoch keys (epoch 0 = the link's room key), for keys derived from them (moderation MACs). */
   private readonly epochKeys = new Map<number, Uint8Array>();
   private certificate!: RTCCertificate;
+  /** The last safety words, with the fingerprint set they were derived from. */
+  private words: { key: string; words: string[] } | null = null;
   /** Serialises key installs: they must reach the worker in order. */
   private keyChain: Promise<void>;
 
@@ -177,7 +179,6 @@ export class CallSecurity {
     if (this.words?.key !== key) this.words = { key, words: safetyWords(this.roomKey, fingerprints) };
     return this.words.words;
   }
-  private words: { key: string; words: string[] } | null = null;
 
   dispose(): void {
     this.controller?.dispose();

@@ -138,19 +138,23 @@ export class LargeRoom {
   /** Large rooms: frequent pings, so a member that goes quiet is noticed (checkStalls). */
   private heartbeat(): void {
     const now = Date.now();
-    for (const { session } of this.isLarge() ? this.host.verified() : []) session.sendControl({ t: 'ping', at: now });
+    for (const { session } of this.largeRoomMembers()) session.sendControl({ t: 'ping', at: now });
   }
 
-  /** Counting stalled members too, so leaving one out cannot flip the mode back and forth. */
-  private isLarge(): boolean {
-    return this.host.verified().length + 1 > this.meshMax;
+  /**
+   * The verified members when the room is above the threshold, else none. Counting stalled
+   * members too, so leaving one out cannot flip the mode back and forth.
+   */
+  private largeRoomMembers(): ReturnType<LargeRoomHost['verified']> {
+    const verified = this.host.verified();
+    return verified.length + 1 > this.meshMax ? verified : [];
   }
 
   /** Members that went quiet become leaves (or stop being). */
   private checkStalls(): void {
     const now = Date.now();
     const heard: HeardFrom[] = [];
-    for (const { peerId, session } of this.isLarge() ? this.host.verified() : []) {
+    for (const { peerId, session } of this.largeRoomMembers()) {
       heard.push({ peerId, everConnected: session.everConnected, lastHeardAt: session.lastHeardAt });
     }
     const stalled = stalledMembers(heard, now, STALL_MS);

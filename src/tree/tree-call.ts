@@ -154,9 +154,8 @@ export class TreeCall {
   private keyChain: Promise<void> = Promise.resolve();
   /** Our loopback link once asked for; resolves to null when it cannot connect (then: one encoder per child). */
   private selfLoop: Promise<SelfLoop | null> | null = null;
-  private selfLoopState: 'none' | 'pending' | 'failed' | 'connected' = 'none';
-  /** The loop once connected (for its state in `debug()`). */
-  private selfLoopReady: SelfLoop | null = null;
+  /** Where the loop is, for `debug()`: the loop itself once connected (its connection state then). */
+  private selfLoopStatus: 'none' | 'pending' | 'failed' | SelfLoop = 'none';
   private pushedEpoch = -1;
   private readonly epochTimer: ReturnType<typeof setInterval>;
   private disposed = false;
@@ -276,7 +275,8 @@ export class TreeCall {
     }
     const downstream = [...this.downstream.values()].map((d) => ({ link: d.id, source: d.source, child: d.child, state: d.pc?.connectionState ?? 'new' }));
     const counters = this.node ? await this.node.counters().catch(() => null) : null;
-    const selfLoop = this.selfLoopReady ? this.selfLoopReady.up.pc.connectionState : this.selfLoopState;
+    const loop = this.selfLoopStatus;
+    const selfLoop = typeof loop === 'string' ? loop : loop.up.pc.connectionState;
     return { mode: this.mode, members: this.plan?.members ?? [], upstream, downstream, counters, selfLoop };
   }
 
@@ -419,7 +419,7 @@ export class TreeCall {
   /** Our loopback link (see SelfLoop), made once; null when it does not connect in time. */
   private ensureSelfLoop(): Promise<SelfLoop | null> {
     if (!this.selfLoop) {
-      this.selfLoopState = 'pending';
+      this.selfLoopStatus = 'pending';
       const attempt: Promise<SelfLoop | null> = this.openSelfLoop().then(
         (loop) => {
           // Closed while it connected (the room went back to a mesh for a moment): it must not
@@ -430,13 +430,12 @@ export class TreeCall {
             loop.down.pc.close();
             return null;
           }
-          this.selfLoopState = 'connected';
-          this.selfLoopReady = loop;
+          this.selfLoopStatus = loop;
           return loop;
         },
         (error: unknown) => {
           if (this.selfLoop !== attempt) return null;
-          this.selfLoopState = 'failed';
+          this.selfLoopStatus = 'failed';
           console.warn('[tree] no loopback link; encoding once per child', error);
           return null;
         },
@@ -476,8 +475,7 @@ export class TreeCall {
   private closeSelfLoop(): void {
     const pending = this.selfLoop;
     this.selfLoop = null;
-    this.selfLoopState = 'none';
-    this.selfLoopReady = null;
+    this.selfLoopStatus = 'none';
     void pending?.then((loop) => {
       loop?.up.pc.close();
       loop?.down.pc.close();

@@ -10,15 +10,7 @@ export interface Coalesced {
   cancel(): void;
 }
 
-export interface Timers {
-  set(fn: () => void, ms: number): ReturnType<typeof setTimeout>;
-  clear(timer: ReturnType<typeof setTimeout>): void;
-}
-
-// Wrapped: browsers refuse `setTimeout` called as a method of another object (Illegal invocation).
-const realTimers: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (t) => clearTimeout(t) };
-
-export function coalesce(fn: () => void, windowMs: number, timers: Timers = realTimers): Coalesced {
+export function coalesce(fn: () => void, windowMs: number): Coalesced {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let pending = false;
   const fire = () => {
@@ -26,7 +18,7 @@ export function coalesce(fn: () => void, windowMs: number, timers: Timers = real
     if (!pending) return;
     pending = false;
     fn();
-    timer = timers.set(fire, windowMs);
+    timer = setTimeout(fire, windowMs);
   };
   const run = (() => {
     if (timer) {
@@ -34,10 +26,10 @@ export function coalesce(fn: () => void, windowMs: number, timers: Timers = real
       return;
     }
     fn();
-    timer = timers.set(fire, windowMs);
+    timer = setTimeout(fire, windowMs);
   }) as Coalesced;
   run.cancel = () => {
-    if (timer) timers.clear(timer);
+    if (timer) clearTimeout(timer);
     timer = null;
     pending = false;
   };
