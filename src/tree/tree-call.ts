@@ -423,18 +423,19 @@ export class TreeCall {
       const attempt: Promise<SelfLoop | null> = this.openSelfLoop().then(
         (loop) => {
           // Closed while it connected (the room went back to a mesh for a moment): it must not
-          // become current, or links would wait on frames from a loop that closeSelfLoop shuts.
-          // Seen in CI: an origin's children got nothing, its loop reported "closed".
+          // become current, or links would wait on frames from a loop that closeSelfLoop shuts
+          // (seen in CI: an origin's children got nothing, its loop reported "closed"). Those
+          // links take the loop wanted now instead.
           if (this.selfLoop !== attempt) {
             loop.up.pc.close();
             loop.down.pc.close();
-            return null;
+            return this.currentSelfLoop();
           }
           this.selfLoopStatus = loop;
           return loop;
         },
         (error: unknown) => {
-          if (this.selfLoop !== attempt) return null;
+          if (this.selfLoop !== attempt) return this.currentSelfLoop();
           this.selfLoopStatus = 'failed';
           console.warn('[tree] no loopback link; encoding once per child', error);
           return null;
@@ -443,6 +444,11 @@ export class TreeCall {
       this.selfLoop = attempt;
     }
     return this.selfLoop;
+  }
+
+  /** For links that waited on a loop closed meanwhile: the loop now wanted, if the room is still a tree. */
+  private currentSelfLoop(): Promise<SelfLoop | null> | null {
+    return this.disposed || this.mode !== 'tree' ? null : this.ensureSelfLoop();
   }
 
   private async openSelfLoop(): Promise<SelfLoop> {
