@@ -9,10 +9,10 @@ import type { TreeSignal } from '../protocol/tree-messages';
 import { treeCallParams } from '../tree/call-plan';
 import { TreeCall, type CallMode, type TreeDebug } from '../tree/tree-call';
 import type { PeerSession } from './peer-session';
-import { sameMembers, stalledMembers, type HeardFrom } from './stalled-members';
+import { sameMembers, StallWatch, type HeardFrom } from './stall-watch';
 
 /**
- * In a large room a member silent this long is stalled: the tree plans it as a leaf (it stays
+ * In a large room a member silent this much longer than the freshest one is stalled: the tree plans it as a leaf (it stays
  * in the call and in the member count, so the mode does not flip). Pings go out every
  * PING_MS in large rooms to make it quick.
  */
@@ -24,6 +24,12 @@ const PING_MS = 400;
  * was no faster overall and flapped under load).
  */
 const STALL_CHECK_MS = 100;
+/** A stalled member that talks again stays a leaf this long (doubling per stall, up to the cap): see StallWatch. */
+const STALL_HOLD_MS = 3000;
+/** Where pages are starved for seconds, the limit follows the gaps seen (StallWatch) up to this. */
+const STALL_MAX_MS = 4000;
+const STALL_GAP_WINDOW_MS = 10_000;
+const STALL_MAX_HOLD_MS = 30_000;
 
 export interface LargeRoomHost {
   myId: string;
@@ -48,9 +54,11 @@ export class LargeRoom {
   private readonly meshMax: number;
   private turns: ReadonlyMap<string, number> = new Map();
   private stalled = new Set<string>();
+  private readonly stallWatch = new StallWatch({ stallMs: STALL_MS, maxStallMs: STALL_MAX_MS, gapWindowMs: STALL_GAP_WINDOW_MS, holdMs: STALL_HOLD_MS, maxHoldMs: STALL_MAX_HOLD_MS });
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly stallTimer: ReturnType<typeof setInterval>;
   private mode: CallMode = 'mesh';
+  private stallChanges = 0;
 
   constructor(
     private readonly host: LargeRoomHost,
@@ -117,8 +125,9 @@ export class LargeRoom {
     this.tree.refreshTracks();
   }
 
-  debug(): Promise<TreeDebug> {
-    return this.tree.debug();
+  async debug(): Promise<TreeDebug> {
+    const d = await this.tree.debug();
+    return { ...d, churn: { ...d.churn, 'stall-changes': this.stallChanges } };
   }
 
   /** Speaking turns from shared presence (ours included): they decide the last N. */
@@ -157,9 +166,10 @@ export class LargeRoom {
     for (const { peerId, session } of this.largeRoomMembers()) {
       heard.push({ peerId, everConnected: session.everConnected, lastHeardAt: session.lastHeardAt });
     }
-    const stalled = stalledMembers(heard, now, STALL_MS);
+    const stalled = this.stallWatch.check(heard, now);
     if (sameMembers(stalled, this.stalled)) return;
     this.stalled = stalled;
+    this.stallChanges++;
     this.tree.update();
   }
 }

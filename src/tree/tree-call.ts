@@ -71,6 +71,8 @@ export interface TreeDebug {
   counters: ForwarderCounters | null;
   /** Our encode-once loopback: not asked for, being set up, up (its connection state), or given up. */
   selfLoop: 'none' | 'pending' | 'failed' | RTCPeerConnectionState;
+  /** Links opened and closed since we joined, closes by reason: churn shows here. */
+  churn: Record<string, number>;
 }
 
 interface Upstream extends HeldLink {
@@ -156,6 +158,7 @@ export class TreeCall {
   private selfLoop: Promise<SelfLoop | null> | null = null;
   /** Where the loop is, for `debug()`: the loop itself once connected (its connection state then). */
   private selfLoopStatus: 'none' | 'pending' | 'failed' | SelfLoop = 'none';
+  private readonly churn: Record<string, number> = {};
   private pushedEpoch = -1;
   private readonly epochTimer: ReturnType<typeof setInterval>;
   private disposed = false;
@@ -202,10 +205,11 @@ export class TreeCall {
     const wanted = plan ? upstreamOf(plan, this.port.myId) : new Map<string, string>();
     const diff = diffUpstream(this.upstream, wanted, plan ? videoTo(plan, this.port.myId) : new Set<string>());
     let streamsChanged = false;
-    for (const id of diff.close) streamsChanged = this.closeUpstream(id, true) || streamsChanged;
+    if (diff.close.length > 0 || diff.open.length > 0) this.count('relink');
+    for (const id of diff.close) streamsChanged = this.closeUpstream(id, true, 'plan') || streamsChanged;
     for (const want of diff.open) this.openUpstreamLink(want);
     // Children that left. Children still here close their own links when their plan moves on.
-    for (const d of this.downstream.values()) if (!ids.has(d.child)) this.closeDownstream(d.id, false);
+    for (const d of this.downstream.values()) if (!ids.has(d.child)) this.closeDownstream(d.id, false, 'child-left');
     if (modeChanged || streamsChanged) this.port.onChange();
   }
 
@@ -226,7 +230,7 @@ export class TreeCall {
         if (!up || up.parent !== from || !up.link || up.closed) return;
         up.link.accept({ type: 'answer', sdp: msg.sdp }).catch((error: unknown) => {
           console.warn('[tree] answer refused', error);
-          if (this.closeUpstream(up.id, true)) this.port.onChange();
+          if (this.closeUpstream(up.id, true, 'answer-refused')) this.port.onChange();
         });
         return;
       }
@@ -235,10 +239,10 @@ export class TreeCall {
         if (up?.parent === from) {
           // The parent refused or dropped us. The engine's next change (heartbeats: ≤ 2 s)
           // re-plans and asks again; asking at once could spin while our views differ.
-          if (this.closeUpstream(up.id, false)) this.port.onChange();
+          if (this.closeUpstream(up.id, false, 'parent-closed')) this.port.onChange();
         }
         const down = this.downstream.get(msg.link);
-        if (down?.child === from) this.closeDownstream(down.id, false);
+        if (down?.child === from) this.closeDownstream(down.id, false, 'child-closed');
         return;
       }
     }
@@ -277,15 +281,15 @@ export class TreeCall {
     const counters = this.node ? await this.node.counters().catch(() => null) : null;
     const loop = this.selfLoopStatus;
     const selfLoop = typeof loop === 'string' ? loop : loop.up.pc.connectionState;
-    return { mode: this.mode, members: this.plan?.members ?? [], upstream, downstream, counters, selfLoop };
+    return { mode: this.mode, members: this.plan?.members ?? [], upstream, downstream, counters, selfLoop, churn: { ...this.churn } };
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     clearInterval(this.epochTimer);
-    for (const id of [...this.upstream.keys()]) this.closeUpstream(id, true);
-    for (const id of [...this.downstream.keys()]) this.closeDownstream(id, true);
+    for (const id of [...this.upstream.keys()]) this.closeUpstream(id, true, 'dispose');
+    for (const id of [...this.downstream.keys()]) this.closeDownstream(id, true, 'dispose');
     this.closeSelfLoop();
     this.placeholders?.stop();
     this.node?.dispose();
@@ -322,7 +326,12 @@ export class TreeCall {
     this.keyChain = this.keyChain.then(() => node.setEpoch(epoch, key)).catch((error: unknown) => console.warn('[tree] epoch failed', error));
   }
 
+  private count(event: string): void {
+    this.churn[event] = (this.churn[event] ?? 0) + 1;
+  }
+
   private openUpstreamLink(want: HeldLink): void {
+    this.count('up-open');
     const node = this.ensureNode();
     const up: Upstream = { ...want, id: linkId(), link: null, closed: false };
     this.upstream.set(up.id, up);
@@ -337,17 +346,17 @@ export class TreeCall {
           // 'closed' here means the parent closed its end (Chromium reports its DTLS close).
           const state = link.pc.connectionState;
           if ((state !== 'failed' && state !== 'closed') || up.closed) return;
-          this.closeUpstream(up.id, true);
+          this.closeUpstream(up.id, true, `up-${state}`);
           this.update();
         });
         const { audio, video } = link.receivers;
         this.streams.set(up.source, new MediaStream(video ? [audio.track, video.track] : [audio.track]));
         if (!this.port.send(up.parent, { t: 'tree', v: 1, kind: 'offer', link: up.id, source: up.source, sdp: link.offer.sdp ?? '' })) {
-          this.closeUpstream(up.id, false);
+          this.closeUpstream(up.id, false, 'no-channel');
         }
         // An offer that was lost, or a parent that never connects: give up, the next update asks again.
         setTimeout(() => {
-          if (!up.closed && link.pc.connectionState !== 'connected' && this.closeUpstream(up.id, true)) this.port.onChange();
+          if (!up.closed && link.pc.connectionState !== 'connected' && this.closeUpstream(up.id, true, 'timeout')) this.port.onChange();
         }, LINK_TIMEOUT_MS);
         this.port.onChange();
       },
@@ -359,9 +368,10 @@ export class TreeCall {
   }
 
   /** Returns whether a tile's stream went away. */
-  private closeUpstream(id: string, tell: boolean): boolean {
+  private closeUpstream(id: string, tell: boolean, why: string): boolean {
     const up = this.upstream.get(id);
     if (!up) return false;
+    this.count(`up-close:${why}`);
     up.closed = true;
     this.upstream.delete(id);
     up.link?.pc.close();
@@ -378,11 +388,13 @@ export class TreeCall {
     // Any verified member may ask, whatever our own mode: our view may lag theirs by a moment.
     const members = new Set(this.port.members().map((m) => m.id));
     if (!members.has(child) || this.downstream.has(id) || (source !== this.port.myId && !members.has(source))) {
+      this.count('refused');
       this.port.send(child, { t: 'tree', v: 1, kind: 'close', link: id });
       return;
     }
     const node = this.ensureNode();
     const origin = source === this.port.myId;
+    this.count('down-open');
     const down: Downstream = { id, source, child, pc: null, senders: {}, encodes: false, closed: false };
     this.downstream.set(id, down);
     try {
@@ -407,12 +419,12 @@ export class TreeCall {
       down.senders = link.senders;
       if (encodeHere && link.senders.video) await this.limitVideo(link.senders.video);
       link.pc.addEventListener('connectionstatechange', () => {
-        if (link.pc.connectionState === 'failed' || link.pc.connectionState === 'closed') this.closeDownstream(id, true);
+        if (link.pc.connectionState === 'failed' || link.pc.connectionState === 'closed') this.closeDownstream(id, true, `down-${link.pc.connectionState}`);
       });
       this.port.send(child, { t: 'tree', v: 1, kind: 'answer', link: id, sdp: link.answer.sdp ?? '' });
     } catch (error) {
       console.warn('[tree] could not answer a link', error);
-      this.closeDownstream(id, true);
+      this.closeDownstream(id, true, 'answer-failed');
     }
   }
 
@@ -479,13 +491,18 @@ export class TreeCall {
   }
 
   private closeSelfLoop(): void {
-    const pending = this.selfLoop;
+    const current = this.selfLoopStatus;
     this.selfLoop = null;
     this.selfLoopStatus = 'none';
-    void pending?.then((loop) => {
-      loop?.up.pc.close();
-      loop?.down.pc.close();
-    });
+    // A loop still being set up closes itself once it finds it is no longer wanted
+    // (ensureSelfLoop); only one already current is closed here. Closing whatever the attempt
+    // resolved to instead shut the wrong loop: an attempt overtaken mid-setup resolves to the
+    // loop wanted since (tree → mesh → tree while joining), and that one was closed too,
+    // leaving an origin's children without its video (seen in tree-last-n.spec).
+    if (typeof current !== 'string') {
+      current.up.pc.close();
+      current.down.pc.close();
+    }
   }
 
   /** Our own video on tree links: one modest layer, ≈160×120 at 10 fps with `quality=low`. */
@@ -504,9 +521,10 @@ export class TreeCall {
     await sender.setParameters(p).catch((error: unknown) => console.warn('[tree] send parameters refused', error));
   }
 
-  private closeDownstream(id: string, tell: boolean): void {
+  private closeDownstream(id: string, tell: boolean, why: string): void {
     const d = this.downstream.get(id);
     if (!d) return;
+    this.count(`down-close:${why}`);
     d.closed = true;
     this.downstream.delete(id);
     d.pc?.close();

@@ -184,7 +184,10 @@ export function createRoomState(opts: RoomStateOptions): [RoomStateView, RoomSta
   let lastPublished = -1;
   const speakerTimer = setInterval(() => {
     safely(() => {
-      const levels = speakingLevels(engine, me, { meter, track: media.audioTrack, micOn: media.micOn });
+      const levels = speakingLevels(engine, me, { meter, track: media.audioTrack, micOn: media.micOn }, (peerId) => {
+        const p = state.presence[peerId];
+        return p?.mic ? p.speaking : 0;
+      });
       setState('speaker', speaker.update(levels, Date.now()));
       const speaking: Record<string, number> = {};
       for (const [id, level] of levels) speaking[id] = quantizeSpeaking(level);

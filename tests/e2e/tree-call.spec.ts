@@ -10,7 +10,7 @@
 import { expect, test } from '@playwright/test';
 import { expectMediaFrom, newRoomUrl, type Participant } from './harness/participant';
 import { startRelay, type RelayProcess } from './harness/relay-process';
-import { describeTree, expectTreeVideo, joinTree, type Person } from './harness/tree-person';
+import { describeTree, expectForwardsEverything, expectTreeVideo, joinTree, type Person } from './harness/tree-person';
 
 let relay: RelayProcess;
 const people: Participant[] = [];
@@ -51,21 +51,7 @@ test('above meshMax the call runs on the relay tree, repairs when a forwarder le
   // Forwarders pass on every frame: for each child, copies forwarded == frames offered, none failed.
   const forwarders: { who: Person; source: string; children: string[] }[] = [];
   for (const p of all) {
-    await expect
-      .poll(
-        async () => {
-          const c = (await p.tree()).counters;
-          const bad: string[] = [];
-          for (const [id, s] of Object.entries(c?.streams ?? {})) {
-            for (const [child, cc] of Object.entries(s.children)) {
-              if (cc.forwarded !== cc.offered || cc.failed !== 0 || cc.offered === 0) bad.push(`${id}→${child}: ${cc.forwarded}/${cc.offered}/${cc.failed}`);
-            }
-          }
-          return bad;
-        },
-        { timeout: 10_000, message: `${p.name}'s forwarded frames should equal those it received` },
-      )
-      .toEqual([]);
+    await expectForwardsEverything(p);
     const t = await p.tree();
     for (const [, s] of Object.entries(t.counters?.streams ?? {})) {
       const children = Object.keys(s.children);

@@ -54,6 +54,25 @@ export async function expectTreeVideo(who: Person, from: Person[], timeout = 45_
     .toEqual([]);
 }
 
+/** `p` forwards every frame: for each child, copies forwarded == frames offered, none failed. */
+export async function expectForwardsEverything(p: Person): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const c = (await p.tree()).counters;
+        const bad: string[] = [];
+        for (const [id, s] of Object.entries(c?.streams ?? {})) {
+          for (const [child, cc] of Object.entries(s.children)) {
+            if (cc.forwarded !== cc.offered || cc.failed !== 0 || cc.offered === 0) bad.push(`${id}→${child}: ${cc.forwarded}/${cc.offered}/${cc.failed}`);
+          }
+        }
+        return bad;
+      },
+      { timeout: 10_000, message: `${p.name}'s forwarded frames should equal those it received` },
+    )
+    .toEqual([]);
+}
+
 /** What a page's tree looks like, for a failure's story. */
 export async function describeTree(p: Person): Promise<unknown> {
   const t = await p.tree();
@@ -65,6 +84,7 @@ export async function describeTree(p: Person): Promise<unknown> {
     down: t.downstream.map((d) => `${d.source.slice(0, 4)}>${d.child.slice(0, 4)} ${d.state}`),
     drops: t.counters?.drops,
     selfLoop: t.selfLoop,
+    churn: t.churn,
     peers: peers.map((x) => `${x.peerId.slice(0, 4)} ${x.trust} ${x.phase}`),
   };
 }

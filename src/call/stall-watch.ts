@@ -1,0 +1,110 @@
+/**
+ * Which members of a large room have gone quiet: pure (time is passed in), so the rule is
+ * unit-tested. A member counts once its connection has been up (one still being set up is not
+ * "quiet"). Two rules keep an overloaded machine from re-planning the tree over and over (seen
+ * with 8 pages on 2 cores: 80–380 stall changes per page in two minutes, each one re-linking):
+ * - Silence is relative: a member is stalled when the others were heard well after its last
+ *   word. When our own page is starved, every member's words arrive late together, so nobody
+ *   is flagged; a crashed page is still seen as quickly, since the others keep talking.
+ * - The limit follows the room: it is the larger of `stallMs` and 1.5 × the longest gap (a
+ *   member silent while others were heard, then heard again) in the last `gapWindowMs`, capped
+ *   at `maxStallMs`. Where pages'
+ *   main threads are starved for seconds at a time, gaps of 2 s are normal and not a stall;
+ *   on a machine that keeps up, gaps stay near the ping interval and the limit at `stallMs`.
+ * - Hysteresis: a stalled member stays stalled for a hold time after it is heard again, and the
+ *   hold doubles each time the same member stalls again (up to a cap), so a member that flaps
+ *   costs a re-plan every few seconds at most, not every ping.
+ */
+export interface HeardFrom {
+  peerId: string;
+  everConnected: boolean;
+  lastHeardAt: number;
+}
+
+export interface StallWatchOptions {
+  /** Silent this much longer than the freshest member: stalled (the least limit). */
+  stallMs: number;
+  /** The limit's cap however long the gaps seen. */
+  maxStallMs: number;
+  /** How far back gaps count towards the limit. */
+  gapWindowMs: number;
+  /** How long a stalled member stays stalled after it is heard again (first time). */
+  holdMs: number;
+  /** The hold's cap after repeated stalls. */
+  maxHoldMs: number;
+}
+
+interface Flag {
+  /** When it counts as recovered, if it keeps talking. */
+  until: number;
+  /** How many times it has stalled (the hold doubles with each). */
+  times: number;
+  stalled: boolean;
+}
+
+/** The limit is this many times the longest recent gap (when that is above `stallMs`). */
+const GAP_FACTOR = 1.5;
+
+export class StallWatch {
+  private readonly flags = new Map<string, Flag>();
+  /** Members behind the freshest one: since their last word, and the longest lag seen. */
+  private readonly silence = new Map<string, { since: number; longest: number }>();
+  /** Recent gaps (a member's lag behind the others, once it was heard again): when, and how long. */
+  private gaps: { at: number; ms: number }[] = [];
+
+  constructor(private readonly o: StallWatchOptions) {}
+
+  /** The silence that counts as a stall now (see the file's comment). */
+  limit(now: number): number {
+    this.gaps = this.gaps.filter((g) => now - g.at <= this.o.gapWindowMs);
+    const longest = Math.max(0, ...this.gaps.map((g) => g.ms));
+    return Math.min(this.o.maxStallMs, Math.max(this.o.stallMs, GAP_FACTOR * longest));
+  }
+
+  /** The stalled members now. */
+  check(peers: readonly HeardFrom[], now: number): Set<string> {
+    const live = peers.filter((p) => p.everConnected);
+    const freshest = Math.max(-Infinity, ...live.map((p) => p.lastHeardAt));
+    for (const p of live) {
+      // A member's gap is how long it was silent while others were heard: when our own page is
+      // starved, everyone's words are late together, and that is no gap of theirs.
+      const silence = Math.max(0, freshest - p.lastHeardAt);
+      const open = this.silence.get(p.peerId);
+      if (open !== undefined && p.lastHeardAt > open.since) {
+        if (open.longest <= this.o.maxStallMs) this.gaps.push({ at: now, ms: open.longest });
+        this.silence.delete(p.peerId);
+      }
+      if (silence > 0) {
+        const cur = this.silence.get(p.peerId);
+        this.silence.set(p.peerId, { since: p.lastHeardAt, longest: Math.max(cur?.longest ?? 0, silence) });
+      }
+    }
+    const limit = this.limit(now);
+    const out = new Set<string>();
+    for (const p of live) {
+      const silent = freshest - p.lastHeardAt > limit;
+      const flag = this.flags.get(p.peerId);
+      if (silent) {
+        if (!flag?.stalled) {
+          const times = (flag?.times ?? 0) + 1;
+          this.flags.set(p.peerId, { stalled: true, times, until: Infinity });
+        }
+        out.add(p.peerId);
+        continue;
+      }
+      if (!flag?.stalled) continue;
+      // Heard again: the hold starts now, unless it already started.
+      if (flag.until === Infinity) flag.until = now + Math.min(this.o.maxHoldMs, this.o.holdMs * 2 ** (flag.times - 1));
+      if (now < flag.until) out.add(p.peerId);
+      else flag.stalled = false;
+    }
+    const ids = new Set(peers.map((p) => p.peerId));
+    for (const id of this.flags.keys()) if (!ids.has(id)) this.flags.delete(id);
+    for (const id of this.silence.keys()) if (!ids.has(id)) this.silence.delete(id);
+    return out;
+  }
+}
+
+export function sameMembers(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((id) => b.has(id));
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { sameMembers, StallWatch, type HeardFrom } from '../../../src/call/stall-watch';
+
+/** A fixed limit (the cap equals the floor), so only the hysteresis is at play. */
+const watch = () => new StallWatch({ stallMs: 1200, maxStallMs: 1200, gapWindowMs: 20_000, holdMs: 3000, maxHoldMs: 12_000 });
+const heard = (peerId: string, lastHeardAt: number, everConnected = true): HeardFrom => ({ peerId, everConnected, lastHeardAt });
+
+describe('StallWatch', () => {
+  it('flags connected members silent well past the others, never ones still connecting', () => {
+    const peers = [heard('quiet', 0), heard('talking', 1900), heard('connecting', 0, false), heard('edge', 800)];
+    expect([...watch().check(peers, 2000)]).toEqual(['quiet']);
+  });
+
+  it('flags nobody when everyone went quiet together (our own page was starved)', () => {
+    const w = watch();
+    expect([...w.check([heard('a', 1000), heard('b', 1100), heard('c', 900)], 5000)]).toEqual([]);
+  });
+
+  it('keeps a member that talks again stalled for the hold, doubling with each new stall', () => {
+    const w = watch();
+    expect([...w.check([heard('a', 0), heard('b', 1300)], 1300)]).toEqual(['a']);
+    // Heard again at 1400: held until 1400 + 3000.
+    expect([...w.check([heard('a', 1400), heard('b', 1400)], 1400)]).toEqual(['a']);
+    expect([...w.check([heard('a', 4300), heard('b', 4300)], 4300)]).toEqual(['a']);
+    expect([...w.check([heard('a', 4400), heard('b', 4400)], 4400)]).toEqual([]);
+    // The second stall holds 6 s, the third 12 s, the fourth still 12 s (the cap).
+    for (const [at, hold] of [[10_000, 6000], [30_000, 12_000], [60_000, 12_000]] as const) {
+      expect([...w.check([heard('a', at - 1300), heard('b', at)], at)]).toEqual(['a']);
+      expect([...w.check([heard('a', at + 100), heard('b', at + 100)], at + 100)]).toEqual(['a']);
+      expect([...w.check([heard('a', at + 99 + hold), heard('b', at + 99 + hold)], at + 99 + hold)]).toEqual(['a']);
+      expect([...w.check([heard('a', at + 100 + hold), heard('b', at + 100 + hold)], at + 100 + hold)]).toEqual([]);
+    }
+  });
+
+  it('raises the limit to 1.5 × the longest recent gap of one member, up to the cap, and lowers it as gaps age out', () => {
+    const w = new StallWatch({ stallMs: 1200, maxStallMs: 5000, gapWindowMs: 10_000, holdMs: 3000, maxHoldMs: 12_000 });
+    // Pings every 400 ms: the limit stays at its floor.
+    for (let t = 0; t <= 2000; t += 400) w.check([heard('a', t), heard('b', t)], t);
+    expect(w.limit(2000)).toBe(1200);
+    // b's page is starved: silent for 1.2 s while a is heard, then back. Not yet a stall...
+    for (let t = 2400; t <= 3200; t += 400) expect([...w.check([heard('a', t), heard('b', 2000)], t)]).toEqual([]);
+    w.check([heard('a', 3300), heard('b', 3300)], 3300);
+    // ...but now the room is known to be this slow: the limit is 1.5 × 1.2 s.
+    expect(w.limit(3300)).toBe(1800);
+    for (let t = 3700; t <= 4900; t += 400) expect([...w.check([heard('a', t), heard('b', 3300)], t)]).toEqual([]);
+    expect([...w.check([heard('a', 5300), heard('b', 3300)], 5300)]).toEqual(['b']);
+    // The gaps age out of the window.
+    expect(w.limit(3300 + 10_001)).toBe(1200);
+  });
+
+  it('does not count our own page being starved (everyone late together) as a gap', () => {
+    const w = new StallWatch({ stallMs: 1200, maxStallMs: 5000, gapWindowMs: 10_000, holdMs: 3000, maxHoldMs: 12_000 });
+    w.check([heard('a', 0), heard('b', 0)], 0);
+    expect([...w.check([heard('a', 3000), heard('b', 3010)], 3100)]).toEqual([]);
+    expect(w.limit(3100)).toBe(1200);
+  });
+
+  it('caps the limit', () => {
+    const w = new StallWatch({ stallMs: 1200, maxStallMs: 5000, gapWindowMs: 10_000, holdMs: 3000, maxHoldMs: 12_000 });
+    for (let t = 0; t <= 4000; t += 400) w.check([heard('a', t), heard('b', 0)], t);
+    w.check([heard('a', 4400), heard('b', 4400)], 4400);
+    expect(w.limit(4400)).toBe(5000);
+  });
+
+  it('forgets members that left', () => {
+    const w = watch();
+    w.check([heard('a', 0), heard('b', 1300)], 1300);
+    w.check([heard('b', 1400)], 1400);
+    // Back with a fresh record: stalls again from scratch, with the first (shortest) hold.
+    expect([...w.check([heard('a', 1500), heard('b', 2800)], 2800)]).toEqual(['a']);
+    expect([...w.check([heard('a', 2900), heard('b', 2900)], 2900)]).toEqual(['a']);
+    expect([...w.check([heard('a', 5900), heard('b', 5900)], 5900)]).toEqual([]);
+  });
+
+  it('compares sets by members', () => {
+    expect(sameMembers(new Set(['a', 'b']), new Set(['b', 'a']))).toBe(true);
+    expect(sameMembers(new Set(['a']), new Set(['a', 'b']))).toBe(false);
+    expect(sameMembers(new Set(), new Set())).toBe(true);
+  });
+});
