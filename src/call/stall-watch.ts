@@ -1,16 +1,16 @@
 /**
  * Which members of a large room have gone quiet: pure (time is passed in), so the rule is
  * unit-tested. A member counts once its connection has been up (one still being set up is not
- * "quiet"). Two rules keep an overloaded machine from re-planning the tree over and over (seen
+ * "quiet"). Three rules keep an overloaded machine from re-planning the tree over and over (seen
  * with 8 pages on 2 cores: 80–380 stall changes per page in two minutes, each one re-linking):
  * - Silence is relative: a member is stalled when the others were heard well after its last
  *   word. When our own page is starved, every member's words arrive late together, so nobody
  *   is flagged; a crashed page is still seen as quickly, since the others keep talking.
  * - The limit follows the room: it is the larger of `stallMs` and 1.5 × the longest gap (a
  *   member silent while others were heard, then heard again) in the last `gapWindowMs`, capped
- *   at `maxStallMs`. Where pages'
- *   main threads are starved for seconds at a time, gaps of 2 s are normal and not a stall;
- *   on a machine that keeps up, gaps stay near the ping interval and the limit at `stallMs`.
+ *   at `maxStallMs`. Where pages' main threads are starved for seconds at a time, gaps of 2 s
+ *   are normal and not a stall; on a machine that keeps up, gaps stay near the ping interval
+ *   and the limit at `stallMs`.
  * - Hysteresis: a stalled member stays stalled for a hold time after it is heard again, and the
  *   hold doubles each time the same member stalls again (up to a cap), so a member that flaps
  *   costs a re-plan every few seconds at most, not every ping.
