@@ -13,8 +13,8 @@ import { sameMembers, StallWatch, type HeardFrom } from './stall-watch';
 
 /**
  * In a large room a member silent this much longer than the others (at least; see StallWatch)
- * is stalled: the tree plans it as a leaf (it stays in the call and in the member count, so the mode does not flip). Pings go out every
- * PING_MS in large rooms to make it quick.
+ * is stalled: the tree plans it as a leaf (it stays in the call and in the member count, so the
+ * mode does not flip). Pings go out every PING_MS in large rooms to make it quick.
  */
 const STALL_MS = 1200;
 const PING_MS = 400;
