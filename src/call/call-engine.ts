@@ -19,6 +19,7 @@ import { applySendSettings, localTracks, sdpPolicy } from './send-settings';
 import { sdpFingerprint } from './sdp-fingerprint';
 import { TrustKeeper } from './trust-keeper';
 import { LargeRoom } from './large-room';
+import { isSilent } from './silence-check';
 import { JoinSettler } from './join-settler';
 import { markOnce } from '../util/mark-once';
 import type { CallMode, TreeDebug } from '../tree/tree-call';
@@ -83,6 +84,8 @@ type Events = { change: void; dm: IncomingDirectMessage };
 const HEARTBEAT_MS = 2000;
 /** A connected peer silent for this long (no heartbeats) has dropped off the network. */
 const SILENCE_TIMEOUT_MS = 8000;
+/** ...judged against the others (src/call/silence-check.ts); absent from the relay too this long: gone. */
+const SILENCE_LIMITS = { silenceMs: SILENCE_TIMEOUT_MS, goneMs: 25_000 };
 /** The longest the join holds back work that can wait (see CallEngine.settled). */
 const SETTLE_CAP_MS = 1500;
 /**
@@ -135,6 +138,10 @@ export class CallEngine {
   /** Participants removed from this call: their announces and offers are refused. */
   private readonly banned = new Set<string>();
   private readonly rejectedSeen = new Map<string, { rejected: number; decrypted: number }>();
+  private lastHeartbeatAt = Number.POSITIVE_INFINITY;
+  private starvedAt = Number.NEGATIVE_INFINITY;
+  /** Sessions opened and members dropped, by reason: how much a room churns (diagnostics, tests). */
+  readonly churn: Record<string, number> = {};
   private readonly decryptErrors = new Set<string>();
   private screenWasOn = false;
   private appliedSettings: LocalMedia['settings'];
@@ -152,6 +159,7 @@ export class CallEngine {
     this.trust = opts.security
       ? new TrustKeeper(opts.security, {
           member: (id) => this.members.get(id),
+          members: () => [...this.members.values()],
           me: () => this.me(),
           session: (id) => this.sessions.get(id),
           onVerified: (id) => this.onVerified(id),
@@ -266,7 +274,7 @@ export class CallEngine {
   removeParticipant(peerId: string): void {
     if (peerId === this.myId) return;
     this.banned.add(peerId);
-    this.removeMember(peerId);
+    this.removeMember(peerId, 'removed');
   }
 
   /** Words everyone in the call sees alike when no one is being intercepted. */
@@ -385,7 +393,7 @@ export class CallEngine {
   private onPresence(msg: PresenceMessage): void {
     if (msg.peerId === this.myId || this.left || this.banned.has(msg.peerId)) return;
     if (msg.kind === 'bye') {
-      this.removeMember(msg.peerId);
+      this.removeMember(msg.peerId, 'bye');
       return;
     }
     const known = this.members.get(msg.peerId);
@@ -467,13 +475,14 @@ export class CallEngine {
         m.state = msg.state;
         this.changed();
       } else if (msg.t === 'bye') {
-        this.removeMember(peerId);
+        this.removeMember(peerId, 'bye');
       } else if (msg.t === 'dm' && (!this.trust || this.trust.isVerified(peerId))) {
         this.events.emit('dm', { from: peerId, message: msg });
       }
     });
     void applySendSettings(session, media);
     this.sessions.set(peerId, session);
+    this.count(initiator ? 'session-offer' : 'session-answer');
     markOnce('session-created');
     this.sessionStarted.set(peerId, this.now());
     return session;
@@ -499,7 +508,12 @@ export class CallEngine {
     this.changed();
   }
 
-  private removeMember(peerId: string): void {
+  private count(event: string): void {
+    this.churn[event] = (this.churn[event] ?? 0) + 1;
+  }
+
+  private removeMember(peerId: string, reason: string): void {
+    this.count(`member-gone:${reason}`);
     this.trust?.forget(peerId);
     this.closeSession(peerId);
     if (this.members.delete(peerId)) {
@@ -517,7 +531,7 @@ export class CallEngine {
   private onSignal(from: string, type: string, raw: unknown): void {
     if (this.left || this.roomFull || this.banned.has(from)) return;
     if (type === 'LEAVE') {
-      this.removeMember(from);
+      this.removeMember(from, 'leave');
       return;
     }
     const payload = parseNegotiation(raw);
@@ -546,26 +560,37 @@ export class CallEngine {
   private onExpire(peerId: string): void {
     // Our offer never reached them: they left before we could connect.
     const s = this.sessions.get(peerId);
-    if (s && !s.everConnected) this.removeMember(peerId);
+    if (s && !s.everConnected) this.removeMember(peerId, 'expire');
   }
 
   private heartbeat(): void {
     const now = this.now();
+    // Our timer fired late: the page was starved, so every peer looks quieter than it is.
+    if (now - this.lastHeartbeatAt > HEARTBEAT_MS * 2) this.starvedAt = now;
+    this.lastHeartbeatAt = now;
+    const heard = [...this.sessions].filter(([, s]) => s.everConnected);
+    const freshestOther = (peerId: string) => {
+      let best: number | null = null;
+      for (const [id, s] of heard) if (id !== peerId) best = Math.max(best ?? -Infinity, s.lastHeardAt);
+      return best;
+    };
     this.trust?.tick(now);
     void this.checkDecryptErrors();
     for (const [peerId, session] of this.sessions) {
-      session.sendControl({ t: 'ping', at: now });
+      session.sendControl({ t: 'ping', at: now, ...this.trust?.pingFields() });
       // A mode switch racing a pending replaceTrack can leave a camera on a mesh sender: re-assert.
       if (this.large && this.trust?.isVerified(peerId)) this.pushTracks(session);
       const m = this.members.get(peerId);
-      if (session.everConnected && now - session.lastHeardAt > SILENCE_TIMEOUT_MS) {
+      const silenceCtx = { now, freshestOther: freshestOther(peerId), starvedAt: this.starvedAt };
+      if (session.everConnected && isSilent({ lastHeardAt: session.lastHeardAt, lastSeen: m?.lastSeen ?? -Infinity }, silenceCtx, SILENCE_LIMITS)) {
         // Dropped off the network. If it comes back, its announce starts a fresh session.
-        this.removeMember(peerId);
+        this.removeMember(peerId, 'silent');
         continue;
       }
-      if (!session.everConnected && m && now - m.lastSeen > PRESENCE_TIMEOUT_MS) this.removeMember(peerId);
+      if (!session.everConnected && m && now - m.lastSeen > PRESENCE_TIMEOUT_MS) this.removeMember(peerId, 'never-connected');
       else if (!session.everConnected && session.initiator && session.phase === 'failed' && now - (this.sessionStarted.get(peerId) ?? now) > CONNECT_TIMEOUT_MS) {
         // ICE restarts did not help: try a whole new connection, keep the tile's message.
+        this.count('session-retry');
         this.openSession(peerId, toHex(randomBytes(8)), true);
       }
     }

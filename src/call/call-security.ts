@@ -17,6 +17,7 @@ import { computePeerProof, deriveAuthKey, verifyPeerProof } from '../e2ee/peer-a
 import { deriveRoomKey, randomKey } from '../e2ee/room-keys';
 import { safetyWords } from '../e2ee/safety-words';
 import { fromBase64Url, toBase64Url } from '../util/base64url';
+import { EpochBook, type EpochId } from './epoch-book';
 import type { FrameTransformHook, MediaKind } from './peer-session';
 
 export interface CallSecurityOptions {
@@ -37,7 +38,8 @@ export class CallSecurity {
   private readonly roomKey: Uint8Array;
   private readonly authKey: Uint8Array;
   private x25519!: X25519KeyPair;
-  private epoch = 0;
+  /** The epoch we hold (number and minter) and who its minter meant it for. */
+  readonly book: EpochBook;
   /** Recent epoch keys (epoch 0 = the link's room key), for keys derived from them (moderation MACs). */
   private readonly epochKeys = new Map<number, Uint8Array>();
   private certificate!: RTCCertificate;
@@ -56,6 +58,7 @@ export class CallSecurity {
     this.roomKey = deriveRoomKey(opts.secret);
     this.authKey = deriveAuthKey(this.roomKey);
     this.epochKeys.set(0, this.roomKey);
+    this.book = new EpochBook(opts.myId);
     this.controller = opts.encryptMedia ? new E2eeController(opts.bypassEncryption ? { bypassEncryption: true } : {}) : null;
     this.keyChain = this.controller ? this.controller.setRoomSecret(opts.secret) : Promise.resolve();
     this.started = this.keyChain;
@@ -83,7 +86,7 @@ export class CallSecurity {
   }
 
   get currentEpoch(): number {
-    return this.epoch;
+    return this.book.current.epoch;
   }
 
   /** The key of a recent epoch, or null once it is forgotten (or never reached). */
@@ -129,30 +132,42 @@ export class CallSecurity {
   }
 
   /**
-   * Creates the next epoch's key and starts installing it; returns what to seal for each
-   * member at once (the hand-outs need not wait for our own worker: receivers keep several
-   * epochs, so whoever installs first just waits for the other's frames).
+   * Creates the next epoch's key for `recipients` and starts installing it; returns what to
+   * seal for each member at once (the hand-outs need not wait for our own worker: receivers
+   * keep several epochs, so whoever installs first just waits for the other's frames).
    */
-  startEpoch(): { epoch: number; key: Uint8Array; installed: Promise<void> } {
-    const epoch = this.epoch + 1;
+  startEpoch(recipients: readonly string[]): { id: EpochId; key: Uint8Array; installed: Promise<void> } {
+    const id = this.book.nextOwn();
     const key = randomKey();
-    return { epoch, key, installed: this.install(epoch, key) };
+    this.book.adopt(id, recipients);
+    return { id, key, installed: this.install(id.epoch, key) };
   }
 
-  async seal(epoch: number, key: Uint8Array, toId: string, theirPublicKey: string): Promise<string> {
-    return toBase64Url(await sealToPeer(key, fromBase64Url(theirPublicKey), epochSealContext(epoch, this.opts.myId, toId)));
+  /** The key of the epoch we hold now (to pass on to a member who lacks it), or null. */
+  currentKey(): Uint8Array | null {
+    return this.book.current.epoch === 0 ? null : this.epochKey(this.book.current.epoch);
   }
 
-  /** Opens and installs an epoch key handed to us; stale or forged hand-outs are ignored. */
-  async receiveEpoch(epoch: number, sealed: string, fromId: string): Promise<boolean> {
-    if (epoch <= this.epoch) return false;
+  async seal(id: EpochId, key: Uint8Array, toId: string, theirPublicKey: string): Promise<string> {
+    return toBase64Url(await sealToPeer(key, fromBase64Url(theirPublicKey), epochSealContext(id.epoch, id.minter, this.opts.myId, toId)));
+  }
+
+  /**
+   * Opens and installs an epoch key handed to us (by its minter or passed on by a member);
+   * stale or forged hand-outs are ignored. True when it became our epoch.
+   */
+  async receiveEpoch(id: EpochId, recipients: readonly string[], sealed: string, fromId: string): Promise<boolean> {
+    if (!this.book.accepts(id) || !recipients.includes(this.opts.myId)) return false;
     let key: Uint8Array;
     try {
-      key = await openSealed(fromBase64Url(sealed), this.x25519, epochSealContext(epoch, fromId, this.opts.myId));
+      key = await openSealed(fromBase64Url(sealed), this.x25519, epochSealContext(id.epoch, id.minter, fromId, this.opts.myId));
     } catch {
       return false;
     }
-    await this.install(epoch, key);
+    // Another hand-out may have moved us on while this one was being opened.
+    if (!this.book.accepts(id)) return false;
+    this.book.adopt(id, recipients);
+    await this.install(id.epoch, key);
     markOnce('epoch-installed');
     return true;
   }
@@ -184,9 +199,8 @@ export class CallSecurity {
     this.controller?.dispose();
   }
 
+  /** Installs the book's current epoch: a newer number, or the same number's winning key. */
   private install(epoch: number, key: Uint8Array): Promise<void> {
-    if (epoch <= this.epoch) return this.keyChain;
-    this.epoch = epoch;
     this.epochKeys.set(epoch, key);
     // Keep a few: actions signed just before a rekey still verify; older ones do not matter.
     for (const old of this.epochKeys.keys()) if (old < epoch - EPOCH_KEYS_KEPT + 1) this.epochKeys.delete(old);

@@ -5,7 +5,8 @@
  */
 import type { ControlMessage } from '../protocol/mesh-messages';
 import type { CallSecurity, PeerTrust } from './call-security';
-import { compareMembers, type Member } from './membership';
+import { compareEpochIds, electLeader, rekeyAfterAdopting, type EpochId } from './epoch-book';
+import type { Member } from './membership';
 import type { PeerSession } from './peer-session';
 import { sdpFingerprint } from './sdp-fingerprint';
 import { markOnce } from '../util/mark-once';
@@ -17,7 +18,7 @@ interface PeerRecord {
   publicKey: string | null;
   openedAt: number;
   /** A key hand-out that arrived before we finished verifying its sender; applied once verified. */
-  earlyEpoch: { epoch: number; sealed: string } | null;
+  earlyEpoch: { id: EpochId; to: string[]; sealed: string } | null;
 }
 
 /** Both DTLS fingerprints of a session, once both descriptions are applied (or null after 10 s). */
@@ -44,6 +45,8 @@ function fingerprints(session: PeerSession): Promise<{ mine: string; theirs: str
 export interface TrustHooks {
   /** Members (with join times) we could hand a key to; the engine knows join order. */
   member: (peerId: string) => Member | undefined;
+  /** Everyone we count as in the call: the recipients of an epoch we mint. */
+  members: () => readonly Member[];
   me: () => Member;
   session: (peerId: string) => PeerSession | undefined;
   onVerified: (peerId: string) => void;
@@ -114,7 +117,7 @@ export class TrustKeeper {
         rec.publicKey = pub;
         const early = rec.earlyEpoch;
         rec.earlyEpoch = null;
-        if (early) void this.security.receiveEpoch(early.epoch, early.sealed, session.remoteId);
+        if (early) void this.receiveEpoch(early.id, early.to, early.sealed, session.remoteId);
         this.hooks.onVerified(session.remoteId);
         this.scheduleRekey();
       } else {
@@ -133,31 +136,46 @@ export class TrustKeeper {
     }
     if (msg.t === 'epoch') {
       markOnce('epoch-received');
-      if (this.isVerified(session.remoteId)) void this.security.receiveEpoch(msg.epoch, msg.sealed, session.remoteId);
+      const id = { epoch: msg.epoch, minter: msg.minter };
+      if (this.isVerified(session.remoteId)) void this.receiveEpoch(id, msg.to, msg.sealed, session.remoteId);
       else {
         // The leader verified us first and its hand-out beat our check of its proof: keep
         // the newest one for this session and open it only if the proof verifies.
         const rec = this.record(session);
-        if (rec.trust === 'pending' && (!rec.earlyEpoch || rec.earlyEpoch.epoch < msg.epoch)) rec.earlyEpoch = { epoch: msg.epoch, sealed: msg.sealed };
+        if (rec.trust === 'pending' && (!rec.earlyEpoch || compareEpochIds(id, rec.earlyEpoch.id) > 0)) rec.earlyEpoch = { id, to: msg.to, sealed: msg.sealed };
       }
       return true;
     }
+    if (msg.t === 'ping' && msg.ep !== undefined && this.isVerified(session.remoteId)) {
+      void this.offerEpoch(session, { epoch: msg.ep, minter: msg.em ?? '' });
+    }
     return false;
+  }
+
+  /** What our pings carry: the epoch we hold, so a peer holding a newer one passes it on. */
+  pingFields(): { ep: number; em: string } {
+    const { epoch, minter } = this.security.book.current;
+    return { ep: epoch, em: minter };
   }
 
   /** A verified member left or was removed: those who remain move to a key it cannot derive. */
   forget(peerId: string): void {
     const rec = this.peers.get(peerId);
     this.peers.delete(peerId);
+    this.security.book.forget(peerId);
     void this.security.forget(peerId);
     if (rec?.trust === 'verified') this.scheduleRekey();
   }
 
-  /** Marks peers that never proved the key in time. */
+  /**
+   * Marks peers that never proved the key in time. An earlier member we waited for may have
+   * been the leader: without it we may lead now, so the rekey check runs again.
+   */
   tick(now: number): void {
     for (const rec of this.peers.values()) {
       if (rec.trust === 'pending' && now - rec.openedAt > VERIFY_TIMEOUT_MS) {
         rec.trust = 'failed';
+        this.scheduleRekey();
         this.hooks.onChange();
       }
     }
@@ -205,27 +223,58 @@ export class TrustKeeper {
     }, delay);
   }
 
+  /** Do we mint epochs? Earlier members we verified, or are still verifying, lead instead. */
+  private isLeader(): boolean {
+    const candidates: Member[] = [];
+    for (const [peerId, rec] of this.peers) {
+      const m = this.hooks.member(peerId);
+      if (m && rec.trust !== 'failed') candidates.push(m);
+    }
+    const me = this.hooks.me();
+    return electLeader(me, candidates).peerId === me.peerId;
+  }
+
   private async rekeyIfLeader(): Promise<void> {
     if (this.disposed) return;
     const members = this.verifiedMembers();
-    if (members.length === 0) return;
-    const me = this.hooks.me();
-    const leader = [me, ...members].sort(compareMembers)[0];
-    if (leader?.peerId !== me.peerId) return;
-    const { epoch, key, installed } = this.security.startEpoch();
+    if (members.length === 0 || !this.isLeader()) return;
+    const recipients = this.hooks.members().map((m) => m.peerId);
+    const { id, key, installed } = this.security.startEpoch(recipients);
     await Promise.all(
       members.map(async (m) => {
         const pub = this.peers.get(m.peerId)?.publicKey;
         if (!pub) return;
-        const sealed = await this.security.seal(epoch, key, m.peerId, pub).catch(() => null);
+        const sealed = await this.security.seal(id, key, m.peerId, pub).catch(() => null);
         // Sealing is async: the member may have left (or reconnected) meanwhile.
         const session = this.hooks.session(m.peerId);
         if (!sealed || !session || this.disposed) return;
-        session.sendControl({ t: 'epoch', epoch, sealed });
+        session.sendControl({ t: 'epoch', epoch: id.epoch, minter: id.minter, to: recipients, sealed });
+        this.security.book.noteOffered(m.peerId, id, Date.now());
         markOnce('epoch-sent');
       }),
     );
     await installed;
     this.hooks.onChange();
+  }
+
+  /** Opens a hand-out; a leader that adopted a later joiner's epoch mints one of its own. */
+  private async receiveEpoch(id: EpochId, to: string[], sealed: string, fromId: string): Promise<void> {
+    if (!(await this.security.receiveEpoch(id, to, sealed, fromId)) || this.disposed) return;
+    this.hooks.onChange();
+    if (rekeyAfterAdopting(this.hooks.me(), this.hooks.member(id.minter), this.isLeader())) this.scheduleRekey();
+  }
+
+  /** A verified peer holds an older epoch than ours: pass ours on if its minter meant it for them. */
+  private async offerEpoch(session: PeerSession, theirs: EpochId): Promise<void> {
+    const book = this.security.book;
+    const key = this.security.currentKey();
+    const pub = this.peers.get(session.remoteId)?.publicKey;
+    if (!key || !pub || !book.shouldOffer(session.remoteId, theirs, Date.now())) return;
+    const id = book.current;
+    const to = book.to;
+    const sealed = await this.security.seal(id, key, session.remoteId, pub).catch(() => null);
+    if (!sealed || this.disposed || this.hooks.session(session.remoteId) !== session) return;
+    session.sendControl({ t: 'epoch', epoch: id.epoch, minter: id.minter, to: [...to], sealed });
+    markOnce('epoch-passed-on');
   }
 }

@@ -53,6 +53,8 @@ export interface LunarDebug {
   remove: (peerId: string) => void;
   /** 'mesh' or 'tree' (large rooms), and the tree's links and forwarding counters. */
   mode: () => string;
+  /** Mesh sessions opened and members dropped, by reason. */
+  churn: () => Record<string, number>;
   tree: () => Promise<TreeDebug | null>;
   /** Each mesh connection's states, for diagnosing a call that does not connect. */
   connections: () => { peerId: string; phase: string; signaling: string; ice: string; connection: string; channel: string }[];
@@ -121,6 +123,7 @@ export function exposeDebug(engine: CallEngine, media: LocalMedia, security: Cal
     remove: (peerId: string) => engine.removeParticipant(peerId),
     signaling: () => engine.signaling,
     mode: () => engine.mode,
+    churn: () => ({ ...engine.churn }),
     tree: () => engine.treeDebug(),
     connections: () =>
       [...engine.sessionsByPeer()].map(([peerId, s]) => ({

@@ -12,6 +12,7 @@
 import { cipherSuite, CipherSuite, type CipherSuiteId } from './cipher-suite';
 import { clearPrefixLength, type Codec, type MediaKind } from './clear-prefix';
 import { E2eeError, type E2eeErrorCode } from './errors';
+import { equalBytes } from './bytes';
 import { DEFAULT_REPLAY_WINDOW, ReplayWindow } from './replay-window';
 import { checkEpoch, checkKey, deriveRoomKey, deriveSenderBaseKey, makeKid, parseKid, senderNumber } from './room-keys';
 import { decodeHeader, type DecodedHeader } from './sframe-header';
@@ -128,13 +129,18 @@ export class FrameCryptor {
     this.epochs = [{ epoch: 0, epochKey: deriveRoomKey(secret), keys: new Map() }];
   }
 
-  /** Moves to epoch `epoch` (its 32-byte key); epochs only move forward. */
+  /**
+   * Moves to epoch `epoch` (its 32-byte key). Epochs only move forward, except that the
+   * current epoch's key may be replaced: two members can mint the same epoch number while
+   * their views differ, and the room settles on one of the two keys (src/call/epoch-book.ts).
+   */
   setEpoch(epoch: number, epochKey: Uint8Array): void {
     checkEpoch(epoch);
     checkKey(epochKey, 'epoch key');
     const current = this.epochs[0];
     if (current === undefined) throw new E2eeError('missing-key', 'set the room secret before an epoch');
-    if (epoch <= current.epoch) throw new E2eeError('epoch-order', `epoch ${epoch} is not after ${current.epoch}`);
+    if (epoch < current.epoch || (epoch === current.epoch && epoch === 0)) throw new E2eeError('epoch-order', `epoch ${epoch} is not after ${current.epoch}`);
+    if (epoch === current.epoch && equalBytes(current.epochKey, epochKey)) return;
     // KIDs carry only the low 8 bits of the epoch: never hold two epochs that share them.
     const kept = this.epochs.filter((e) => (e.epoch & 0xff) !== (epoch & 0xff)).slice(0, this.retainedEpochs);
     this.epochs = [{ epoch, epochKey: new Uint8Array(epochKey), keys: new Map() }, ...kept];

@@ -33,9 +33,13 @@ export async function generateX25519KeyPair(): Promise<X25519KeyPair> {
   return { secretKey: new Uint8Array(pkcs8).slice(PKCS8_X25519_PREFIX.length), publicKey: new Uint8Array(raw) };
 }
 
-/** AAD for an epoch-key hand-out: binds the epoch and both parties, so a sealed key cannot be replayed elsewhere. */
-export function epochSealContext(epoch: number, fromId: string, toId: string): Uint8Array {
-  return encodeParts(utf8('lunar epoch key v1'), uintToBytes(BigInt(epoch), 4), utf8(fromId), utf8(toId));
+/**
+ * AAD for an epoch-key hand-out: binds the epoch (number and minter) and both parties of this
+ * hop, so a sealed key cannot be replayed elsewhere or passed off as another minter's. The
+ * sender is the minter, or a member passing the minter's key on (src/call/epoch-book.ts).
+ */
+export function epochSealContext(epoch: number, minter: string, fromId: string, toId: string): Uint8Array {
+  return encodeParts(utf8('lunar epoch key v2'), uintToBytes(BigInt(epoch), 4), utf8(minter), utf8(fromId), utf8(toId));
 }
 
 async function sharedSecret(secretKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array> {

@@ -45,12 +45,16 @@ export interface PeerState {
 
 export type ControlMessage =
   | { t: 'state'; state: PeerState }
-  | { t: 'ping'; at: number }
+  /** Liveness; `ep`/`em`: the media epoch we hold and its minter, so a peer holding a newer one passes it on. */
+  | { t: 'ping'; at: number; ep?: number; em?: string }
   | { t: 'bye' }
   /** Proof of the room key bound to both DTLS fingerprints, plus our X25519 key for epoch hand-outs. */
   | { t: 'auth'; proof: string; pub: string }
-  /** A new media epoch key, sealed to the recipient's X25519 key (base64url). */
-  | { t: 'epoch'; epoch: number; sealed: string }
+  /**
+   * A media epoch key sealed to the recipient's X25519 key (base64url), from its minter or
+   * passed on by another member; `to`: the members the minter meant it for.
+   */
+  | { t: 'epoch'; epoch: number; minter: string; to: string[]; sealed: string }
   /** A private chat message: travels only on this pair's channel, never in the shared doc. */
   | { t: 'dm'; id: string; text: string; at: number }
   /** Relay-tree signalling (large rooms): only between verified peers, see tree-messages.ts. */
@@ -67,6 +71,15 @@ function isB64(v: unknown): v is string {
 }
 
 const MAX_SDP = 48 * 1024;
+
+/**
+ * Recipients one epoch hand-out may list: what fits the control message cap with 32-character
+ * ids. Pairwise control channels stop far below this; a bigger room needs another carrier.
+ */
+export const MAX_EPOCH_RECIPIENTS = 400;
+function isEpochNumber(v: unknown, min: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= 2 ** 31;
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -142,18 +155,25 @@ export function parseControl(raw: unknown): ControlMessage | null {
       if (s.screen !== undefined && typeof s.screen !== 'boolean') return null;
       return { t: 'state', state: { name: s.name.slice(0, 64), micOn: s.micOn, camOn: s.camOn, ...(s.screen ? { screen: true } : {}) } };
     }
-    case 'ping':
-      return typeof data.at === 'number' ? { t: 'ping', at: data.at } : null;
+    case 'ping': {
+      if (typeof data.at !== 'number') return null;
+      if (data.ep === undefined) return { t: 'ping', at: data.at };
+      if (!isEpochNumber(data.ep, 0) || (data.em !== '' && !isPeerId(data.em))) return null;
+      return { t: 'ping', at: data.at, ep: data.ep, em: data.em as string };
+    }
     case 'bye':
       return { t: 'bye' };
     case 'auth':
       if (typeof data.proof !== 'string' || data.proof.length > 64 || !B64URL.test(data.proof)) return null;
       if (typeof data.pub !== 'string' || data.pub.length > 64 || !B64URL.test(data.pub)) return null;
       return { t: 'auth', proof: data.proof, pub: data.pub };
-    case 'epoch':
-      if (typeof data.epoch !== 'number' || !Number.isInteger(data.epoch) || data.epoch < 1 || data.epoch > 2 ** 31) return null;
+    case 'epoch': {
+      if (!isEpochNumber(data.epoch, 1) || !isPeerId(data.minter)) return null;
       if (typeof data.sealed !== 'string' || data.sealed.length > 256 || !B64URL.test(data.sealed)) return null;
-      return { t: 'epoch', epoch: data.epoch, sealed: data.sealed };
+      const to = data.to;
+      if (!Array.isArray(to) || to.length > MAX_EPOCH_RECIPIENTS || !to.every(isPeerId)) return null;
+      return { t: 'epoch', epoch: data.epoch, minter: data.minter, to: [...to], sealed: data.sealed };
+    }
     case 'dm':
       if (typeof data.id !== 'string' || !DM_ID.test(data.id)) return null;
       if (typeof data.text !== 'string' || data.text.length === 0 || data.text.length > MAX_DM_CHARS) return null;

@@ -160,6 +160,7 @@ export class TreeCall {
   private selfLoopStatus: 'none' | 'pending' | 'failed' | SelfLoop = 'none';
   private readonly churn: Record<string, number> = {};
   private pushedEpoch = -1;
+  private pushedKey: Uint8Array | null = null;
   private readonly epochTimer: ReturnType<typeof setInterval>;
   private disposed = false;
 
@@ -312,17 +313,22 @@ export class TreeCall {
     this.node = node;
     this.keyChain = this.keyChain.then(() => node.setRoomSecret(this.options.secret)).catch((error: unknown) => console.warn('[tree] key failed', error));
     this.pushedEpoch = 0;
+    this.pushedKey = null;
     this.followEpoch();
     return node;
   }
 
-  /** Installs the call's newer epoch keys in the forward worker, in order. */
+  /**
+   * Installs the call's newer epoch keys in the forward worker, in order; also a new key for
+   * the same epoch (two minters, one number: the room settled on the other key).
+   */
   private followEpoch(): void {
     const node = this.node;
     if (!node) return;
     const { epoch, key } = this.port.epoch();
-    if (epoch <= this.pushedEpoch || !key) return;
+    if (!key || epoch === 0 || epoch < this.pushedEpoch || (epoch === this.pushedEpoch && key === this.pushedKey)) return;
     this.pushedEpoch = epoch;
+    this.pushedKey = key;
     this.keyChain = this.keyChain.then(() => node.setEpoch(epoch, key)).catch((error: unknown) => console.warn('[tree] epoch failed', error));
   }
 

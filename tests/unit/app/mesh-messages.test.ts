@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseControl, parseNegotiation, parsePresence } from '../../../src/protocol/mesh-messages';
+import { MAX_EPOCH_RECIPIENTS, parseControl, parseNegotiation, parsePresence } from '../../../src/protocol/mesh-messages';
 
 const ID = '0123456789abcdef0123456789abcdef';
 
@@ -28,6 +28,17 @@ describe('mesh messages are validated where they enter', () => {
     expect(parseControl(JSON.stringify({ t: 'state', state: { name: 'n'.repeat(80), micOn: true, camOn: false } }))).toEqual({ t: 'state', state: { name: 'n'.repeat(64), micOn: true, camOn: false } });
     expect(parseControl('{"t":"ping","at":1}')).toEqual({ t: 'ping', at: 1 });
     expect(parseControl('{"t":"bye"}')).toEqual({ t: 'bye' });
+    const id = 'a'.repeat(32);
+    expect(parseControl(JSON.stringify({ t: 'ping', at: 1, ep: 3, em: id }))).toEqual({ t: 'ping', at: 1, ep: 3, em: id });
+    expect(parseControl(JSON.stringify({ t: 'ping', at: 1, ep: 0, em: '' }))).toEqual({ t: 'ping', at: 1, ep: 0, em: '' });
+    expect(parseControl(JSON.stringify({ t: 'ping', at: 1, ep: -1, em: id }))).toBeNull();
+    expect(parseControl(JSON.stringify({ t: 'ping', at: 1, ep: 2, em: 'not an id' }))).toBeNull();
+    const epoch = { t: 'epoch', epoch: 2, minter: id, to: [id, 'b'.repeat(32)], sealed: 'AbC-_' };
+    expect(parseControl(JSON.stringify(epoch))).toEqual(epoch);
+    expect(parseControl(JSON.stringify({ ...epoch, epoch: 0 }))).toBeNull();
+    expect(parseControl(JSON.stringify({ ...epoch, minter: 'x' }))).toBeNull();
+    expect(parseControl(JSON.stringify({ ...epoch, to: [id, 5] }))).toBeNull();
+    expect(parseControl(JSON.stringify({ ...epoch, to: Array.from({ length: MAX_EPOCH_RECIPIENTS + 1 }, () => id) }))).toBeNull();
     for (const bad of ['{', '[]', '{"t":"state","state":{"name":1}}', '{"t":"nope"}', 42, 'x'.repeat(5000)]) expect(parseControl(bad)).toBeNull();
   });
 });

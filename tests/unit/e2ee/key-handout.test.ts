@@ -13,7 +13,7 @@ describe('X25519 epoch key sealing', () => {
     expect(bob.secretKey).toHaveLength(32);
     expect(bob.publicKey).toHaveLength(32);
     const key = randomKey();
-    const ctx = epochSealContext(3, 'alice', 'bob');
+    const ctx = epochSealContext(3, 'alice', 'alice', 'bob');
     const sealed = await sealToPeer(key, bob.publicKey, ctx);
     expect(sealed).toHaveLength(32 + 32 + 16);
     expect(bytesToHex(await openSealed(sealed, bob, ctx))).toBe(bytesToHex(key));
@@ -38,12 +38,14 @@ describe('X25519 epoch key sealing', () => {
   it('fails for another recipient, another context, or any flipped byte', async () => {
     const bob = await generateX25519KeyPair();
     const eve = await generateX25519KeyPair();
-    const ctx = epochSealContext(3, 'alice', 'bob');
+    const ctx = epochSealContext(3, 'alice', 'alice', 'bob');
     const sealed = await sealToPeer(randomKey(), bob.publicKey, ctx);
     const invalidTag = { code: 'invalid-tag' };
     await expect(openSealed(sealed, eve, ctx)).rejects.toMatchObject(invalidTag);
-    await expect(openSealed(sealed, bob, epochSealContext(4, 'alice', 'bob'))).rejects.toMatchObject(invalidTag);
-    await expect(openSealed(sealed, bob, epochSealContext(3, 'alice', 'eve'))).rejects.toMatchObject(invalidTag);
+    await expect(openSealed(sealed, bob, epochSealContext(4, 'alice', 'alice', 'bob'))).rejects.toMatchObject(invalidTag);
+    await expect(openSealed(sealed, bob, epochSealContext(3, 'alice', 'alice', 'eve'))).rejects.toMatchObject(invalidTag);
+    // Another minter claimed for the same key: refused.
+    await expect(openSealed(sealed, bob, epochSealContext(3, 'mallory', 'alice', 'bob'))).rejects.toMatchObject(invalidTag);
     for (const i of [0, 31, 32, 50, sealed.length - 1]) {
       const tampered = new Uint8Array(sealed);
       tampered[i] = (tampered[i] ?? 0) ^ 0x80;

@@ -1,0 +1,34 @@
+/**
+ * When a connected peer that went quiet counts as gone (its tile removed, its session and
+ * trust dropped, the room rekeyed). Pure: the engine passes times.
+ *
+ * A fixed "8 s without a ping" fired for the wrong reason under load: in an eight-page room on
+ * two cores, a page whose own main thread was starved saw every peer silent at once and
+ * dropped them all, and a peer starved for a moment was dropped by everyone. Each drop cost a
+ * rekey, a new connection and a re-planned tree, which loaded the machine further (10–16
+ * drops per page in two minutes). So silence is judged against what else we heard:
+ *  - our own heartbeat ran late: everything looks quiet; wait a full window after it;
+ *  - others were heard well after this peer's last word: this one alone went quiet;
+ *  - nothing from it on the channel nor through the relay for `goneMs`: gone regardless.
+ */
+export interface SilenceLimits {
+  /** A peer quiet this long may be gone. */
+  silenceMs: number;
+  /** Quiet on its channel and absent from the relay's presence this long: gone. */
+  goneMs: number;
+}
+
+export interface SilenceContext {
+  now: number;
+  /** When we last heard any other connected peer (null: it is our only one). */
+  freshestOther: number | null;
+  /** When our own page last ran its heartbeat late (starved), or -Infinity. */
+  starvedAt: number;
+}
+
+export function isSilent(peer: { lastHeardAt: number; lastSeen: number }, ctx: SilenceContext, limits: SilenceLimits): boolean {
+  if (ctx.now - peer.lastHeardAt <= limits.silenceMs) return false;
+  if (ctx.now - Math.max(peer.lastHeardAt, peer.lastSeen) > limits.goneMs) return true;
+  if (ctx.now - ctx.starvedAt < limits.silenceMs) return false;
+  return ctx.freshestOther === null || ctx.freshestOther - peer.lastHeardAt > limits.silenceMs / 2;
+}

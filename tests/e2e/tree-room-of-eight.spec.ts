@@ -1,0 +1,74 @@
+/**
+ * Eight people in one large room (the issue's browser test): with `meshMax=3` the room runs
+ * as a relay tree, `lastN=4` distributes the video of four (nobody speaks, so the first four
+ * to join), and `quality=low` lets eight pages share two cores. Every page shows the tree,
+ * decodes the four active sources with the room's key, never receives video from the quiet
+ * four, and every forwarder passes on exactly the frames it received: no re-encoding.
+ * The links each page opened are counted too: a tree that keeps re-linking under load
+ * ("Cannot create so many PeerConnections") is a failure even when pictures still arrive.
+ */
+import { expect, test } from '@playwright/test';
+import { newRoomUrl, type Participant } from './harness/participant';
+import { startRelay, type RelayProcess } from './harness/relay-process';
+import { describeTree, expectForwardsEverything, expectTreeVideo, framesBySource, joinTree, type Person } from './harness/tree-person';
+
+let relay: RelayProcess;
+const people: Participant[] = [];
+
+test.beforeEach(async () => {
+  relay = await startRelay();
+});
+
+test.afterEach(async () => {
+  for (const p of people.splice(0)) await p.close().catch(() => undefined);
+  await relay.stop();
+});
+
+/** Links a page may open while the room forms: its own handful, plus repairs while others join. */
+const MAX_LINKS_OPENED = 30;
+
+test('eight pages form a tree: the four active sources reach everyone, forwarded byte for byte', async ({ browser }) => {
+  test.setTimeout(420_000);
+  const url = `${newRoomUrl(relay.url)}?meshMax=3&lastN=4&quality=low&ns=0&audio=0`;
+  const names = ['Ana', 'Bea', 'Cem', 'Dan', 'Eli', 'Fay', 'Gus', 'Hal'];
+  const all: Person[] = [];
+  try {
+    for (const name of names) all.push(await joinTree(browser, url, name, people));
+    for (const p of all) await expect(p.page.getByRole('status', { name: 'Call mode' })).toHaveText('Relay tree · E2EE', { timeout: 120_000 });
+
+    const active = all.slice(0, 4);
+    const quiet = all.slice(4);
+    for (const p of all) {
+      await expectTreeVideo(
+        p,
+        active.filter((a) => a !== p),
+        120_000,
+        2000,
+      );
+    }
+    // The quiet four are outside the last N: nobody decodes a frame of theirs.
+    for (const p of all) {
+      const frames = await framesBySource(p);
+      for (const q of quiet) expect(frames.get(q.id) ?? 0, `${p.name} decoded ${q.name}'s video`).toBe(0);
+    }
+    // Forwarders pass on every frame they received, and the tree actually forwards.
+    let forwarders = 0;
+    for (const p of all) {
+      const t = await p.tree();
+      if (t.downstream.length > 0) {
+        forwarders++;
+        await expectForwardsEverything(p);
+      }
+    }
+    expect(forwarders, 'pages that forward').toBeGreaterThan(0);
+    for (const p of all) {
+      const churn = (await p.tree()).churn;
+      expect(churn['up-open'] ?? 0, `${p.name} opened links: ${JSON.stringify(churn)}`).toBeLessThanOrEqual(MAX_LINKS_OPENED);
+    }
+    for (const p of all) console.log('[tree-eight]', p.name, JSON.stringify((await p.tree()).churn));
+  } catch (error) {
+    for (const p of all) console.log(p.name, p.id.slice(0, 4), JSON.stringify(await describeTree(p).catch((e: unknown) => String(e))));
+    console.log('relay stats', await fetch(new URL('/stats', relay.url)).then((r) => r.text()).catch((e: unknown) => String(e)));
+    throw error;
+  }
+});
