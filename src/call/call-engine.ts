@@ -138,8 +138,6 @@ export class CallEngine {
   /** Participants removed from this call: their announces and offers are refused. */
   private readonly banned = new Set<string>();
   private readonly rejectedSeen = new Map<string, { rejected: number; decrypted: number }>();
-  private lastHeartbeatAt = Number.POSITIVE_INFINITY;
-  private starvedAt = Number.NEGATIVE_INFINITY;
   /** Sessions opened and members dropped, by reason: how much a room churns (diagnostics, tests). */
   readonly churn: Record<string, number> = {};
   private readonly decryptErrors = new Set<string>();
@@ -565,9 +563,6 @@ export class CallEngine {
 
   private heartbeat(): void {
     const now = this.now();
-    // Our timer fired late: the page was starved, so every peer looks quieter than it is.
-    if (now - this.lastHeartbeatAt > HEARTBEAT_MS * 2) this.starvedAt = now;
-    this.lastHeartbeatAt = now;
     const heard = [...this.sessions].filter(([, s]) => s.everConnected);
     const freshestOther = (peerId: string) => {
       let best: number | null = null;
@@ -581,7 +576,7 @@ export class CallEngine {
       // A mode switch racing a pending replaceTrack can leave a camera on a mesh sender: re-assert.
       if (this.large && this.trust?.isVerified(peerId)) this.pushTracks(session);
       const m = this.members.get(peerId);
-      const silenceCtx = { now, freshestOther: freshestOther(peerId), starvedAt: this.starvedAt };
+      const silenceCtx = { now, freshestOther: freshestOther(peerId) };
       if (session.everConnected && isSilent({ lastHeardAt: session.lastHeardAt, lastSeen: m?.lastSeen ?? -Infinity }, silenceCtx, SILENCE_LIMITS)) {
         // Dropped off the network. If it comes back, its announce starts a fresh session.
         this.removeMember(peerId, 'silent');

@@ -4,12 +4,15 @@
  *
  * A fixed "8 s without a ping" fired for the wrong reason under load: in an eight-page room on
  * two cores, a page whose own main thread was starved saw every peer silent at once and
- * dropped them all, and a peer starved for a moment was dropped by everyone. Each drop cost a
- * rekey, a new connection and a re-planned tree, which loaded the machine further (10–16
- * drops per page in two minutes). So silence is judged against what else we heard:
- *  - our own heartbeat ran late: everything looks quiet; wait a full window after it;
- *  - others were heard well after this peer's last word: this one alone went quiet;
+ * dropped them all. Each drop cost a rekey, a new connection and a re-planned tree, which
+ * loaded the machine further (10–16 drops per page in two minutes). So silence is judged
+ * against what else we heard:
+ *  - others were heard well after this peer's last word: this one alone went quiet (when our
+ *    own page was starved, everyone is equally stale and nobody is dropped);
+ *  - it is our only peer: the window alone decides;
  *  - nothing from it on the channel nor through the relay for `goneMs`: gone regardless.
+ * (A guard that also waited a full window after each of our own late heartbeats kept a
+ * crashed forwarder for 25 s on a loaded machine, where heartbeats are late all the time.)
  */
 export interface SilenceLimits {
   /** A peer quiet this long may be gone. */
@@ -22,13 +25,10 @@ export interface SilenceContext {
   now: number;
   /** When we last heard any other connected peer (null: it is our only one). */
   freshestOther: number | null;
-  /** When our own page last ran its heartbeat late (starved), or -Infinity. */
-  starvedAt: number;
 }
 
 export function isSilent(peer: { lastHeardAt: number; lastSeen: number }, ctx: SilenceContext, limits: SilenceLimits): boolean {
   if (ctx.now - peer.lastHeardAt <= limits.silenceMs) return false;
   if (ctx.now - Math.max(peer.lastHeardAt, peer.lastSeen) > limits.goneMs) return true;
-  if (ctx.now - ctx.starvedAt < limits.silenceMs) return false;
   return ctx.freshestOther === null || ctx.freshestOther - peer.lastHeardAt > limits.silenceMs / 2;
 }

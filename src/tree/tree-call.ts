@@ -400,6 +400,7 @@ export class TreeCall {
     }
     const node = this.ensureNode();
     const origin = source === this.port.myId;
+    const startedAt = Date.now();
     this.count('down-open');
     const down: Downstream = { id, source, child, pc: null, senders: {}, encodes: false, closed: false };
     this.downstream.set(id, down);
@@ -428,6 +429,7 @@ export class TreeCall {
         if (link.pc.connectionState === 'failed' || link.pc.connectionState === 'closed') this.closeDownstream(id, true, `down-${link.pc.connectionState}`);
       });
       this.port.send(child, { t: 'tree', v: 1, kind: 'answer', link: id, sdp: link.answer.sdp ?? '' });
+      this.churn['answer-ms-max'] = Math.max(this.churn['answer-ms-max'] ?? 0, Date.now() - startedAt);
     } catch (error) {
       console.warn('[tree] could not answer a link', error);
       this.closeDownstream(id, true, 'answer-failed');
