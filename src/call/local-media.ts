@@ -40,7 +40,7 @@ export function describeMediaError(err: unknown, what: 'camera' | 'microphone' |
   return new MediaAccessError('media-unavailable', `Could not start your ${what}. Try again, or join without it.`, { cause: err });
 }
 
-/** A microphone muted this long is closed until the next unmute (see scheduleMicRelease). */
+/** In a large room, a microphone muted this long is closed until the next unmute (see setReleaseWhenMuted). */
 export const MIC_RELEASE_AFTER_MS = 10_000;
 /** How long after the camera and mic open RNNoise starts loading (see start()). */
 const NOISE_SUPPRESSION_DELAY_MS = 2000;
@@ -134,8 +134,8 @@ export class LocalMedia {
   /** Opens what the person asked for; falls back to what is available. Never throws. */
   async start(): Promise<void> {
     this.lastError = null;
-    // The microphone is opened even when starting muted, so unmuting in the first seconds is
-    // instant (and the device pickers get its label); it is released if we stay muted.
+    // The microphone is opened even when starting muted, so unmuting is instant (and the
+    // device pickers get its label); only a large room closes it while muted.
     const wantVideo = this.camOn;
     try {
       const s = await navigator.mediaDevices.getUserMedia({
@@ -184,15 +184,25 @@ export class LocalMedia {
   }
 
   /**
-   * Muted for MIC_RELEASE_AFTER_MS: the microphone is closed (its light goes off) and unmuting
-   * opens it again, which takes a fraction of a second. A muted but open microphone still
-   * runs capture and echo cancellation: in an eight-page room on two cores that was about a
-   * fifth of the machine, for people who were all muted.
+   * In a large room (the engine switches this on while the call runs as a relay tree) a
+   * microphone muted for MIC_RELEASE_AFTER_MS is closed (its light goes off) and unmuting
+   * opens it again, which takes a fraction of a second. A muted but open microphone still runs
+   * capture and echo cancellation: in an eight-page room on two cores that was about a fifth
+   * of the machine, for people who were all muted. A small call keeps it open, so unmuting
+   * (and push-to-talk) never clips the first word.
    */
+  setReleaseWhenMuted(on: boolean): void {
+    if (on === this.releaseWhenMuted) return;
+    this.releaseWhenMuted = on;
+    this.scheduleMicRelease(!this.micOn);
+  }
+
+  private releaseWhenMuted = false;
+
   private scheduleMicRelease(muted: boolean): void {
     if (this.micReleaseTimer) clearTimeout(this.micReleaseTimer);
     this.micReleaseTimer = null;
-    if (!muted || this.stopped) return;
+    if (!muted || this.stopped || !this.releaseWhenMuted) return;
     this.micReleaseTimer = setTimeout(() => {
       this.micReleaseTimer = null;
       if (this.micOn || this.stopped || !this.audioTrack) return;

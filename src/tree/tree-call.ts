@@ -201,8 +201,13 @@ export class TreeCall {
     const mode: CallMode = plan?.mode === 'tree' ? 'tree' : 'mesh';
     const modeChanged = mode !== this.mode;
     this.mode = mode;
-    if (mode === 'tree') this.ensureNode();
-    else this.closeSelfLoop();
+    if (mode === 'tree') {
+      this.ensureNode();
+      // A source starts its loopback as soon as the room is a tree, not on its first child's
+      // offer: on a loaded machine the loop took up to 5 s to connect, and every child's answer
+      // waited for it (answers took 5.5 s, children's links timed out and asked again).
+      if (plan?.streams.some((st) => st.source === this.port.myId)) void this.ensureSelfLoop();
+    } else this.closeSelfLoop();
     const wanted = plan ? upstreamOf(plan, this.port.myId) : new Map<string, string>();
     const diff = diffUpstream(this.upstream, wanted, plan ? videoTo(plan, this.port.myId) : new Set<string>());
     let streamsChanged = false;

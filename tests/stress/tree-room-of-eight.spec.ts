@@ -8,9 +8,9 @@
  * ("Cannot create so many PeerConnections") is a failure even when pictures still arrive.
  */
 import { expect, test } from '@playwright/test';
-import { newRoomUrl, type Participant } from './harness/participant';
-import { startRelay, type RelayProcess } from './harness/relay-process';
-import { describeTree, expectForwardsEverything, expectTreeVideo, framesBySource, joinTree, type Person } from './harness/tree-person';
+import { newRoomUrl, type Participant } from '../e2e/harness/participant';
+import { startRelay, type RelayProcess } from '../e2e/harness/relay-process';
+import { describeTree, expectForwardsEverything, expectTreeVideo, framesBySource, joinTree, type Person } from '../e2e/harness/tree-person';
 
 let relay: RelayProcess;
 const people: Participant[] = [];
