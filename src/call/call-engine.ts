@@ -98,8 +98,6 @@ const SETTLE_GRACE_MS = 400;
 const PRESENCE_TIMEOUT_MS = 30_000;
 const ANNOUNCE_EVERY_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 20_000;
-/** An offered connection whose ICE has not started (no candidate from the peer) this long is made again. */
-const SILENT_SETUP_MS = 12_000;
 
 interface MemberRecord extends Member {
   lastSeen: number;
@@ -585,9 +583,8 @@ export class CallEngine {
         continue;
       }
       if (!session.everConnected && m && now - m.lastSeen > PRESENCE_TIMEOUT_MS) this.removeMember(peerId, 'never-connected');
-      else if (!session.everConnected && session.initiator && this.setupStuck(session, now - (this.sessionStarted.get(peerId) ?? now))) {
-        // ICE restarts did not help, or the peer never answered our candidates: try a whole
-        // new connection, keep the tile's message.
+      else if (!session.everConnected && session.initiator && session.phase === 'failed' && now - (this.sessionStarted.get(peerId) ?? now) > CONNECT_TIMEOUT_MS) {
+        // ICE restarts did not help: try a whole new connection, keep the tile's message.
         this.count('session-retry');
         this.openSession(peerId, toHex(randomBytes(8)), true);
       }
@@ -596,17 +593,6 @@ export class CallEngine {
       if (!this.sessions.has(peerId) && now - m.lastSeen > PRESENCE_TIMEOUT_MS) this.members.delete(peerId);
     }
     this.changed();
-  }
-
-  /**
-   * A connection we offered that will not come up by itself: ICE failed (after its restarts), or
-   * ICE never even started because no candidate of theirs arrived. The second happened when our
-   * offer crossed a relay restart: the peer's answer reached us, its candidates did not, and
-   * the peer dropped its half on the relay's EXPIRE, so both sides waited for ever (call.spec).
-   */
-  private setupStuck(session: PeerSession, age: number): boolean {
-    if (session.phase === 'failed') return age > CONNECT_TIMEOUT_MS;
-    return session.pc.iceConnectionState === 'new' && age > SILENT_SETUP_MS;
   }
 
   private problemFor(session: PeerSession): string | null {
