@@ -68,8 +68,8 @@ export class EpochBook {
     return this.id;
   }
 
-  /** Recipients the current epoch's minter listed (empty for the link's epoch). */
-  get to(): readonly string[] {
+  /** Recipients the current epoch's minter listed (empty for the link's epoch); a fresh copy. */
+  get to(): string[] {
     return [...this.recipients];
   }
 

@@ -274,7 +274,7 @@ export class TrustKeeper {
     const to = book.to;
     const sealed = await this.security.seal(id, key, session.remoteId, pub).catch(() => null);
     if (!sealed || this.disposed || this.hooks.session(session.remoteId) !== session) return;
-    session.sendControl({ t: 'epoch', epoch: id.epoch, minter: id.minter, to: [...to], sealed });
+    session.sendControl({ t: 'epoch', epoch: id.epoch, minter: id.minter, to, sealed });
     markOnce('epoch-passed-on');
   }
 }
