@@ -106,6 +106,10 @@ export function createPeerjsRoute(deps: PeerjsRouteDeps): PeerjsRoute {
       const pair = `${message.src}\n${message.dst}`;
       if (told.has(pair)) continue;
       told.add(pair);
+      // Later messages on the same pair are queued a few ms after this one and would expire
+      // on the next sweep: the sender gets one EXPIRE per pair, and its PeerJS client has
+      // already closed that connection, so they are dropped with it.
+      pending.dropWhere(message.dst, (m) => m.src === message.src);
       notifyExpired(message.src, message.dst);
     }
   };

@@ -70,6 +70,18 @@ export class PendingQueue<M> {
     return out;
   }
 
+  /** Removes every entry for dst that matches; returns how many went. */
+  dropWhere(dst: string, match: (message: M) => boolean): number {
+    const list = this.byDst.get(dst);
+    if (!list) return 0;
+    const kept = list.filter((e) => !match(e.message));
+    const dropped = list.length - kept.length;
+    if (kept.length === 0) this.byDst.delete(dst);
+    else this.byDst.set(dst, kept);
+    this.count -= dropped;
+    return dropped;
+  }
+
   clear(): void {
     this.byDst.clear();
     this.count = 0;

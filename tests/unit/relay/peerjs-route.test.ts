@@ -89,6 +89,8 @@ describe('PeerJS route', () => {
   it('sends EXPIRE to the sender once when queued messages expire', async () => {
     const alice = await openPeer(relay, 'alice');
     alice.send({ type: 'OFFER', dst: 'ghost', payload: 1 });
+    // Several sweeps apart (TTL 200 ms, sweep 20 ms): the second must go with the first.
+    await sleep(80);
     alice.send({ type: 'CANDIDATE', dst: 'ghost', payload: 2 });
     expect(await alice.next(1000)).toEqual({ type: 'EXPIRE', src: 'ghost', dst: 'alice' });
     expect(await alice.drain(100)).toEqual([]);

@@ -54,6 +54,17 @@ describe('PendingQueue', () => {
     ]);
     expect(q.size).toBe(0);
   });
+  it('drops the matching entries of one destination only', () => {
+    const q = new PendingQueue<number>({ ttlMs: 100, perDestination: 5, total: 10 });
+    for (const n of [1, 2, 3, 4]) q.push('a', n, 0);
+    q.push('b', 2, 0);
+    expect(q.dropWhere('a', (n) => n % 2 === 0)).toBe(2);
+    expect(q.dropWhere('c', () => true)).toBe(0);
+    expect(q.size).toBe(3);
+    expect(q.take('a')).toEqual([1, 3]);
+    expect(q.dropWhere('b', () => true)).toBe(1);
+    expect(q.size).toBe(0);
+  });
 });
 
 describe('TopicRegistry', () => {
