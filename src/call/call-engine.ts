@@ -20,6 +20,7 @@ import { sdpFingerprint } from './sdp-fingerprint';
 import { TrustKeeper } from './trust-keeper';
 import { LargeRoom } from './large-room';
 import { isSilent } from './silence-check';
+
 import { JoinSettler } from './join-settler';
 import { markOnce } from '../util/mark-once';
 import type { CallMode, TreeDebug } from '../tree/tree-call';
@@ -82,6 +83,8 @@ export interface IncomingDirectMessage {
 type Events = { change: void; dm: IncomingDirectMessage };
 
 const HEARTBEAT_MS = 2000;
+/** Packets from the peer still arrive (media, ICE consent): its page may be slow, not gone. */
+const iceAlive = (pc: RTCPeerConnection): boolean => pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed';
 /** A connected peer silent for this long (no heartbeats) has dropped off the network. */
 const SILENCE_TIMEOUT_MS = 8000;
 /** ...judged against the others (src/call/silence-check.ts); absent from the relay too this long: gone. */
@@ -523,7 +526,8 @@ export class CallEngine {
   private sendSignal(peerId: string, payload: NegotiationPayload): void {
     // Proofs ride in CANDIDATE envelopes: the PeerJS protocol has no other relayed type.
     const type = 'description' in payload ? (payload.description.type === 'offer' ? 'OFFER' : 'ANSWER') : 'CANDIDATE';
-    this.peerjs.send(type, peerId, payload);
+    // A socket that is down drops the message; counted so a stuck session can be explained.
+    if (!this.peerjs.send(type, peerId, payload)) this.count(`signal-dropped:${type}`);
   }
 
   private onSignal(from: string, type: string, raw: unknown): void {
@@ -557,6 +561,7 @@ export class CallEngine {
 
   private onExpire(peerId: string): void {
     // Our offer never reached them: they left before we could connect.
+    this.count('expire');
     const s = this.sessions.get(peerId);
     if (s && !s.everConnected) this.removeMember(peerId, 'expire');
   }
@@ -577,7 +582,7 @@ export class CallEngine {
       if (this.large && this.trust?.isVerified(peerId)) this.pushTracks(session);
       const m = this.members.get(peerId);
       const silenceCtx = { now, freshestOther: freshestOther(peerId) };
-      if (session.everConnected && isSilent({ lastHeardAt: session.lastHeardAt, lastSeen: m?.lastSeen ?? -Infinity }, silenceCtx, SILENCE_LIMITS)) {
+      if (session.everConnected && isSilent({ lastHeardAt: session.lastHeardAt, lastSeen: m?.lastSeen ?? -Infinity, transportAlive: iceAlive(session.pc) }, silenceCtx, SILENCE_LIMITS)) {
         // Dropped off the network. If it comes back, its announce starts a fresh session.
         this.removeMember(peerId, 'silent');
         continue;

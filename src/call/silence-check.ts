@@ -10,7 +10,12 @@
  *  - others were heard well after this peer's last word: this one alone went quiet (when our
  *    own page was starved, everyone is equally stale and nobody is dropped);
  *  - it is our only peer: the window alone decides;
- *  - nothing from it on the channel nor through the relay for `goneMs`: gone regardless.
+ *  - nothing from it on the channel nor through the relay for `goneMs`: gone regardless;
+ *  - while its connection's ICE still says connected, only `goneMs` of channel silence counts.
+ *    ICE keeps receiving (media, consent checks) from a page whose JS is merely starved, and
+ *    stops within seconds when the page or its network is gone. In a five-page call on two
+ *    cores, a newcomer busy joining went 8 s without a ping while its media flowed; dropping
+ *    it re-made the connection from one side only, and that re-made one stalled (call.spec).
  * (A guard that also waited a full window after each of our own late heartbeats kept a
  * crashed forwarder for 25 s on a loaded machine, where heartbeats are late all the time.)
  */
@@ -27,8 +32,17 @@ export interface SilenceContext {
   freshestOther: number | null;
 }
 
-export function isSilent(peer: { lastHeardAt: number; lastSeen: number }, ctx: SilenceContext, limits: SilenceLimits): boolean {
+export interface QuietPeer {
+  lastHeardAt: number;
+  /** Last seen in the relay's presence. */
+  lastSeen: number;
+  /** Its connection's ICE is connected: packets from it still arrive. */
+  transportAlive: boolean;
+}
+
+export function isSilent(peer: QuietPeer, ctx: SilenceContext, limits: SilenceLimits): boolean {
   if (ctx.now - peer.lastHeardAt <= limits.silenceMs) return false;
+  if (peer.transportAlive) return ctx.now - peer.lastHeardAt > limits.goneMs;
   if (ctx.now - Math.max(peer.lastHeardAt, peer.lastSeen) > limits.goneMs) return true;
   return ctx.freshestOther === null || ctx.freshestOther - peer.lastHeardAt > limits.silenceMs / 2;
 }

@@ -55,6 +55,8 @@ export interface LunarDebug {
   mode: () => string;
   /** Mesh sessions opened and members dropped, by reason. */
   churn: () => Record<string, number>;
+  /** ICE detail per session: transports and candidate pairs (a stuck connection's story). */
+  ice: () => Promise<Record<string, unknown>[]>;
   tree: () => Promise<TreeDebug | null>;
   /** Each mesh connection's states, for diagnosing a call that does not connect. */
   connections: () => { peerId: string; phase: string; signaling: string; ice: string; connection: string; channel: string }[];
@@ -114,6 +116,30 @@ export async function peerStats(pc: RTCPeerConnection): Promise<Omit<PeerMediaSt
   return { framesDecoded, videoBytesReceived, audioPacketsReceived, audioEnergy, candidateType };
 }
 
+async function iceReport(pc: RTCPeerConnection): Promise<Record<string, unknown>> {
+  const stats = await pc.getStats();
+  const byId = new Map<string, Record<string, unknown>>();
+  stats.forEach((s: Record<string, unknown>) => byId.set(s.id as string, s));
+  const cand = (id: unknown) => {
+    const c = byId.get(id as string);
+    return c ? `${String(c.candidateType)} ${String(c.address)}:${String(c.port)}` : '?';
+  };
+  const transports: string[] = [];
+  const pairs: string[] = [];
+  let localCandidates = 0;
+  let remoteCandidates = 0;
+  for (const s of byId.values()) {
+    if (s.type === 'transport') transports.push(`${String(s.iceState)}/${String(s.dtlsState)}`);
+    if (s.type === 'local-candidate') localCandidates++;
+    if (s.type === 'remote-candidate') remoteCandidates++;
+    if (s.type === 'candidate-pair') {
+      pairs.push(`${cand(s.localCandidateId)} -> ${cand(s.remoteCandidateId)} ${String(s.state)}${s.nominated ? ' nominated' : ''} req ${String(s.requestsSent)}/${String(s.requestsReceived)} resp ${String(s.responsesSent)}/${String(s.responsesReceived)}`);
+    }
+  }
+  const bundle = /a=group:BUNDLE/.test(pc.remoteDescription?.sdp ?? '');
+  return { transports, localCandidates, remoteCandidates, bundle, pairs };
+}
+
 export function exposeDebug(engine: CallEngine, media: LocalMedia, security: CallSecurity | null): void {
   window.__lunar = {
     myId: engine.myId,
@@ -134,6 +160,11 @@ export function exposeDebug(engine: CallEngine, media: LocalMedia, security: Cal
         connection: s.pc.connectionState,
         channel: s.controlState,
       })),
+    ice: async () => {
+      const out: Record<string, unknown>[] = [];
+      for (const [peerId, s] of engine.sessionsByPeer()) out.push({ peerId: peerId.slice(0, 4), ...(await iceReport(s.pc)) });
+      return out;
+    },
     local: () => ({ micOn: media.micOn, camOn: media.camOn }),
     peers: async () => {
       const out: PeerMediaStats[] = [];

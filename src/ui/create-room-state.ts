@@ -178,7 +178,7 @@ export function createRoomState(opts: RoomStateOptions): [RoomStateView, RoomSta
   const offMedia = media.on(publishLocal);
   publishLocal();
 
-  // Dominant speaker: levels from getStats, hysteresis in the pure tracker.
+  // Dominant speaker: announced levels (speaking-levels.ts), hysteresis in the pure tracker.
   const speaker = new DominantSpeaker();
   const meter = new LocalAudioMeter();
   let lastPublished = -1;

@@ -23,7 +23,12 @@ export class LocalAudioMeter {
       }
       analyser.getFloatTimeDomainData(buffer);
       let peak = 0;
-      for (const x of buffer) peak = Math.max(peak, Math.abs(x));
+      // 16k samples three times a second: an indexed loop (the iterator form showed in profiles).
+      for (let i = 0; i < buffer.length; i++) {
+        const x = buffer[i]!;
+        if (x > peak) peak = x;
+        else if (-x > peak) peak = -x;
+      }
       return Math.min(1, peak);
     } catch {
       return 0;

@@ -5,7 +5,7 @@
  * the send cap lowering what we actually send, and Opus FEC + DTX in the local description.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { expectMediaFrom, joinCall, newRoomUrl, type Participant } from './harness/participant';
+import { expectMediaFrom, joinCall, newRoomUrl, type JoinOptions, type Participant } from './harness/participant';
 import { startRelay, type RelayProcess } from './harness/relay-process';
 
 let relay: RelayProcess;
@@ -20,8 +20,8 @@ test.afterEach(async () => {
   await relay.stop();
 });
 
-async function join(url: string, name: string, browser: Parameters<typeof joinCall>[0]): Promise<Participant> {
-  const p = await joinCall(browser, url, name);
+async function join(url: string, name: string, browser: Parameters<typeof joinCall>[0], opts: JoinOptions = {}): Promise<Participant> {
+  const p = await joinCall(browser, url, name, '', opts);
   people.push(p);
   return p;
 }
@@ -112,7 +112,8 @@ test('screen share: decoded by the others on its own tile, two presenters, stopp
 test('settings: switch camera, microphone and speaker mid-call; send cap; Opus FEC and DTX', async ({ browser }) => {
   test.setTimeout(240_000);
   const url = newRoomUrl(relay.url);
-  const ana = await join(url, 'Ana', browser);
+  // Ana keeps the app's defaults: the settings show noise suppression on.
+  const ana = await join(url, 'Ana', browser, { appDefaults: true });
   const bea = await join(url, 'Bea', browser);
   await expectMediaFrom(bea, ['Ana']);
   await expectMediaFrom(ana, ['Bea']);

@@ -20,8 +20,26 @@ export interface Participant {
   close: () => Promise<void>;
 }
 
-export async function openParticipant(browser: Browser, url: string, name: string, viewport = { width: 800, height: 600 }): Promise<Participant> {
-  const context = await browser.newContext({ viewport });
+export interface JoinOptions {
+  viewport?: { width: number; height: number };
+  /**
+   * Keep the app's own audio defaults (RNNoise on). Otherwise a room link gets `ns=0`: RNNoise's
+   * worklet cost 59 % of a core for three pages here (of 193 % in all, measured from /proc), and
+   * it removes the fake microphone's tone, which tests of audio levels need. Noise suppression
+   * has its own tests (essentials-noise, the settings test).
+   */
+  appDefaults?: boolean;
+}
+
+/** A room link as tests open it: without RNNoise unless asked (see JoinOptions). */
+export function testRoomUrl(url: string, opts: JoinOptions = {}): string {
+  if (opts.appDefaults || !url.includes('#/r/') || /[?&]ns=/.test(url)) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}ns=0`;
+}
+
+export async function openParticipant(browser: Browser, rawUrl: string, name: string, opts: JoinOptions = {}): Promise<Participant> {
+  const url = testRoomUrl(rawUrl, opts);
+  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 800, height: 600 } });
   const page = await context.newPage();
   page.on('pageerror', (err) => console.log(`[${name}] pageerror: ${err.message}`));
   // Warnings and errors from the app are part of a failure's story.
@@ -39,9 +57,9 @@ export async function openParticipant(browser: Browser, url: string, name: strin
 }
 
 /** Joins straight into the call (`prejoin=0`) with a given display name. */
-export async function joinCall(browser: Browser, roomUrl: string, name: string, extra = ''): Promise<Participant> {
+export async function joinCall(browser: Browser, roomUrl: string, name: string, extra = '', opts: JoinOptions = {}): Promise<Participant> {
   const sep = roomUrl.includes('?') ? '&' : '?';
-  const p = await openParticipant(browser, `${roomUrl}${sep}prejoin=0&name=${encodeURIComponent(name)}${extra}`, name);
+  const p = await openParticipant(browser, `${roomUrl}${sep}prejoin=0&name=${encodeURIComponent(name)}${extra}`, name, opts);
   await expect(p.page.getByRole('button', { name: 'Leave' })).toBeVisible();
   return p;
 }

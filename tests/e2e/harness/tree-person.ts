@@ -13,7 +13,7 @@ export interface Person extends Participant {
 
 /** Like joinCall, at a small viewport: the pages share two cores. */
 export async function joinTree(browser: Browser, url: string, name: string, people: Participant[]): Promise<Person> {
-  const p = await openParticipant(browser, `${url}&prejoin=0&name=${name}`, name, { width: 320, height: 240 });
+  const p = await openParticipant(browser, `${url}&prejoin=0&name=${name}`, name, { viewport: { width: 320, height: 240 } });
   people.push(p);
   await expect(p.page.getByRole('button', { name: 'Leave' })).toBeVisible({ timeout: 60_000 });
   const id = await p.page.evaluate(() => window.__lunar?.myId ?? '');
