@@ -10,27 +10,18 @@
  * with `quality=low`, the link parameter made for many pages on one machine.
  */
 import { expect, test } from '@playwright/test';
-import { expectMediaFrom, framesFrom, joinCall, newRoomUrl, openParticipant, type Participant } from './harness/participant';
-import { startRelay, type RelayProcess } from './harness/relay-process';
+import { expectMediaFrom, framesFrom, joinCall, newRoomUrl, openParticipant } from './harness/participant';
+import { startRelay } from './harness/relay-process';
+import { useRelayPerTest } from './harness/relay-per-test';
 
-let relay: RelayProcess;
-const people: Participant[] = [];
-
-test.beforeEach(async () => {
-  relay = await startRelay();
-});
-
-test.afterEach(async () => {
-  for (const p of people.splice(0)) await p.close().catch(() => undefined);
-  await relay.stop();
-});
+const fx = useRelayPerTest();
 
 test('three people meet from one link, mute, leave, a late joiner, and a relay restart', async ({ browser }) => {
   // Five pages and a relay restart in one story: more than the default two minutes here.
   test.setTimeout(240_000);
   // Ana starts a meeting from the home page and joins through the pre-join screen.
-  const ana = await openParticipant(browser, `${relay.url}/`, 'Ana');
-  people.push(ana);
+  const ana = await openParticipant(browser, `${fx.relay.url}/`, 'Ana');
+  fx.people.push(ana);
   await ana.page.getByRole('button', { name: 'Start a meeting' }).click();
   // The creator's URL carries the host key (`?host=`); the link Ana shares does not.
   await expect(ana.page).toHaveURL(/#\/r\/[A-Za-z0-9_-]{22}\/[A-Za-z0-9_-]{22}\?host=[A-Za-z0-9_-]+$/);
@@ -44,11 +35,11 @@ test('three people meet from one link, mute, leave, a late joiner, and a relay r
 
   // Bea uses the pre-join screen too; Cem skips it with link parameters.
   const bea = await openParticipant(browser, link, 'Bea');
-  people.push(bea);
+  fx.people.push(bea);
   await bea.page.getByLabel('Display name').fill('Bea');
   await bea.page.getByRole('button', { name: 'Join meeting' }).click();
   const cem = await joinCall(browser, link, 'Cem');
-  people.push(cem);
+  fx.people.push(cem);
 
   await expectMediaFrom(ana, ['Bea', 'Cem']);
   await expectMediaFrom(bea, ['Ana', 'Cem']);
@@ -83,27 +74,27 @@ test('three people meet from one link, mute, leave, a late joiner, and a relay r
   for (const p of [ana, bea]) await expect(p.page.getByTestId('tile')).toHaveCount(2, { timeout: 8000 });
   // His page has nothing left to show: closed, it stops sharing the two cores with the call.
   await cem.close();
-  people.splice(people.indexOf(cem), 1);
+  fx.people.splice(fx.people.indexOf(cem), 1);
 
   // A late joiner connects to both.
   const dan = await joinCall(browser, link, 'Dan');
-  people.push(dan);
+  fx.people.push(dan);
   await expectMediaFrom(dan, ['Ana', 'Bea']);
   await expectMediaFrom(ana, ['Dan']);
 
   // The relay goes down: established media keeps flowing, the UI says signalling is down.
-  const port = relay.port;
-  await relay.stop();
+  const port = fx.relay.port;
+  await fx.relay.stop();
   await expect(ana.page.getByText('Connection to the meeting server lost')).toBeVisible({ timeout: 45_000 });
   const before = await framesFrom(ana, 'Bea');
   await expect.poll(() => framesFrom(ana, 'Bea'), { timeout: 10_000 }).toBeGreaterThan(before + 10);
 
   // It comes back on the same port: clients reconnect by themselves and new people can join.
-  relay = await startRelay({}, port);
+  fx.relay = await startRelay({}, port);
   await expect(ana.page.getByText('Connection to the meeting server lost')).toHaveCount(0, { timeout: 20_000 });
   // A newcomer meets three people at once.
   const eve = await joinCall(browser, link, 'Eve');
-  people.push(eve);
+  fx.people.push(eve);
   try {
     // A page joining three at once is the heaviest moment on two cores (three encoders, three
     // decoders starting): 45 s, not 30, before calling it stuck.
@@ -122,10 +113,10 @@ test('three people meet from one link, mute, leave, a late joiner, and a relay r
 });
 
 test('a reload does not leave a ghost tile or a duplicate connection', async ({ browser }) => {
-  const room = newRoomUrl(relay.url);
+  const room = newRoomUrl(fx.relay.url);
   const ana = await joinCall(browser, room, 'Ana');
   const bea = await joinCall(browser, room, 'Bea');
-  people.push(ana, bea);
+  fx.people.push(ana, bea);
   await expectMediaFrom(ana, ['Bea']);
   await bea.page.reload();
   await expect(bea.page.getByRole('button', { name: 'Leave' })).toBeVisible();
@@ -135,15 +126,15 @@ test('a reload does not leave a ghost tile or a duplicate connection', async ({ 
 });
 
 test('the person past the limit sees "room full", the call goes on', async ({ browser }) => {
-  await relay.stop();
-  relay = await startRelay({ MAX_PARTICIPANTS: '2' });
-  const room = newRoomUrl(relay.url);
+  await fx.relay.stop();
+  fx.relay = await startRelay({ MAX_PARTICIPANTS: '2' });
+  const room = newRoomUrl(fx.relay.url);
   const ana = await joinCall(browser, room, 'Ana');
   const bea = await joinCall(browser, room, 'Bea');
-  people.push(ana, bea);
+  fx.people.push(ana, bea);
   await expectMediaFrom(ana, ['Bea']);
   const cem = await openParticipant(browser, `${room}?prejoin=0&name=Cem`, 'Cem');
-  people.push(cem);
+  fx.people.push(cem);
   await expect(cem.page.getByRole('heading', { name: 'This meeting is full' })).toBeVisible();
   await expectMediaFrom(ana, ['Bea']);
   await expect(ana.page.getByTestId('tile')).toHaveCount(2);

@@ -6,23 +6,13 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { expectMediaFrom, joinCall, newRoomUrl, type JoinOptions, type Participant } from './harness/participant';
-import { startRelay, type RelayProcess } from './harness/relay-process';
+import { useRelayPerTest } from './harness/relay-per-test';
 
-let relay: RelayProcess;
-const people: Participant[] = [];
-
-test.beforeEach(async () => {
-  relay = await startRelay();
-});
-
-test.afterEach(async () => {
-  for (const p of people.splice(0)) await p.close().catch(() => undefined);
-  await relay.stop();
-});
+const fx = useRelayPerTest();
 
 async function join(url: string, name: string, browser: Parameters<typeof joinCall>[0], opts: JoinOptions = {}): Promise<Participant> {
   const p = await joinCall(browser, url, name, '', opts);
-  people.push(p);
+  fx.people.push(p);
   return p;
 }
 
@@ -68,7 +58,7 @@ const localVideoTrackId = (page: Page) =>
 
 test('screen share: decoded by the others on its own tile, two presenters, stopped cleanly', async ({ browser }) => {
   test.setTimeout(300_000);
-  const url = newRoomUrl(relay.url);
+  const url = newRoomUrl(fx.relay.url);
   const ana = await join(url, 'Ana', browser);
   const bea = await join(url, 'Bea', browser);
   const cem = await join(url, 'Cem', browser);
@@ -111,7 +101,7 @@ test('screen share: decoded by the others on its own tile, two presenters, stopp
 
 test('settings: switch camera, microphone and speaker mid-call; send cap; Opus FEC and DTX', async ({ browser }) => {
   test.setTimeout(240_000);
-  const url = newRoomUrl(relay.url);
+  const url = newRoomUrl(fx.relay.url);
   // Ana keeps the app's defaults: the settings show noise suppression on.
   const ana = await join(url, 'Ana', browser, { appDefaults: true });
   const bea = await join(url, 'Bea', browser);

@@ -8,28 +8,18 @@
  * shrinks to two (the last one leaves with the Leave button's goodbye) it is a mesh again.
  */
 import { expect, test } from '@playwright/test';
-import { expectMediaFrom, newRoomUrl, type Participant } from './harness/participant';
-import { startRelay, type RelayProcess } from './harness/relay-process';
+import { expectMediaFrom, newRoomUrl } from './harness/participant';
+import { useRelayPerTest } from './harness/relay-per-test';
 import { describeTree, expectForwardsEverything, expectTreeVideo, joinTree, type Person } from './harness/tree-person';
 
-let relay: RelayProcess;
-const people: Participant[] = [];
-
-test.beforeEach(async () => {
-  relay = await startRelay();
-});
-
-test.afterEach(async () => {
-  for (const p of people.splice(0)) await p.close().catch(() => undefined);
-  await relay.stop();
-});
+const fx = useRelayPerTest();
 
 test('above meshMax the call runs on the relay tree, repairs when a forwarder leaves, and returns to mesh', async ({ browser }) => {
   test.setTimeout(420_000);
-  const url = `${newRoomUrl(relay.url)}?meshMax=2&quality=low&ns=0`;
+  const url = `${newRoomUrl(fx.relay.url)}?meshMax=2&quality=low&ns=0`;
   const all: Person[] = [];
   for (const name of ['Ana', 'Bea', 'Cem', 'Dan']) {
-    all.push(await joinTree(browser, url, name, people));
+    all.push(await joinTree(browser, url, name, fx.people));
     // Joining one after another keeps the join order (and so the plan) predictable.
     await expect(all[0]!.page.getByTestId('tile')).toHaveCount(all.length, { timeout: 60_000 });
   }

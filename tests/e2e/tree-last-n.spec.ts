@@ -7,21 +7,11 @@
  * the shared room doc, so no one had to receive a stream to know.
  */
 import { expect, test } from '@playwright/test';
-import { newRoomUrl, type Participant } from './harness/participant';
-import { startRelay, type RelayProcess } from './harness/relay-process';
+import { newRoomUrl } from './harness/participant';
+import { useRelayPerTest } from './harness/relay-per-test';
 import { describeTree, framesBySource, joinTree, type Person } from './harness/tree-person';
 
-let relay: RelayProcess;
-const people: Participant[] = [];
-
-test.beforeEach(async () => {
-  relay = await startRelay();
-});
-
-test.afterEach(async () => {
-  for (const p of people.splice(0)) await p.close().catch(() => undefined);
-  await relay.stop();
-});
+const fx = useRelayPerTest();
 
 /** Video frames per source at `who` rise for exactly the sources in `from` (and stay 0 for the rest). */
 async function expectVideoOnlyFrom(who: Person, from: Person, others: Person[]): Promise<void> {
@@ -47,10 +37,10 @@ async function expectVideoOnlyFrom(who: Person, from: Person, others: Person[]):
 
 test('lastN=1: the video that goes over the tree follows whoever speaks', async ({ browser }) => {
   test.setTimeout(240_000);
-  const url = `${newRoomUrl(relay.url)}?meshMax=2&lastN=1&quality=low&ns=0&audio=0`;
+  const url = `${newRoomUrl(fx.relay.url)}?meshMax=2&lastN=1&quality=low&ns=0&audio=0`;
   const all: Person[] = [];
   for (const name of ['Ana', 'Bea', 'Cem']) {
-    all.push(await joinTree(browser, url, name, people));
+    all.push(await joinTree(browser, url, name, fx.people));
     await expect(all[0]!.page.getByTestId('tile')).toHaveCount(all.length, { timeout: 60_000 });
   }
   const [ana, bea, cem] = all as [Person, Person, Person];

@@ -8,32 +8,22 @@
  * ("Cannot create so many PeerConnections") is a failure even when pictures still arrive.
  */
 import { expect, test } from '@playwright/test';
-import { newRoomUrl, type Participant } from '../e2e/harness/participant';
-import { startRelay, type RelayProcess } from '../e2e/harness/relay-process';
+import { newRoomUrl } from '../e2e/harness/participant';
+import { useRelayPerTest } from '../e2e/harness/relay-per-test';
 import { describeTree, expectForwardsEverything, expectTreeVideo, framesBySource, joinTree, type Person } from '../e2e/harness/tree-person';
 
-let relay: RelayProcess;
-const people: Participant[] = [];
-
-test.beforeEach(async () => {
-  relay = await startRelay();
-});
-
-test.afterEach(async () => {
-  for (const p of people.splice(0)) await p.close().catch(() => undefined);
-  await relay.stop();
-});
+const fx = useRelayPerTest();
 
 /** Links a page may open while the room forms: its own handful, plus repairs while others join. */
 const MAX_LINKS_OPENED = 30;
 
 test('eight pages form a tree: the four active sources reach everyone, forwarded byte for byte', async ({ browser }) => {
   test.setTimeout(420_000);
-  const url = `${newRoomUrl(relay.url)}?meshMax=3&lastN=4&quality=low&ns=0&audio=0`;
+  const url = `${newRoomUrl(fx.relay.url)}?meshMax=3&lastN=4&quality=low&ns=0&audio=0`;
   const names = ['Ana', 'Bea', 'Cem', 'Dan', 'Eli', 'Fay', 'Gus', 'Hal'];
   const all: Person[] = [];
   try {
-    for (const name of names) all.push(await joinTree(browser, url, name, people));
+    for (const name of names) all.push(await joinTree(browser, url, name, fx.people));
     for (const p of all) await expect(p.page.getByRole('status', { name: 'Call mode' })).toHaveText('Relay tree · E2EE', { timeout: 120_000 });
 
     const active = all.slice(0, 4);
@@ -68,7 +58,7 @@ test('eight pages form a tree: the four active sources reach everyone, forwarded
     for (const p of all) console.log('[tree-eight]', p.name, JSON.stringify((await p.tree()).churn));
   } catch (error) {
     for (const p of all) console.log(p.name, p.id.slice(0, 4), JSON.stringify(await describeTree(p).catch((e: unknown) => String(e))));
-    console.log('relay stats', await fetch(new URL('/stats', relay.url)).then((r) => r.text()).catch((e: unknown) => String(e)));
+    console.log('relay stats', await fetch(new URL('/stats', fx.relay.url)).then((r) => r.text()).catch((e: unknown) => String(e)));
     throw error;
   }
 });
