@@ -36,10 +36,55 @@ const UPLOAD_STREAMS = 32;
 
 export const DEFAULT_TREE_CALL_PARAMS: Readonly<TreeCallParams> = Object.freeze({ meshMax: 6, lastN: 9, quality: 'normal' });
 
-/** What our senders really use on tree links: one layer (no stage/thumbnail split yet). */
+/** The video layer an origin sends: the stage (the most recent speaker) or a thumbnail. */
+export type VideoLayer = 'stage' | 'thumb';
+
+export interface LayerSpec {
+  /** Largest height sent; a camera captured smaller is sent as captured. */
+  height: number;
+  fps: number;
+  kbps: number;
+}
+
+/**
+ * What each layer sends on tree links. An origin encodes once (its loopback), so it sends one
+ * layer at a time: the stage while it is the most recent speaker, a thumbnail otherwise.
+ * `quality=low` (many pages on one small machine) has a single small layer.
+ */
+export const TREE_LAYERS: Readonly<Record<TreeCallParams['quality'], Record<VideoLayer, LayerSpec>>> = Object.freeze({
+  low: { stage: { height: 120, fps: 10, kbps: 150 }, thumb: { height: 120, fps: 10, kbps: 150 } },
+  normal: { stage: { height: 720, fps: 30, kbps: 1200 }, thumb: { height: 180, fps: 15, kbps: 200 } },
+});
+
+/** What our senders really use on tree links (the planner's budget figures). */
 export function treeBitrates(quality: TreeCallParams['quality']): TreeBitrates {
-  const video = quality === 'low' ? 150 : 600;
-  return { thumbKbps: video, stageKbps: video, audioKbps: 40 };
+  const layers = TREE_LAYERS[quality];
+  return { thumbKbps: layers.thumb.kbps, stageKbps: layers.stage.kbps, audioKbps: 40 };
+}
+
+/**
+ * The encoding for our video sender at `layer`, from the camera's captured height (absent:
+ * unknown, sent as captured). Scaling down, never up: a 120-line camera is sent at 120 lines.
+ */
+export function layerEncoding(quality: TreeCallParams['quality'], layer: VideoLayer, sourceHeight?: number): Required<Pick<RTCRtpEncodingParameters, 'scaleResolutionDownBy' | 'maxFramerate' | 'maxBitrate'>> {
+  const spec = TREE_LAYERS[quality][layer];
+  const scale = sourceHeight !== undefined && sourceHeight > spec.height ? Math.round((sourceHeight / spec.height) * 100) / 100 : 1;
+  return { scaleResolutionDownBy: scale, maxFramerate: spec.fps, maxBitrate: spec.kbps * 1000 };
+}
+
+/**
+ * Who is on stage: the most recent speaker (highest speaking turn; an equal turn goes to the
+ * earlier joiner), or null while nobody has spoken. Turns come from shared presence, so every
+ * page names the same member without receiving a stream. Only `candidates` (the video sources
+ * in the last N) can be on stage.
+ */
+export function stageOf(members: readonly CallMember[], candidates?: ReadonlySet<string>): string | null {
+  let best: CallMember | null = null;
+  for (const m of joinOrder(members)) {
+    if (m.turn === undefined || (candidates && !candidates.has(m.id))) continue;
+    if (!best || m.turn > (best.turn ?? 0)) best = m;
+  }
+  return best?.id ?? null;
 }
 
 /** Members in join order (ties by id in code-unit order), as every page sorts them. */
@@ -58,7 +103,10 @@ export function treeStateFor(members: readonly CallMember[], params: TreeCallPar
     members: ordered.map((m, i) => ({ id: m.id, joinOrder: i, uplinkKbps: m.uplinkKbps, canForward: m.canForward })),
     videoSources: activeSources(ordered, params.lastN),
     audioSources: activeSources(ordered, AUDIO_SOURCES),
-    // One layer for everyone: no stage stream, so no 1.2 Mbps bundle to budget for.
+    // The plan does not follow the stage: a new speaker would move two sources to other
+    // bundles, so other parents, and re-making their links cuts their audio just as they start
+    // talking. Every video is budgeted as a thumbnail; the stage's origin sends its larger layer
+    // along the same tree (see docs/large-rooms.md, "Layers").
     stage: null,
     bitrates: treeBitrates(params.quality),
     // The planner's default cap (4 × the largest stream) assumes a 1.2 Mbps stage layer; with one

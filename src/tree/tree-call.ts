@@ -13,7 +13,7 @@
 import type { MediaKind } from '../e2ee/clear-prefix';
 import type { TreeSignal } from '../protocol/tree-messages';
 import { randomBytes, toHex } from '../util/base64url';
-import { diffUpstream, treeStateFor, upstreamOf, videoTo, type CallMember, type HeldLink, type TreeCallParams } from './call-plan';
+import { diffUpstream, layerEncoding, stageOf, treeStateFor, upstreamOf, videoTo, type CallMember, type HeldLink, type TreeCallParams, type VideoLayer } from './call-plan';
 import { ForwardingNode } from './forwarding/forwarding-node';
 import type { ForwarderCounters } from './forwarding/forwarder-core';
 import { makePlaceholderTracks, type PlaceholderTracks } from './forwarding/placeholder-tracks';
@@ -60,6 +60,8 @@ export interface TreeLinkStats {
   parent: string;
   state: RTCPeerConnectionState;
   framesDecoded: number;
+  /** Height of the last video frame decoded on this link (0: none yet): which layer arrives. */
+  frameHeight: number;
   audioPacketsReceived: number;
 }
 
@@ -71,6 +73,9 @@ export interface TreeDebug {
   counters: ForwarderCounters | null;
   /** Our encode-once loopback: not asked for, being set up, up (its connection state), or given up. */
   selfLoop: 'none' | 'pending' | 'failed' | RTCPeerConnectionState;
+  /** Who is on stage (the most recent speaker among the video sources), and the layer we send. */
+  stage: string | null;
+  layer: VideoLayer;
   /** Links opened and closed since we joined, closes by reason: churn shows here. */
   churn: Record<string, number>;
 }
@@ -101,9 +106,6 @@ const SELF_LOOP_CHILD = 'self-loop';
 const EPOCH_POLL_MS = 100;
 /** A link not connected this long after its offer is dropped and asked for again. */
 const LINK_TIMEOUT_MS = 15_000;
-/** `quality=low` on tree links: about 160×120 at 10 fps. */
-const LOW = { height: 120, fps: 10, kbps: 150 };
-const NORMAL_KBPS = 600;
 
 /**
  * Encode once: our camera and mic are encoded and encrypted once, on a loopback link from us
@@ -159,6 +161,9 @@ export class TreeCall {
   /** Where the loop is, for `debug()`: the loop itself once connected (its connection state then). */
   private selfLoopStatus: 'none' | 'pending' | 'failed' | SelfLoop = 'none';
   private readonly churn: Record<string, number> = {};
+  private stage: string | null = null;
+  /** The layer our video senders send: the stage while we are the most recent speaker. */
+  private layer: VideoLayer = 'thumb';
   private pushedEpoch = -1;
   private pushedKey: Uint8Array | null = null;
   private readonly epochTimer: ReturnType<typeof setInterval>;
@@ -198,6 +203,7 @@ export class TreeCall {
       console.warn('[tree] planning failed; staying in mesh', error);
     }
     this.plan = plan;
+    this.followStage(members, plan);
     const mode: CallMode = plan?.mode === 'tree' ? 'tree' : 'mesh';
     const modeChanged = mode !== this.mode;
     this.mode = mode;
@@ -260,7 +266,12 @@ export class TreeCall {
     const carry = (senders: Partial<Record<MediaKind, RTCRtpSender>>) => {
       for (const kind of ['audio', 'video'] as const) {
         const sender = senders[kind];
-        if (sender && sender.track !== tracks[kind]) sender.replaceTrack(tracks[kind]).catch(() => undefined);
+        if (!sender || sender.track === tracks[kind]) continue;
+        // A new camera may capture another size: the layer's scale is worked out from it.
+        sender
+          .replaceTrack(tracks[kind])
+          .then(() => (kind === 'video' && tracks.video ? this.limitVideo(sender) : undefined))
+          .catch(() => undefined);
       }
     };
     void this.selfLoop?.then((loop) => loop && carry(loop.down.senders));
@@ -275,19 +286,23 @@ export class TreeCall {
       if (!up.link) continue;
       const stats = await up.link.pc.getStats();
       let framesDecoded = 0;
+      let frameHeight = 0;
       let audioPacketsReceived = 0;
       stats.forEach((s: Record<string, unknown>) => {
         if (s.type !== 'inbound-rtp') return;
-        if (s.kind === 'video') framesDecoded += Number(s.framesDecoded ?? 0);
+        if (s.kind === 'video') {
+          framesDecoded += Number(s.framesDecoded ?? 0);
+          frameHeight = Math.max(frameHeight, Number(s.frameHeight ?? 0));
+        }
         if (s.kind === 'audio') audioPacketsReceived += Number(s.packetsReceived ?? 0);
       });
-      upstream.push({ link: up.id, source: up.source, parent: up.parent, state: up.link.pc.connectionState, framesDecoded, audioPacketsReceived });
+      upstream.push({ link: up.id, source: up.source, parent: up.parent, state: up.link.pc.connectionState, framesDecoded, frameHeight, audioPacketsReceived });
     }
     const downstream = [...this.downstream.values()].map((d) => ({ link: d.id, source: d.source, child: d.child, state: d.pc?.connectionState ?? 'new' }));
     const counters = this.node ? await this.node.counters().catch(() => null) : null;
     const loop = this.selfLoopStatus;
     const selfLoop = typeof loop === 'string' ? loop : loop.up.pc.connectionState;
-    return { mode: this.mode, members: this.plan?.members ?? [], upstream, downstream, counters, selfLoop, churn: { ...this.churn } };
+    return { mode: this.mode, members: this.plan?.members ?? [], upstream, downstream, counters, selfLoop, churn: { ...this.churn }, stage: this.stage, layer: this.layer };
   }
 
   dispose(): void {
@@ -310,6 +325,23 @@ export class TreeCall {
       return m.stalled ? { ...base, canForward: false } : base;
     });
     return [me, ...others];
+  }
+
+  /**
+   * Who is on stage now, and our layer: when it changes, our video senders (the loopback's, or
+   * each child's when there is no loop) switch resolution, frame rate and bitrate in place. The
+   * links stay: forwarders pass whatever ciphertext arrives, and the new size starts on a key
+   * frame the encoder makes for it.
+   */
+  private followStage(members: readonly CallMember[], plan: TreePlan | null): void {
+    const sources = new Set(plan?.streams.filter((st) => st.kind === 'video').map((st) => st.source) ?? []);
+    this.stage = plan?.mode === 'tree' ? stageOf(members, sources) : null;
+    const layer: VideoLayer = this.stage === this.port.myId ? 'stage' : 'thumb';
+    if (layer === this.layer) return;
+    this.layer = layer;
+    this.count(`layer:${layer}`);
+    void this.selfLoop?.then((loop) => loop?.down.senders.video && this.limitVideo(loop.down.senders.video));
+    for (const d of this.downstream.values()) if (d.encodes && !d.closed && d.senders.video) void this.limitVideo(d.senders.video);
   }
 
   private ensureNode(): ForwardingNode {
@@ -518,19 +550,12 @@ export class TreeCall {
     }
   }
 
-  /** Our own video on tree links: one modest layer, ≈160×120 at 10 fps with `quality=low`. */
+  /** Our own video on tree links at our current layer (TREE_LAYERS in call-plan.ts). */
   private async limitVideo(sender: RTCRtpSender): Promise<void> {
     const p = sender.getParameters();
     const enc = p.encodings[0];
     if (!enc) return;
-    if (this.options.params.quality === 'low') {
-      const height = sender.track?.getSettings().height ?? LOW.height;
-      enc.scaleResolutionDownBy = Math.max(1, height / LOW.height);
-      enc.maxFramerate = LOW.fps;
-      enc.maxBitrate = LOW.kbps * 1000;
-    } else {
-      enc.maxBitrate = NORMAL_KBPS * 1000;
-    }
+    Object.assign(enc, layerEncoding(this.options.params.quality, this.layer, sender.track?.getSettings().height));
     await sender.setParameters(p).catch((error: unknown) => console.warn('[tree] send parameters refused', error));
   }
 

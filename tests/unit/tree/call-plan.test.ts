@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffUpstream, joinOrder, treeStateFor, upstreamOf, type CallMember, type HeldLink } from '../../../src/tree/call-plan';
+import { diffUpstream, joinOrder, layerEncoding, stageOf, TREE_LAYERS, treeStateFor, upstreamOf, type CallMember, type HeldLink } from '../../../src/tree/call-plan';
 import { planTree } from '../../../src/tree';
 
 const id = (n: number) => n.toString(16).padStart(32, '0');
@@ -77,5 +77,53 @@ describe('diffUpstream', () => {
   it('closes everything when the room is back to a mesh', () => {
     const held = new Map<number, HeldLink>([[1, { source: 'A', parent: 'B' }]]);
     expect(diffUpstream(held, new Map())).toEqual({ close: [1], open: [] });
+  });
+});
+
+describe('stageOf', () => {
+  const turn = (n: number, t?: number): CallMember => ({ ...member(n), ...(t === undefined ? {} : { turn: t }) });
+
+  it('is nobody until someone has spoken', () => {
+    expect(stageOf([turn(1), turn(2), turn(3)])).toBeNull();
+  });
+
+  it('is the most recent speaker, whatever order the members come in', () => {
+    const members = [turn(1, 4), turn(2, 9), turn(3), turn(4, 7)];
+    expect(stageOf(members)).toBe(id(2));
+    expect(stageOf([...members].reverse())).toBe(id(2));
+  });
+
+  it('gives an equal turn to the earlier joiner, on every page alike', () => {
+    expect(stageOf([turn(5, 3), turn(2, 3)])).toBe(id(2));
+    expect(stageOf([turn(2, 3), turn(5, 3)])).toBe(id(2));
+  });
+
+  it('only picks among the video sources it is given', () => {
+    const members = [turn(1, 4), turn(2, 9), turn(3, 6)];
+    expect(stageOf(members, new Set([id(1), id(3)]))).toBe(id(3));
+    expect(stageOf(members, new Set())).toBeNull();
+  });
+});
+
+describe('layerEncoding', () => {
+  it('sends a 720p camera at 180 lines and 15 fps as a thumbnail, whole on stage', () => {
+    expect(layerEncoding('normal', 'thumb', 720)).toEqual({ scaleResolutionDownBy: 4, maxFramerate: 15, maxBitrate: 200_000 });
+    expect(layerEncoding('normal', 'stage', 720)).toEqual({ scaleResolutionDownBy: 1, maxFramerate: 30, maxBitrate: 1_200_000 });
+  });
+
+  it('never scales up, and scales a larger camera down to the layer', () => {
+    expect(layerEncoding('normal', 'thumb', 120).scaleResolutionDownBy).toBe(1);
+    expect(layerEncoding('normal', 'stage', 1080).scaleResolutionDownBy).toBe(1.5);
+    expect(layerEncoding('normal', 'thumb').scaleResolutionDownBy).toBe(1);
+  });
+
+  it('has one small layer with quality=low', () => {
+    expect(layerEncoding('low', 'stage', 480)).toEqual(layerEncoding('low', 'thumb', 480));
+    expect(layerEncoding('low', 'stage', 480)).toEqual({ scaleResolutionDownBy: 4, maxFramerate: 10, maxBitrate: 150_000 });
+  });
+
+  it('budgets the planner with the rates the senders use', () => {
+    const state = treeStateFor([member(1), member(2), member(3), member(4)], { ...params, quality: 'normal' });
+    expect(state.bitrates).toEqual({ thumbKbps: TREE_LAYERS.normal.thumb.kbps, stageKbps: TREE_LAYERS.normal.stage.kbps, audioKbps: 40 });
   });
 });
