@@ -1,0 +1,84 @@
+/**
+ * Stage and thumbnail layers in a large room: whoever spoke last sends the stage layer (up to
+ * 720p), every other video source a thumbnail (at most 180 lines), and a new speaker swaps the
+ * two without re-making any link. Three people join muted at the app's own quality
+ * (`meshMax=2&lastN=2`, so two video sources); Bea talks and the others decode her at stage size
+ * and Ana as a thumbnail; then Cem talks, Cem's video arrives at stage size and Bea's shrinks to
+ * a thumbnail over the very same link.
+ */
+import { expect, test } from '@playwright/test';
+import { newRoomUrl } from './harness/participant';
+import { useRelayPerTest } from './harness/relay-per-test';
+import { describeTree, joinTree, type Person } from './harness/tree-person';
+
+const fx = useRelayPerTest();
+
+/** The stage layer is the captured 720p (at least 360 lines even if the encoder adapts down); thumbnails ≤ 180. */
+const STAGE_MIN_HEIGHT = 360;
+const THUMB_MAX_HEIGHT = 180;
+
+/** Link id and height of the last decoded frame per source on `who`'s tree links. */
+async function heights(who: Person): Promise<Map<string, { link: string; height: number }>> {
+  const out = new Map<string, { link: string; height: number }>();
+  for (const up of (await who.tree()).upstream) if (up.frameHeight > 0) out.set(up.source, { link: up.link, height: up.frameHeight });
+  return out;
+}
+
+/** Waits until `who` decodes `stage` at stage size and `thumb` at thumbnail size; returns the link ids. */
+async function expectLayers(who: Person, stage: Person, thumb: Person): Promise<Map<string, { link: string; height: number }>> {
+  let last = new Map<string, { link: string; height: number }>();
+  await expect
+    .poll(
+      async () => {
+        last = await heights(who);
+        const wrong: string[] = [];
+        const s = last.get(stage.id)?.height ?? 0;
+        const t = last.get(thumb.id)?.height ?? 0;
+        if (s < STAGE_MIN_HEIGHT) wrong.push(`${stage.name} (stage): ${s} lines`);
+        if (t === 0 || t > THUMB_MAX_HEIGHT) wrong.push(`${thumb.name} (thumbnail): ${t} lines`);
+        return wrong;
+      },
+      { timeout: 60_000, intervals: [1000], message: `${who.name} should see ${stage.name} on stage and ${thumb.name} as a thumbnail` },
+    )
+    .toEqual([]);
+  return last;
+}
+
+test('the most recent speaker sends the stage layer, the others thumbnails, swapped without re-linking', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const url = `${newRoomUrl(fx.relay.url)}?meshMax=2&lastN=2&ns=0&audio=0`;
+  const all: Person[] = [];
+  for (const name of ['Ana', 'Bea', 'Cem']) {
+    all.push(await joinTree(browser, url, name, fx.people));
+    await expect(all[0]!.page.getByTestId('tile')).toHaveCount(all.length, { timeout: 60_000 });
+  }
+  const [ana, bea, cem] = all as [Person, Person, Person];
+  try {
+    for (const p of all) await expect(p.page.getByRole('status', { name: 'Call mode' })).toHaveText('Relay tree · E2EE', { timeout: 90_000 });
+
+    // Bea speaks: she is on stage everywhere and sends the large layer; Ana (the other video
+    // source, by join order) stays a thumbnail.
+    await bea.page.getByRole('button', { name: 'Unmute microphone' }).click();
+    for (const p of all) await expect.poll(async () => (await p.tree()).stage, { timeout: 45_000 }).toBe(bea.id);
+    expect((await bea.tree()).layer).toBe('stage');
+    expect((await ana.tree()).layer).toBe('thumb');
+    await expectLayers(cem, bea, ana);
+    const linkFor = async (who: Person, source: Person) => (await who.tree()).upstream.find((u) => u.source === source.id)?.link;
+    const beaLinkAtAna = await linkFor(ana, bea);
+    expect(beaLinkAtAna).toBeDefined();
+
+    // Cem speaks after her: he takes the stage, Bea drops to a thumbnail on the same link.
+    await bea.page.getByRole('button', { name: 'Mute microphone' }).click();
+    await cem.page.getByRole('button', { name: 'Unmute microphone' }).click();
+    for (const p of all) await expect.poll(async () => (await p.tree()).stage, { timeout: 45_000 }).toBe(cem.id);
+    expect((await bea.tree()).layer).toBe('thumb');
+    const atAna = await expectLayers(ana, cem, bea);
+    // Bea was a video source before and after, and Ana's parent for her did not change: the
+    // layer changed inside that link. (Cem's link for Bea may move: Ana left the last N, and a
+    // new source set is a new plan.)
+    expect(atAna.get(bea.id)?.link).toBe(beaLinkAtAna);
+  } catch (error) {
+    for (const p of all) console.log(p.name, p.id.slice(0, 4), JSON.stringify(await describeTree(p)));
+    throw error;
+  }
+});
