@@ -18,6 +18,7 @@ import { ForwardingNode } from './forwarding/forwarding-node';
 import type { ForwarderCounters } from './forwarding/forwarder-core';
 import { makePlaceholderTracks, type PlaceholderTracks } from './forwarding/placeholder-tracks';
 import { openDownstream, openUpstream, type DownstreamLink, type UpstreamLink } from './forwarding/tree-links';
+import { LayerHold } from './layer-hold';
 import { planTree } from './plan-tree';
 import type { TreePlan } from './tree-types';
 
@@ -162,8 +163,12 @@ export class TreeCall {
   private selfLoopStatus: 'none' | 'pending' | 'failed' | SelfLoop = 'none';
   private readonly churn: Record<string, number> = {};
   private stage: string | null = null;
-  /** The layer our video senders send: the stage while we are the most recent speaker. */
+  /** The layer our video senders send: the stage while we are the most recent speaker (held, see LayerHold). */
   private layer: VideoLayer = 'thumb';
+  private readonly layerHold = new LayerHold();
+  private layerTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Sender parameter changes, one at a time: two overlapping get/set pairs make the second fail. */
+  private paramsChain: Promise<void> = Promise.resolve();
   private pushedEpoch = -1;
   private pushedKey: Uint8Array | null = null;
   private readonly epochTimer: ReturnType<typeof setInterval>;
@@ -309,6 +314,7 @@ export class TreeCall {
     if (this.disposed) return;
     this.disposed = true;
     clearInterval(this.epochTimer);
+    if (this.layerTimer) clearTimeout(this.layerTimer);
     for (const id of [...this.upstream.keys()]) this.closeUpstream(id, true, 'dispose');
     for (const id of [...this.downstream.keys()]) this.closeDownstream(id, true, 'dispose');
     this.closeSelfLoop();
@@ -336,7 +342,21 @@ export class TreeCall {
   private followStage(members: readonly CallMember[], plan: TreePlan | null): void {
     const sources = new Set(plan?.streams.filter((st) => st.kind === 'video').map((st) => st.source) ?? []);
     this.stage = plan?.mode === 'tree' ? stageOf(members, sources) : null;
-    const layer: VideoLayer = this.stage === this.port.myId ? 'stage' : 'thumb';
+    this.reviewLayer();
+  }
+
+  private reviewLayer(): void {
+    if (this.disposed) return;
+    const step = this.layerHold.next(this.stage === this.port.myId ? 'stage' : 'thumb', Date.now());
+    if (this.layerTimer) clearTimeout(this.layerTimer);
+    this.layerTimer = null;
+    if (step.recheckAt !== null) {
+      this.layerTimer = setTimeout(() => {
+        this.layerTimer = null;
+        this.reviewLayer();
+      }, step.recheckAt - Date.now());
+    }
+    const layer = step.layer;
     if (layer === this.layer) return;
     this.layer = layer;
     this.count(`layer:${layer}`);
@@ -551,12 +571,18 @@ export class TreeCall {
   }
 
   /** Our own video on tree links at our current layer (TREE_LAYERS in call-plan.ts). */
-  private async limitVideo(sender: RTCRtpSender): Promise<void> {
-    const p = sender.getParameters();
-    const enc = p.encodings[0];
-    if (!enc) return;
-    Object.assign(enc, layerEncoding(this.options.params.quality, this.layer, sender.track?.getSettings().height));
-    await sender.setParameters(p).catch((error: unknown) => console.warn('[tree] send parameters refused', error));
+  private limitVideo(sender: RTCRtpSender): Promise<void> {
+    const apply = async () => {
+      const p = sender.getParameters();
+      const enc = p.encodings[0];
+      if (!enc) return;
+      const want = layerEncoding(this.options.params.quality, this.layer, sender.track?.getSettings().height);
+      if (enc.scaleResolutionDownBy === want.scaleResolutionDownBy && enc.maxFramerate === want.maxFramerate && enc.maxBitrate === want.maxBitrate) return;
+      Object.assign(enc, want);
+      await sender.setParameters(p).catch((error: unknown) => console.warn('[tree] send parameters refused', error));
+    };
+    this.paramsChain = this.paramsChain.then(apply, apply);
+    return this.paramsChain;
   }
 
   private closeDownstream(id: string, tell: boolean, why: string): void {

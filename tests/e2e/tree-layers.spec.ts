@@ -60,7 +60,8 @@ test('the most recent speaker sends the stage layer, the others thumbnails, swap
     // source, by join order) stays a thumbnail.
     await bea.page.getByRole('button', { name: 'Unmute microphone' }).click();
     for (const p of all) await expect.poll(async () => (await p.tree()).stage, { timeout: 45_000 }).toBe(bea.id);
-    expect((await bea.tree()).layer).toBe('stage');
+    // The layer follows the stage after a hold (1 s up, 3 s down: src/tree/layer-hold.ts).
+    await expect.poll(async () => (await bea.tree()).layer, { timeout: 10_000 }).toBe('stage');
     expect((await ana.tree()).layer).toBe('thumb');
     await expectLayers(cem, bea, ana);
     const linkFor = async (who: Person, source: Person) => (await who.tree()).upstream.find((u) => u.source === source.id)?.link;
@@ -71,7 +72,7 @@ test('the most recent speaker sends the stage layer, the others thumbnails, swap
     await bea.page.getByRole('button', { name: 'Mute microphone' }).click();
     await cem.page.getByRole('button', { name: 'Unmute microphone' }).click();
     for (const p of all) await expect.poll(async () => (await p.tree()).stage, { timeout: 45_000 }).toBe(cem.id);
-    expect((await bea.tree()).layer).toBe('thumb');
+    await expect.poll(async () => (await bea.tree()).layer, { timeout: 10_000 }).toBe('thumb');
     const atAna = await expectLayers(ana, cem, bea);
     // Bea was a video source before and after, and Ana's parent for her did not change: the
     // layer changed inside that link. (Cem's link for Bea may move: Ana left the last N, and a
