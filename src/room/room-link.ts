@@ -30,6 +30,8 @@ export interface JoinParams {
   quality?: 'low';
   /** `ns=0`: join with noise suppression (RNNoise) off; it can be turned on in Settings. */
   noiseSuppression?: false;
+  /** `tiles=N`: tiles per page in the call's grid, ours included (2–100; default 25). */
+  tiles?: number;
 }
 
 export interface RoomLink {
@@ -83,6 +85,8 @@ export function parseJoinParams(query: string): JoinParams {
   const lastN = parseCount(q.get('lastN'), 1, 64);
   if (lastN !== undefined) params.lastN = lastN;
   if (q.get('quality') === 'low') params.quality = 'low';
+  const tiles = parseCount(q.get('tiles'), 2, 100);
+  if (tiles !== undefined) params.tiles = tiles;
   if (!parseBool(q.get('ns'), true)) params.noiseSuppression = false;
   const name = q.get('name');
   if (name !== null) {
@@ -143,6 +147,7 @@ export function formatRoomHash(roomId: string, secret: string, params: Partial<J
   if (params.lastN !== undefined) q.set('lastN', String(params.lastN));
   if (params.quality) q.set('quality', params.quality);
   if (params.noiseSuppression === false) q.set('ns', '0');
+  if (params.tiles !== undefined) q.set('tiles', String(params.tiles));
   const qs = q.toString();
   return `#/r/${roomId}/${secret}${qs ? `?${qs}` : ''}`;
 }

@@ -14,6 +14,9 @@ import { ParticipantsPanel } from './ParticipantsPanel';
 import { PollsPanel } from './PollsPanel';
 import { SecurityPanel } from './SecurityPanel';
 import { Tile } from './Tile';
+import { TilePager } from './TilePager';
+import { DEFAULT_TILES_PER_PAGE, tilePage } from './tile-pages';
+import { VideoView } from './VideoView';
 import { createScreenShareState, PresentingBanner, ScreenShareButton } from './essentials/ScreenShareButton';
 import { ScreenTile } from './essentials/ScreenTile';
 import { createScreenStage, screenKey } from './essentials/screen-stage';
@@ -126,6 +129,28 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
     if (screen) return screen;
     return room.speaker ?? people[0]?.peerId ?? engine.myId;
   });
+  // Paginated tiles (tile-pages.ts): one page of the grid is rendered; the stage is always shown.
+  const [wantedPage, setWantedPage] = createSignal(0);
+  const tiles = createMemo(() =>
+    tilePage({
+      me: engine.myId,
+      others: people.map((p) => p.peerId),
+      featured: [pinned(), onStage(), room.speaker],
+      turns: Object.fromEntries(Object.entries(room.presence).map(([id, p]) => [id, p.turn])),
+      pageSize: props.link.params.tiles ?? DEFAULT_TILES_PER_PAGE,
+      page: wantedPage(),
+    }),
+  );
+  const shown = createMemo(() => {
+    const ids = new Set(tiles().ids);
+    const stage = onStage();
+    if (stage) ids.add(stage);
+    return ids;
+  });
+  const byId = createMemo(() => new Map(people.map((p) => [p.peerId, p])));
+  const shownPeople = createMemo(() => [...shown()].map((id) => byId().get(id)).filter((p): p is ParticipantView => p !== undefined));
+  // People on other pages are still heard: their audio plays from a hidden element.
+  const offPage = createMemo(() => people.filter((p) => !shown().has(p.peerId)));
   const pin = (peerId: string) => {
     setPinned(ownPinned() === peerId ? null : peerId);
     if (ownPinned()) setLayout('stage');
@@ -223,11 +248,13 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
         </div>
       </Show>
       <div class="stage">
-        <section ref={grid} class="grid" classList={{ 'stage-view': layout() === 'stage' }} aria-label="Participants" data-count={people.length + 1 + presenting().length} data-layout={layout()}>
-          <div class="tile-slot" classList={{ 'on-stage': onStage() === engine.myId }}>
-            <Tile peerId={engine.myId} name={myName()} micOn={local().micOn} camOn={local().camOn} stream={local().stream} local status={null} problem={null} hand={handPlace(engine.myId)} speaking={room.speaker === engine.myId} pinned={pinned() === engine.myId} onPin={() => pin(engine.myId)} />
-          </div>
-          <For each={people}>
+        <section ref={grid} class="grid" classList={{ 'stage-view': layout() === 'stage' }} aria-label="Participants" data-count={shown().size + presenting().length} data-layout={layout()}>
+          <Show when={shown().has(engine.myId)}>
+            <div class="tile-slot" classList={{ 'on-stage': onStage() === engine.myId }}>
+              <Tile peerId={engine.myId} name={myName()} micOn={local().micOn} camOn={local().camOn} stream={local().stream} local status={null} problem={null} hand={handPlace(engine.myId)} speaking={room.speaker === engine.myId} pinned={pinned() === engine.myId} onPin={() => pin(engine.myId)} />
+            </div>
+          </Show>
+          <For each={shownPeople()}>
             {(p) => (
               <div class="tile-slot" classList={{ 'on-stage': onStage() === p.peerId }}>
                 <Tile peerId={p.peerId} name={p.name} micOn={p.micOn} camOn={p.camOn} stream={p.stream} local={false} status={phaseLabel(p)} problem={p.problem} e2ee={p.e2ee} onAudioBlocked={() => setAudioBlocked(true)} hand={handPlace(p.peerId)} speaking={room.speaker === p.peerId} pinned={pinned() === p.peerId} onPin={() => pin(p.peerId)} volume={volumes[p.peerId] ?? 1} pc={pcOf(p.peerId)} sinkId={sinkId()} />
@@ -247,6 +274,9 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
             </div>
           </Show>
         </section>
+        <div class="off-page-audio" hidden>
+          <For each={offPage()}>{(p) => <VideoView audioOnly stream={p.stream} muted={false} label={`Audio of ${p.name}`} volume={volumes[p.peerId] ?? 1} sinkId={sinkId()} onBlocked={() => setAudioBlocked(true)} />}</For>
+        </div>
         <Show when={showSecurity()}>
           <SecurityPanel encrypted={engine.encrypted} epoch={engine.epoch} words={words()} people={people.map((p) => ({ name: p.name, e2ee: p.e2ee }))} onClose={() => setPanel('none')} />
         </Show>
@@ -280,6 +310,9 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
           </For>
         </div>
       </div>
+      <Show when={tiles().pages > 1}>
+        <TilePager page={tiles().page} pages={tiles().pages} onPage={setWantedPage} />
+      </Show>
       <nav class="controls" aria-label="Call controls">
         <button type="button" classList={{ off: !local().micOn }} onClick={() => void media.setMic(!local().micOn)}>
           {local().micOn ? 'Mute microphone' : 'Unmute microphone'}
