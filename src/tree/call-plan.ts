@@ -99,10 +99,17 @@ export function joinOrder(members: readonly CallMember[]): CallMember[] {
  */
 export function treeStateFor(members: readonly CallMember[], params: TreeCallParams): TreeState {
   const ordered = joinOrder(members);
+  const video = activeSources(ordered, params.lastN);
+  // A link carries its source's audio with its video, so every video source is heard anyway:
+  // the plan says so. Asking for the top three speakers alone made the audio set (and with it
+  // the bundles, and so the parents) change with every speaking turn while the video set
+  // stood still: four pages with beeping microphones re-made links again and again. The top
+  // three are among the last N when lastN ≥ 3; below that they add audio-only sources.
+  const heard = new Set([...video, ...activeSources(ordered, AUDIO_SOURCES)]);
   return {
     members: ordered.map((m, i) => ({ id: m.id, joinOrder: i, uplinkKbps: m.uplinkKbps, canForward: m.canForward })),
-    videoSources: activeSources(ordered, params.lastN),
-    audioSources: activeSources(ordered, AUDIO_SOURCES),
+    videoSources: video,
+    audioSources: ordered.filter((m) => heard.has(m.id)).map((m) => m.id),
     // The plan does not follow the stage: a new speaker would move two sources to other
     // bundles, so other parents, and re-making their links cuts their audio just as they start
     // talking. Every video is budgeted as a thumbnail; the stage's origin sends its larger layer
@@ -111,7 +118,7 @@ export function treeStateFor(members: readonly CallMember[], params: TreeCallPar
     bitrates: treeBitrates(params.quality),
     // The planner's default cap (4 × the largest stream) assumes a 1.2 Mbps stage layer; with one
     // small layer it would starve a room where everyone sends, so the declared uplink is the cap.
-    limits: { meshMax: params.meshMax, lastN: params.lastN, uploadStreams: UPLOAD_STREAMS },
+    limits: { meshMax: params.meshMax, lastN: params.lastN, audioN: params.lastN + AUDIO_SOURCES, uploadStreams: UPLOAD_STREAMS },
   };
 }
 

@@ -127,3 +127,21 @@ describe('layerEncoding', () => {
     expect(state.bitrates).toEqual({ thumbKbps: TREE_LAYERS.normal.thumb.kbps, stageKbps: TREE_LAYERS.normal.stage.kbps, audioKbps: 40 });
   });
 });
+
+describe('speaking turns and the plan', () => {
+  it('keeps the plan while turns rotate among the video sources (crosstalk re-made links before)', () => {
+    const base = [member(1), member(2), member(3), member(4), member(5)];
+    const plans = [[1, 2, 3, 4, 5], [5, 1, 3, 2, 4], [2, 3, 4, 5, 1], [4, 4, 1, 2, 3]].map((turns) =>
+      planTree(treeStateFor(base.map((m, i) => ({ ...m, turn: turns[i]! })), { ...params, meshMax: 3, lastN: 9 })),
+    );
+    for (const plan of plans.slice(1)) expect(plan.streams).toEqual(plans[0]!.streams);
+  });
+
+  it('hears every video source, plus the top three speakers when lastN is below three', () => {
+    const members = [member(1), { ...member(2), turn: 3 }, { ...member(3), turn: 1 }, { ...member(4), turn: 2 }];
+    expect(treeStateFor(members, { ...params, lastN: 9 }).audioSources).toEqual([id(1), id(2), id(3), id(4)]);
+    const one = treeStateFor(members, { ...params, lastN: 1 });
+    expect(one.videoSources).toEqual([id(2)]);
+    expect(one.audioSources).toEqual([id(2), id(3), id(4)]);
+  });
+});
