@@ -44,6 +44,8 @@ export interface ParticipantView {
   trust: PeerTrust;
   /** What the tile says about encryption. */
   e2ee: 'encrypted' | 'not-verified' | 'decrypt-errors' | 'off';
+  /** Large rooms: the member whose page forwards this person's media to us (null: direct). */
+  via: string | null;
 }
 
 export interface CallEngineOptions {
@@ -253,6 +255,7 @@ export class CallEngine {
         joinedAt: m.joinedAt,
         trust,
         e2ee: !this.opts.security?.controller ? 'off' : trust !== 'verified' ? 'not-verified' : this.decryptErrors.has(m.peerId) ? 'decrypt-errors' : 'encrypted',
+        via: this.large?.viaFor(m.peerId) ?? null,
       });
     }
     return out.sort((a, b) => a.joinedAt - b.joinedAt || (a.peerId < b.peerId ? -1 : 1));

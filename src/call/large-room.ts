@@ -108,6 +108,11 @@ export class LargeRoom {
     return this.tree.streamFor(peerId);
   }
 
+  /** The member forwarding `peerId`'s media to us, or null (see TreeCall.parentOf). */
+  viaFor(peerId: string): string | null {
+    return this.tree.parentOf(peerId);
+  }
+
   hello(): TreeSignal {
     return this.tree.hello();
   }

@@ -195,6 +195,17 @@ export class TreeCall {
     return this.mode === 'tree' ? (this.streams.get(sourceId) ?? null) : null;
   }
 
+  /**
+   * Who forwards a source's media to us in tree mode (its parent on our newest link for it),
+   * or null: in a mesh, when it sends to us directly, or while we hold no link for it.
+   */
+  parentOf(sourceId: string): string | null {
+    if (this.mode !== 'tree') return null;
+    let parent: string | null = null;
+    for (const up of this.upstream.values()) if (up.source === sourceId && up.link && !up.closed) parent = up.parent;
+    return parent === sourceId ? null : parent;
+  }
+
   /** Re-plans from the engine's current view and opens or closes links to match. */
   update(): void {
     if (this.disposed) return;

@@ -257,7 +257,7 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
           <For each={shownPeople()}>
             {(p) => (
               <div class="tile-slot" classList={{ 'on-stage': onStage() === p.peerId }}>
-                <Tile peerId={p.peerId} name={p.name} micOn={p.micOn} camOn={p.camOn} stream={p.stream} local={false} status={phaseLabel(p)} problem={p.problem} e2ee={p.e2ee} onAudioBlocked={() => setAudioBlocked(true)} hand={handPlace(p.peerId)} speaking={room.speaker === p.peerId} pinned={pinned() === p.peerId} onPin={() => pin(p.peerId)} volume={volumes[p.peerId] ?? 1} pc={pcOf(p.peerId)} sinkId={sinkId()} />
+                <Tile peerId={p.peerId} name={p.name} micOn={p.micOn} camOn={p.camOn} stream={p.stream} local={false} status={phaseLabel(p)} problem={p.problem} e2ee={p.e2ee} onAudioBlocked={() => setAudioBlocked(true)} hand={handPlace(p.peerId)} speaking={room.speaker === p.peerId} pinned={pinned() === p.peerId} onPin={() => pin(p.peerId)} volume={volumes[p.peerId] ?? 1} pc={pcOf(p.peerId)} sinkId={sinkId()} via={p.via ? nameOf(p.via) : null} />
               </div>
             )}
           </For>

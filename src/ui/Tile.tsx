@@ -26,6 +26,8 @@ export interface TileProps {
   sinkId?: string;
   /** This person's connection (remote tiles): feeds the connection indicator. */
   pc?: RTCPeerConnection | undefined;
+  /** Large rooms: the name of the person whose page forwards this one's media to us. */
+  via?: string | null;
 }
 
 const E2EE_LABEL = {
@@ -94,6 +96,13 @@ export function Tile(props: TileProps): JSX.Element {
         </span>
         <Show when={props.status}>
           <span class="status">{props.status}</span>
+        </Show>
+        <Show when={props.via}>
+          {(via) => (
+            <span class="via" data-testid="tile-via" title={`Relay tree: ${via()}'s browser passes this on as the sender's encrypted frames, unchanged`}>
+              via {via()}
+            </span>
+          )}
         </Show>
       </figcaption>
       <Show when={props.problem}>

@@ -66,6 +66,18 @@ test('above meshMax the call runs on the relay tree, repairs when a forwarder le
   }
   expect(forwarders.length).toBeGreaterThan(0);
 
+  // The topology is visible: a child's tile for a forwarded person names the forwarder.
+  {
+    const f = forwarders[0]!;
+    const child = all.find((p) => p.id === f.children[0])!;
+    const source = all.find((p) => p.id === f.source)!;
+    await expect(child.page.getByRole('figure', { name: source.name }).getByTestId('tile-via')).toHaveText(`via ${f.who.name}`);
+    // ...and a tile whose media comes straight from its sender says nothing of the kind.
+    // (The forwarder itself normally has it from the source; at depth two it would say via whom.)
+    const forwarderParent = (await f.who.tree()).upstream.find((u) => u.source === source.id)?.parent;
+    if (forwarderParent === source.id) await expect(f.who.page.getByRole('figure', { name: source.name }).getByTestId('tile-via')).toHaveCount(0);
+  }
+
   // A forwarder drops off the network: its page crashes, so no goodbye, its connections just
   // go silent (like a pulled cable). Its children decode the sources it forwarded again, from
   // new parents, well before the 8 s after which the call gives up on it.
