@@ -14,9 +14,15 @@ import { sameMembers, StallWatch, type HeardFrom } from './stall-watch';
 /**
  * In a large room a member silent this much longer than the others (at least; see StallWatch)
  * is stalled: the tree plans it as a leaf (it stays in the call and in the member count, so the
- * mode does not flip). Pings go out every PING_MS in large rooms to make it quick.
+ * mode does not flip). Pings go out every PING_MS in large rooms to make it quick. Our own
+ * parents are judged by their frames first (STALL_MEDIA_*), which is what makes a repair quick,
+ * so the others can wait longer: at 1.2 s, eight pages on two cores flagged 17–25 stalls each.
  */
-const STALL_MS = 1200;
+const STALL_MS = 2000;
+/** A parent whose frames arrived this recently is alive; one whose frames stopped needs only STALL_FAST_MS of silence. */
+const STALL_MEDIA_FRESH_MS = 600;
+const STALL_MEDIA_MEMORY_MS = 5000;
+const STALL_FAST_MS = 800;
 const PING_MS = 400;
 /**
  * Silence is checked more often than pings go out: checked only with each ping, a stall was
@@ -54,7 +60,7 @@ export class LargeRoom {
   private readonly meshMax: number;
   private turns: ReadonlyMap<string, number> = new Map();
   private stalled = new Set<string>();
-  private readonly stallWatch = new StallWatch({ stallMs: STALL_MS, maxStallMs: STALL_MAX_MS, gapWindowMs: STALL_GAP_WINDOW_MS, holdMs: STALL_HOLD_MS, maxHoldMs: STALL_MAX_HOLD_MS });
+  private readonly stallWatch = new StallWatch({ stallMs: STALL_MS, maxStallMs: STALL_MAX_MS, gapWindowMs: STALL_GAP_WINDOW_MS, holdMs: STALL_HOLD_MS, maxHoldMs: STALL_MAX_HOLD_MS, mediaFreshMs: STALL_MEDIA_FRESH_MS, mediaMemoryMs: STALL_MEDIA_MEMORY_MS, fastStallMs: STALL_FAST_MS });
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly stallTimer: ReturnType<typeof setInterval>;
   private mode: CallMode = 'mesh';
@@ -169,7 +175,8 @@ export class LargeRoom {
     const now = Date.now();
     const heard: HeardFrom[] = [];
     for (const { peerId, session } of this.largeRoomMembers()) {
-      heard.push({ peerId, everConnected: session.everConnected, lastHeardAt: session.lastHeardAt });
+      const mediaAt = this.tree.mediaThrough(peerId);
+      heard.push({ peerId, everConnected: session.everConnected, lastHeardAt: session.lastHeardAt, ...(mediaAt === undefined ? {} : { mediaAt }) });
     }
     const stalled = this.stallWatch.check(heard, now);
     if (sameMembers(stalled, this.stalled)) return;

@@ -14,11 +14,19 @@
  * - Hysteresis: a stalled member stays stalled for a hold time after it is heard again, and the
  *   hold doubles each time the same member stalls again (up to a cap), so a member that flaps
  *   costs a re-plan every few seconds at most, not every ping.
+ * - Media speaks for our parents: pings come from a page's main thread, frames are forwarded
+ *   by its worker and WebRTC's own threads. A parent whose frames still arrive is slow, not
+ *   gone, and is never stalled (eight pages on two cores saw 17–25 stall changes each, most of
+ *   them members whose main thread was merely starved). A parent whose frames stopped (they
+ *   were arriving a moment ago) needs only `fastStallMs` of silence: that is how a crash looks
+ *   to its children, who are the ones that must re-attach quickly.
  */
 export interface HeardFrom {
   peerId: string;
   everConnected: boolean;
   lastHeardAt: number;
+  /** When frames last arrived through this member as our parent; absent: it is not one, or none came. */
+  mediaAt?: number;
 }
 
 export interface StallWatchOptions {
@@ -32,6 +40,12 @@ export interface StallWatchOptions {
   holdMs: number;
   /** The hold's cap after repeated stalls. */
   maxHoldMs: number;
+  /** A parent whose frames arrived this recently is alive, whatever its pings say. */
+  mediaFreshMs: number;
+  /** A parent whose frames stopped less than this ago (after `mediaFreshMs`) is judged by `fastStallMs`. */
+  mediaMemoryMs: number;
+  /** The silence that stalls a parent whose frames stopped. */
+  fastStallMs: number;
 }
 
 interface Flag {
@@ -61,6 +75,14 @@ export class StallWatch {
     return Math.min(this.o.maxStallMs, Math.max(this.o.stallMs, GAP_FACTOR * longest));
   }
 
+  /** Is `p` silent enough to stall, `lag` behind the freshest member (see the file's comment)? */
+  private silent(p: HeardFrom, lag: number, limit: number, now: number): boolean {
+    const mediaAge = p.mediaAt === undefined ? Infinity : now - p.mediaAt;
+    if (mediaAge < this.o.mediaFreshMs) return false;
+    if (mediaAge < this.o.mediaMemoryMs) return lag > this.o.fastStallMs;
+    return lag > limit;
+  }
+
   /** The stalled members now. */
   check(peers: readonly HeardFrom[], now: number): Set<string> {
     const live = peers.filter((p) => p.everConnected);
@@ -82,7 +104,7 @@ export class StallWatch {
     const limit = this.limit(now);
     const out = new Set<string>();
     for (const p of live) {
-      const silent = freshest - p.lastHeardAt > limit;
+      const silent = this.silent(p, freshest - p.lastHeardAt, limit, now);
       const flag = this.flags.get(p.peerId);
       if (silent) {
         if (!flag?.stalled) {

@@ -16,6 +16,7 @@ import { randomBytes, toHex } from '../util/base64url';
 import { diffUpstream, layerEncoding, stageOf, treeStateFor, upstreamOf, videoTo, type CallMember, type HeldLink, type TreeCallParams, type VideoLayer } from './call-plan';
 import { ForwardingNode } from './forwarding/forwarding-node';
 import type { ForwarderCounters } from './forwarding/forwarder-core';
+import { streamId } from './forwarding/forward-options';
 import { makePlaceholderTracks, type PlaceholderTracks } from './forwarding/placeholder-tracks';
 import { openDownstream, openUpstream, type DownstreamLink, type UpstreamLink } from './forwarding/tree-links';
 import { LayerHold } from './layer-hold';
@@ -105,6 +106,8 @@ const SELF_LOOP_TIMEOUT_MS = 5000;
 const SELF_LOOP_CHILD = 'self-loop';
 
 const EPOCH_POLL_MS = 100;
+/** How often we look whether frames still arrive through each parent (see mediaThrough). */
+const MEDIA_POLL_MS = 200;
 /** A link not connected this long after its offer is dropped and asked for again. */
 const LINK_TIMEOUT_MS = 15_000;
 
@@ -172,6 +175,11 @@ export class TreeCall {
   private pushedEpoch = -1;
   private pushedKey: Uint8Array | null = null;
   private readonly epochTimer: ReturnType<typeof setInterval>;
+  /** When frames last arrived through each parent, and the per-stream counts seen then. */
+  private readonly mediaAt = new Map<string, number>();
+  private lastReceived: Record<string, number> = {};
+  private mediaPolling = false;
+  private readonly mediaTimer: ReturnType<typeof setInterval>;
   private disposed = false;
 
   constructor(
@@ -179,6 +187,40 @@ export class TreeCall {
     private readonly options: TreeCallOptions,
   ) {
     this.epochTimer = setInterval(() => this.followEpoch(), EPOCH_POLL_MS);
+    this.mediaTimer = setInterval(() => void this.pollMedia(), MEDIA_POLL_MS);
+  }
+
+  /**
+   * When frames last arrived through `peerId` as one of our parents; undefined when it is not
+   * our parent now or nothing came yet. Frames are forwarded by a worker and WebRTC's own
+   * threads, so a parent whose main thread is starved (its pings late) still delivers them:
+   * this tells a slow parent from a gone one (StallWatch).
+   */
+  mediaThrough(peerId: string): number | undefined {
+    for (const up of this.upstream.values()) if (up.parent === peerId && !up.closed && up.link) return this.mediaAt.get(peerId);
+    return undefined;
+  }
+
+  private async pollMedia(): Promise<void> {
+    const node = this.node;
+    if (this.mode !== 'tree' || !node || this.mediaPolling) return;
+    this.mediaPolling = true;
+    try {
+      const counts = await node.received();
+      const at = Date.now();
+      for (const up of this.upstream.values()) {
+        if (up.closed || !up.link) continue;
+        for (const kind of ['video', 'audio'] as const) {
+          const id = streamId(kind, up.source);
+          if ((counts[id] ?? 0) > (this.lastReceived[id] ?? 0)) this.mediaAt.set(up.parent, at);
+        }
+      }
+      this.lastReceived = counts;
+    } catch {
+      // The worker is gone (disposed): nothing to watch.
+    } finally {
+      this.mediaPolling = false;
+    }
   }
 
   get currentMode(): CallMode {
@@ -325,6 +367,7 @@ export class TreeCall {
     if (this.disposed) return;
     this.disposed = true;
     clearInterval(this.epochTimer);
+    clearInterval(this.mediaTimer);
     if (this.layerTimer) clearTimeout(this.layerTimer);
     for (const id of [...this.upstream.keys()]) this.closeUpstream(id, true, 'dispose');
     for (const id of [...this.downstream.keys()]) this.closeDownstream(id, true, 'dispose');

@@ -65,6 +65,8 @@ export interface ForwarderApi {
   attachChild(readable: ReadableStream, writable: WritableStream, options: ChildOptions): ForwardResult;
   detachChild(childId: string): ForwardResult<number>;
   counters(): ForwardResult<ForwarderCounters>;
+  /** Frames received per stream id (cheap: polled often to tell a live parent from a gone one). */
+  received(): ForwardResult<Record<string, number>>;
   /** Stream id → (SFrame CTR → [ciphertext hash, when it passed]), for the last few hundred frames. */
   ledgers(): ForwardResult<Record<string, Record<number, LedgerEntry>>>;
 }
@@ -146,6 +148,7 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
     attachChild: (readable, writable, options) => run(() => this.handleChild(readable, writable, options)),
     detachChild: (childId) => run(() => this.detachChild(childId)),
     counters: () => run(() => this.counters()),
+    received: () => run(() => Object.fromEntries([...this.streams].map(([id, s]) => [id, s.received]))),
     ledgers: () =>
       run(() => {
         const out: Record<string, Record<number, LedgerEntry>> = {};

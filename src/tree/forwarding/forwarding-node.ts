@@ -88,6 +88,10 @@ export class ForwardingNode {
     return await this.call(this.api.counters());
   }
 
+  async received(): Promise<Record<string, number>> {
+    return await this.call(this.api.received());
+  }
+
   async ledgers(): Promise<Record<string, Record<number, LedgerEntry>>> {
     return await this.call(this.api.ledgers());
   }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { sameMembers, StallWatch, type HeardFrom } from '../../../src/call/stall-watch';
 
+const MEDIA = { mediaFreshMs: 600, mediaMemoryMs: 5000, fastStallMs: 800 };
+
 /** A fixed limit (the cap equals the floor), so only the hysteresis is at play. */
-const watch = () => new StallWatch({ stallMs: 1200, maxStallMs: 1200, gapWindowMs: 20_000, holdMs: 3000, maxHoldMs: 12_000 });
+const watch = () => new StallWatch({ stallMs: 1200, maxStallMs: 1200, gapWindowMs: 20_000, holdMs: 3000, maxHoldMs: 12_000, ...MEDIA });
 const heard = (peerId: string, lastHeardAt: number, everConnected = true): HeardFrom => ({ peerId, everConnected, lastHeardAt });
 
 describe('StallWatch', () => {
@@ -33,7 +35,7 @@ describe('StallWatch', () => {
   });
 
   it('raises the limit to 1.5 × the longest recent gap of one member, up to the cap, and lowers it as gaps age out', () => {
-    const w = new StallWatch({ stallMs: 1200, maxStallMs: 5000, gapWindowMs: 10_000, holdMs: 3000, maxHoldMs: 12_000 });
+    const w = new StallWatch({ stallMs: 1200, maxStallMs: 5000, gapWindowMs: 10_000, holdMs: 3000, maxHoldMs: 12_000, ...MEDIA });
     // Pings every 400 ms: the limit stays at its floor.
     for (let t = 0; t <= 2000; t += 400) w.check([heard('a', t), heard('b', t)], t);
     expect(w.limit(2000)).toBe(1200);
@@ -49,14 +51,14 @@ describe('StallWatch', () => {
   });
 
   it('does not count our own page being starved (everyone late together) as a gap', () => {
-    const w = new StallWatch({ stallMs: 1200, maxStallMs: 5000, gapWindowMs: 10_000, holdMs: 3000, maxHoldMs: 12_000 });
+    const w = new StallWatch({ stallMs: 1200, maxStallMs: 5000, gapWindowMs: 10_000, holdMs: 3000, maxHoldMs: 12_000, ...MEDIA });
     w.check([heard('a', 0), heard('b', 0)], 0);
     expect([...w.check([heard('a', 3000), heard('b', 3010)], 3100)]).toEqual([]);
     expect(w.limit(3100)).toBe(1200);
   });
 
   it('caps the limit', () => {
-    const w = new StallWatch({ stallMs: 1200, maxStallMs: 5000, gapWindowMs: 10_000, holdMs: 3000, maxHoldMs: 12_000 });
+    const w = new StallWatch({ stallMs: 1200, maxStallMs: 5000, gapWindowMs: 10_000, holdMs: 3000, maxHoldMs: 12_000, ...MEDIA });
     for (let t = 0; t <= 4000; t += 400) w.check([heard('a', t), heard('b', 0)], t);
     w.check([heard('a', 4400), heard('b', 4400)], 4400);
     expect(w.limit(4400)).toBe(5000);
@@ -76,5 +78,31 @@ describe('StallWatch', () => {
     expect(sameMembers(new Set(['a', 'b']), new Set(['b', 'a']))).toBe(true);
     expect(sameMembers(new Set(['a']), new Set(['a', 'b']))).toBe(false);
     expect(sameMembers(new Set(), new Set())).toBe(true);
+  });
+
+  it('never stalls a parent whose frames still arrive, however late its pings (a starved main thread)', () => {
+    const w = watch();
+    const parent = (lastHeardAt: number, mediaAt: number): HeardFrom => ({ ...heard('parent', lastHeardAt), mediaAt });
+    for (let t = 2000; t <= 10_000; t += 500) expect([...w.check([parent(0, t - 100), heard('b', t)], t)]).toEqual([]);
+  });
+
+  it('stalls a parent whose frames stopped after a short silence, well before the usual limit (a crash)', () => {
+    const w = watch();
+    const parent = (lastHeardAt: number, mediaAt: number): HeardFrom => ({ ...heard('parent', lastHeardAt), mediaAt });
+    // Crashed at 10_000: its last ping and last frame.
+    expect([...w.check([parent(10_000, 10_000), heard('b', 10_500)], 10_500)]).toEqual([]);
+    expect([...w.check([parent(10_000, 10_000), heard('b', 10_700)], 10_700)]).toEqual([]);
+    expect([...w.check([parent(10_000, 10_000), heard('b', 10_900)], 10_900)]).toEqual(['parent']);
+    // A member that is not our parent (no frames through it) waits for the usual 1.2 s limit.
+    const other = watch();
+    expect([...other.check([heard('x', 10_000), heard('b', 10_900)], 10_900)]).toEqual([]);
+    expect([...other.check([heard('x', 10_000), heard('b', 11_300)], 11_300)]).toEqual(['x']);
+  });
+
+  it('judges a parent whose frames stopped long ago (camera off) by the usual limit', () => {
+    const w = watch();
+    const parent: HeardFrom = { ...heard('parent', 10_000), mediaAt: 2000 };
+    expect([...w.check([parent, heard('b', 10_900)], 10_900)]).toEqual([]);
+    expect([...w.check([parent, heard('b', 11_300)], 11_300)]).toEqual(['parent']);
   });
 });
