@@ -138,7 +138,8 @@ export class LargeRoom {
 
   async debug(): Promise<TreeDebug> {
     const d = await this.tree.debug();
-    return { ...d, churn: { ...d.churn, 'stall-changes': this.stallChanges } };
+    const s = this.stallWatch.stalls;
+    return { ...d, churn: { ...d.churn, 'stall-changes': this.stallChanges, 'stall:silent': s.silent, 'stall:frames-stopped': s['frames-stopped'], 'stall-limit-ms': this.stallWatch.limit(Date.now()) } };
   }
 
   /** Speaking turns from shared presence (ours included): they decide the last N. */

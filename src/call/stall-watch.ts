@@ -16,10 +16,10 @@
  *   costs a re-plan every few seconds at most, not every ping.
  * - Media speaks for our parents: pings come from a page's main thread, frames are forwarded
  *   by its worker and WebRTC's own threads. A parent whose frames still arrive is slow, not
- *   gone, and is never stalled (eight pages on two cores saw 17–25 stall changes each, most of
- *   them members whose main thread was merely starved). A parent whose frames stopped (they
- *   were arriving a moment ago) needs only `fastStallMs` of silence: that is how a crash looks
- *   to its children, who are the ones that must re-attach quickly.
+ *   gone, and is never stalled. A parent whose frames stopped while another parent's kept
+ *   coming (relative again: when all stop together, the starved one is us) needs only
+ *   `fastStallMs` of ping silence: that is how a crash looks to its children, who are the
+ *   ones that must re-attach quickly.
  */
 export interface HeardFrom {
   peerId: string;
@@ -65,6 +65,8 @@ export class StallWatch {
   private readonly silence = new Map<string, { since: number; longest: number }>();
   /** Recent gaps (a member's lag behind the others, once it was heard again): when, and how long. */
   private gaps: { at: number; ms: number }[] = [];
+  /** Members flagged so far, by what gave them away (debug: churn). */
+  readonly stalls = { silent: 0, 'frames-stopped': 0 };
 
   constructor(private readonly o: StallWatchOptions) {}
 
@@ -76,10 +78,12 @@ export class StallWatch {
   }
 
   /** Is `p` silent enough to stall, `lag` behind the freshest member (see the file's comment)? */
-  private silent(p: HeardFrom, lag: number, limit: number, now: number): boolean {
-    const mediaAge = p.mediaAt === undefined ? Infinity : now - p.mediaAt;
-    if (mediaAge < this.o.mediaFreshMs) return false;
-    if (mediaAge < this.o.mediaMemoryMs) return lag > this.o.fastStallMs;
+  private silent(p: HeardFrom, lag: number, limit: number, now: number, freshestMedia: number): boolean {
+    if (p.mediaAt !== undefined) {
+      if (now - p.mediaAt < this.o.mediaFreshMs) return false;
+      const stoppedAlone = freshestMedia - p.mediaAt > this.o.mediaFreshMs;
+      if (stoppedAlone && now - p.mediaAt < this.o.mediaMemoryMs) return lag > this.o.fastStallMs;
+    }
     return lag > limit;
   }
 
@@ -102,12 +106,14 @@ export class StallWatch {
       }
     }
     const limit = this.limit(now);
+    const freshestMedia = Math.max(-Infinity, ...live.map((p) => p.mediaAt ?? -Infinity));
     const out = new Set<string>();
     for (const p of live) {
-      const silent = this.silent(p, freshest - p.lastHeardAt, limit, now);
+      const silent = this.silent(p, freshest - p.lastHeardAt, limit, now, freshestMedia);
       const flag = this.flags.get(p.peerId);
       if (silent) {
         if (!flag?.stalled) {
+          this.stalls[p.mediaAt !== undefined && freshestMedia - p.mediaAt > this.o.mediaFreshMs ? 'frames-stopped' : 'silent']++;
           const times = (flag?.times ?? 0) + 1;
           this.flags.set(p.peerId, { stalled: true, times, until: Infinity });
         }

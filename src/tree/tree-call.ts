@@ -108,6 +108,11 @@ const SELF_LOOP_CHILD = 'self-loop';
 const EPOCH_POLL_MS = 100;
 /** How often we look whether frames still arrive through each parent (see mediaThrough). */
 const MEDIA_POLL_MS = 200;
+/**
+ * A link the plan stops wanting is parked this long before it is closed: a plan that flips back
+ * (a member judged stalled, then heard again) takes it up again instead of a new connection.
+ */
+const PARK_MS = 10_000;
 /** A link not connected this long after its offer is dropped and asked for again. */
 const LINK_TIMEOUT_MS = 15_000;
 
@@ -180,6 +185,13 @@ export class TreeCall {
   private lastReceived: Record<string, number> = {};
   private mediaPolling = false;
   private readonly mediaTimer: ReturnType<typeof setInterval>;
+  /**
+   * Links parked (PARK_MS), by link id. Making and closing connections blocks the main thread
+   * on WebRTC's threads: profiled on one of eight pages on two cores, `close` took 3.2 s,
+   * `addTransceiver` 1.6 s and the constructor 0.9 s of 20 s, and the late pings that caused
+   * made other pages judge this one stalled, which re-planned and re-linked again.
+   */
+  private readonly parked = new Map<string, { up: Upstream; since: number }>();
   private disposed = false;
 
   constructor(
@@ -187,7 +199,10 @@ export class TreeCall {
     private readonly options: TreeCallOptions,
   ) {
     this.epochTimer = setInterval(() => this.followEpoch(), EPOCH_POLL_MS);
-    this.mediaTimer = setInterval(() => void this.pollMedia(), MEDIA_POLL_MS);
+    this.mediaTimer = setInterval(() => {
+      this.expireParked();
+      void this.pollMedia();
+    }, MEDIA_POLL_MS);
   }
 
   /**
@@ -278,6 +293,8 @@ export class TreeCall {
     if (diff.close.length > 0 || diff.open.length > 0) this.count('relink');
     for (const id of diff.close) streamsChanged = this.closeUpstream(id, true, 'plan') || streamsChanged;
     for (const want of diff.open) this.openUpstreamLink(want);
+    // Back to a mesh: media goes on the mesh again, so parked links have nothing left to wait for.
+    if (mode === 'mesh') for (const id of [...this.parked.keys()]) this.dropParked(id, true);
     // Children that left. Children still here close their own links when their plan moves on.
     for (const d of this.downstream.values()) if (!ids.has(d.child)) this.closeDownstream(d.id, false, 'child-left');
     if (modeChanged || streamsChanged) this.port.onChange();
@@ -311,6 +328,7 @@ export class TreeCall {
           // re-plans and asks again; asking at once could spin while our views differ.
           if (this.closeUpstream(up.id, false, 'parent-closed')) this.port.onChange();
         }
+        if (this.parked.get(msg.link)?.up.parent === from) this.dropParked(msg.link, false);
         const down = this.downstream.get(msg.link);
         if (down?.child === from) this.closeDownstream(down.id, false, 'child-closed');
         return;
@@ -370,6 +388,7 @@ export class TreeCall {
     clearInterval(this.mediaTimer);
     if (this.layerTimer) clearTimeout(this.layerTimer);
     for (const id of [...this.upstream.keys()]) this.closeUpstream(id, true, 'dispose');
+    for (const id of [...this.parked.keys()]) this.dropParked(id, true);
     for (const id of [...this.downstream.keys()]) this.closeDownstream(id, true, 'dispose');
     this.closeSelfLoop();
     this.placeholders?.stop();
@@ -448,10 +467,14 @@ export class TreeCall {
   }
 
   private openUpstreamLink(want: HeldLink): void {
+    if (this.revive(want)) return;
     this.count('up-open');
     const node = this.ensureNode();
     const up: Upstream = { ...want, id: linkId(), link: null, closed: false };
     this.upstream.set(up.id, up);
+    // Frames through this parent are judged afresh: an older link's last frame says nothing
+    // about one still connecting (StallWatch would read it as frames that stopped).
+    this.mediaAt.delete(up.parent);
     openUpstream(node, up.source, { iceServers: this.port.iceServers, video: want.video ?? true }).then(
       (link) => {
         if (up.closed) {
@@ -463,6 +486,10 @@ export class TreeCall {
           // 'closed' here means the parent closed its end (Chromium reports its DTLS close).
           const state = link.pc.connectionState;
           if ((state !== 'failed' && state !== 'closed') || up.closed) return;
+          if (this.parked.has(up.id)) {
+            this.dropParked(up.id, true);
+            return;
+          }
           this.closeUpstream(up.id, true, `up-${state}`);
           this.update();
         });
@@ -484,15 +511,58 @@ export class TreeCall {
     );
   }
 
+  /** A parked link that matches `want` goes back to work (no new connection); false when there is none. */
+  private revive(want: HeldLink): boolean {
+    for (const [id, p] of this.parked) {
+      const link = p.up.link;
+      if (p.up.source !== want.source || p.up.parent !== want.parent || (p.up.video ?? true) !== (want.video ?? true)) continue;
+      if (!link || link.pc.connectionState !== 'connected') continue;
+      this.parked.delete(id);
+      this.upstream.set(id, p.up);
+      this.count('up-revive');
+      const { audio, video } = link.receivers;
+      this.streams.set(p.up.source, new MediaStream(video ? [audio.track, video.track] : [audio.track]));
+      this.port.onChange();
+      return true;
+    }
+    return false;
+  }
+
+  /** Closes one parked link whose time is up per call (each close blocks the main thread). */
+  private expireParked(): void {
+    const now = Date.now();
+    for (const [id, p] of this.parked) {
+      if (now - p.since < PARK_MS) continue;
+      this.dropParked(id, true);
+      return;
+    }
+  }
+
+  private dropParked(id: string, tell: boolean): void {
+    const p = this.parked.get(id);
+    if (!p) return;
+    this.parked.delete(id);
+    this.count('up-close:parked');
+    p.up.closed = true;
+    p.up.link?.pc.close();
+    if (tell) this.port.send(p.up.parent, { t: 'tree', v: 1, kind: 'close', link: id });
+  }
+
   /** Returns whether a tile's stream went away. */
   private closeUpstream(id: string, tell: boolean, why: string): boolean {
     const up = this.upstream.get(id);
     if (!up) return false;
-    this.count(`up-close:${why}`);
-    up.closed = true;
     this.upstream.delete(id);
-    up.link?.pc.close();
-    if (tell) this.port.send(up.parent, { t: 'tree', v: 1, kind: 'close', link: id });
+    if (why === 'plan' && up.link?.pc.connectionState === 'connected') {
+      // Parked, not closed (see `parked`); its stream leaves the tile as a closed link's does.
+      this.count('up-park');
+      this.parked.set(id, { up, since: Date.now() });
+    } else {
+      this.count(`up-close:${why}`);
+      up.closed = true;
+      up.link?.pc.close();
+      if (tell) this.port.send(up.parent, { t: 'tree', v: 1, kind: 'close', link: id });
+    }
     const stream = this.streams.get(up.source);
     if (up.link && stream?.getTracks().includes(up.link.receivers.audio.track)) {
       this.streams.delete(up.source);

@@ -86,17 +86,24 @@ describe('StallWatch', () => {
     for (let t = 2000; t <= 10_000; t += 500) expect([...w.check([parent(0, t - 100), heard('b', t)], t)]).toEqual([]);
   });
 
-  it('stalls a parent whose frames stopped after a short silence, well before the usual limit (a crash)', () => {
+  it('stalls a parent whose frames stopped while another parent\'s kept coming, after a short silence (a crash)', () => {
     const w = watch();
     const parent = (lastHeardAt: number, mediaAt: number): HeardFrom => ({ ...heard('parent', lastHeardAt), mediaAt });
-    // Crashed at 10_000: its last ping and last frame.
-    expect([...w.check([parent(10_000, 10_000), heard('b', 10_500)], 10_500)]).toEqual([]);
-    expect([...w.check([parent(10_000, 10_000), heard('b', 10_700)], 10_700)]).toEqual([]);
-    expect([...w.check([parent(10_000, 10_000), heard('b', 10_900)], 10_900)]).toEqual(['parent']);
+    const other = (t: number): HeardFrom => ({ ...heard('b', t), mediaAt: t });
+    // Crashed at 10_000: its last ping and last frame; b's frames and pings keep coming.
+    expect([...w.check([parent(10_000, 10_000), other(10_500)], 10_500)]).toEqual([]);
+    expect([...w.check([parent(10_000, 10_000), other(10_700)], 10_700)]).toEqual([]);
+    expect([...w.check([parent(10_000, 10_000), other(10_900)], 10_900)]).toEqual(['parent']);
     // A member that is not our parent (no frames through it) waits for the usual 1.2 s limit.
-    const other = watch();
-    expect([...other.check([heard('x', 10_000), heard('b', 10_900)], 10_900)]).toEqual([]);
-    expect([...other.check([heard('x', 10_000), heard('b', 11_300)], 11_300)]).toEqual(['x']);
+    const w2 = watch();
+    expect([...w2.check([heard('x', 10_000), other(10_900)], 10_900)]).toEqual([]);
+    expect([...w2.check([heard('x', 10_000), other(11_300)], 11_300)]).toEqual(['x']);
+  });
+
+  it('does not take the short limit when every parent\'s frames stopped together (our page is the starved one)', () => {
+    const w = watch();
+    const peers = [{ ...heard('p1', 10_000), mediaAt: 10_000 }, { ...heard('p2', 10_950), mediaAt: 10_100 }];
+    expect([...w.check(peers, 11_000)]).toEqual([]);
   });
 
   it('judges a parent whose frames stopped long ago (camera off) by the usual limit', () => {
