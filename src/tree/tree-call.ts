@@ -16,11 +16,12 @@ import { randomBytes, toHex } from '../util/base64url';
 import { diffUpstream, layerEncoding, stageOf, treeStateFor, upstreamOf, videoTo, type CallMember, type HeldLink, type TreeCallParams, type VideoLayer } from './call-plan';
 import { ForwardingNode } from './forwarding/forwarding-node';
 import type { ForwarderCounters } from './forwarding/forwarder-core';
-import { streamId } from './forwarding/forward-options';
 import { makePlaceholderTracks, type PlaceholderTracks } from './forwarding/placeholder-tracks';
-import { openDownstream, openUpstream, type DownstreamLink, type UpstreamLink } from './forwarding/tree-links';
+import { openDownstream, openUpstream, type UpstreamLink } from './forwarding/tree-links';
 import { LayerHold } from './layer-hold';
+import { ParentMedia } from './parent-media';
 import { planTree } from './plan-tree';
+import { openSelfLoop, present, SelfLoopKeeper } from './self-loop';
 import type { TreePlan } from './tree-types';
 
 export type CallMode = 'mesh' | 'tree';
@@ -100,10 +101,6 @@ interface Downstream {
 }
 
 const DEFAULT_UPLINK_KBPS = 4000;
-/** Our own loopback link (encode once) must connect within this, or children get one encoder each. */
-const SELF_LOOP_TIMEOUT_MS = 5000;
-/** The child id our loopback link goes by in the forward worker. */
-const SELF_LOOP_CHILD = 'self-loop';
 
 const EPOCH_POLL_MS = 100;
 /** How often we look whether frames still arrive through each parent (see mediaThrough). */
@@ -115,40 +112,6 @@ const MEDIA_POLL_MS = 200;
 const PARK_MS = 10_000;
 /** A link not connected this long after its offer is dropped and asked for again. */
 const LINK_TIMEOUT_MS = 15_000;
-
-/**
- * Encode once: our camera and mic are encoded and encrypted once, on a loopback link from us
- * to ourselves; its receiver hands our ciphertext to the forward worker, which copies it to
- * every child exactly as a forwarder does. Without it an origin with k children ran k encoders.
- */
-interface SelfLoop {
-  up: UpstreamLink;
-  down: DownstreamLink;
-}
-
-/** Resolves once `pc` is connected; rejects when it fails or `ms` pass first. */
-function connected(pc: RTCPeerConnection, ms: number): Promise<void> {
-  if (pc.connectionState === 'connected') return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error('loopback link did not connect')), ms);
-    const done = (error?: Error) => {
-      clearTimeout(timer);
-      pc.removeEventListener('connectionstatechange', check);
-      if (error) reject(error);
-      else resolve();
-    };
-    const check = () => {
-      if (pc.connectionState === 'connected') done();
-      else if (pc.connectionState === 'failed' || pc.connectionState === 'closed') done(new Error(`loopback link ${pc.connectionState}`));
-    };
-    pc.addEventListener('connectionstatechange', check);
-  });
-}
-
-/** The tracks that exist, as openDownstream takes them. */
-function present(tracks: Record<MediaKind, MediaStreamTrack | null>): Partial<Record<MediaKind, MediaStreamTrack>> {
-  return { ...(tracks.audio ? { audio: tracks.audio } : {}), ...(tracks.video ? { video: tracks.video } : {}) };
-}
 
 function linkId(): string {
   return toHex(randomBytes(8));
@@ -165,10 +128,11 @@ export class TreeCall {
   private readonly streams = new Map<string, MediaStream>();
   private readonly canForward = ForwardingNode.canForward();
   private keyChain: Promise<void> = Promise.resolve();
-  /** Our loopback link once asked for; resolves to null when it cannot connect (then: one encoder per child). */
-  private selfLoop: Promise<SelfLoop | null> | null = null;
-  /** Where the loop is, for `debug()`: the loop itself once connected (its connection state then). */
-  private selfLoopStatus: 'none' | 'pending' | 'failed' | SelfLoop = 'none';
+  /** Our encode-once loopback (self-loop.ts). */
+  private readonly selfLoop = new SelfLoopKeeper(
+    () => openSelfLoop({ node: this.ensureNode(), myId: this.port.myId, tracks: this.port.localTracks(), limitVideo: (s) => this.limitVideo(s), wanted: () => this.loopWanted() }),
+    () => this.loopWanted(),
+  );
   private readonly churn: Record<string, number> = {};
   private stage: string | null = null;
   /** The layer our video senders send: the stage while we are the most recent speaker (held, see LayerHold). */
@@ -180,9 +144,8 @@ export class TreeCall {
   private pushedEpoch = -1;
   private pushedKey: Uint8Array | null = null;
   private readonly epochTimer: ReturnType<typeof setInterval>;
-  /** When frames last arrived through each parent, and the per-stream counts seen then. */
-  private readonly mediaAt = new Map<string, number>();
-  private lastReceived: Record<string, number> = {};
+  /** When frames last arrived through each parent (parent-media.ts), polled from the worker. */
+  private readonly media = new ParentMedia();
   private mediaPolling = false;
   private readonly mediaTimer: ReturnType<typeof setInterval>;
   /**
@@ -212,7 +175,7 @@ export class TreeCall {
    * this tells a slow parent from a gone one (StallWatch).
    */
   mediaThrough(peerId: string): number | undefined {
-    for (const up of this.upstream.values()) if (up.parent === peerId && !up.closed && up.link) return this.mediaAt.get(peerId);
+    for (const up of this.upstream.values()) if (up.parent === peerId && !up.closed && up.link) return this.media.lastFrom(peerId);
     return undefined;
   }
 
@@ -222,15 +185,11 @@ export class TreeCall {
     this.mediaPolling = true;
     try {
       const counts = await node.received();
-      const at = Date.now();
-      for (const up of this.upstream.values()) {
-        if (up.closed || !up.link) continue;
-        for (const kind of ['video', 'audio'] as const) {
-          const id = streamId(kind, up.source);
-          if ((counts[id] ?? 0) > (this.lastReceived[id] ?? 0)) this.mediaAt.set(up.parent, at);
-        }
-      }
-      this.lastReceived = counts;
+      this.media.note(
+        counts,
+        [...this.upstream.values()].filter((up) => !up.closed && up.link),
+        Date.now(),
+      );
     } catch {
       // The worker is gone (disposed): nothing to watch.
     } finally {
@@ -285,8 +244,8 @@ export class TreeCall {
       // A source starts its loopback as soon as the room is a tree, not on its first child's
       // offer: on a loaded machine the loop took up to 5 s to connect, and every child's answer
       // waited for it (answers took 5.5 s, children's links timed out and asked again).
-      if (plan?.streams.some((st) => st.source === this.port.myId)) void this.ensureSelfLoop();
-    } else this.closeSelfLoop();
+      if (plan?.streams.some((st) => st.source === this.port.myId)) void this.selfLoop.ensure();
+    } else this.selfLoop.close();
     const wanted = plan ? upstreamOf(plan, this.port.myId) : new Map<string, string>();
     const diff = diffUpstream(this.upstream, wanted, plan ? videoTo(plan, this.port.myId) : new Set<string>());
     let streamsChanged = false;
@@ -350,7 +309,7 @@ export class TreeCall {
           .catch(() => undefined);
       }
     };
-    void this.selfLoop?.then((loop) => loop && carry(loop.down.senders));
+    void this.selfLoop.current?.then((loop) => loop && carry(loop.down.senders));
     // Only links that encode themselves: the others carry placeholders, and a camera there
     // would start an encoder whose frames the forwarder discards.
     for (const d of this.downstream.values()) if (d.encodes && !d.closed) carry(d.senders);
@@ -376,9 +335,7 @@ export class TreeCall {
     }
     const downstream = [...this.downstream.values()].map((d) => ({ link: d.id, source: d.source, child: d.child, state: d.pc?.connectionState ?? 'new' }));
     const counters = this.node ? await this.node.counters().catch(() => null) : null;
-    const loop = this.selfLoopStatus;
-    const selfLoop = typeof loop === 'string' ? loop : loop.up.pc.connectionState;
-    return { mode: this.mode, members: this.plan?.members ?? [], upstream, downstream, counters, selfLoop, churn: { ...this.churn }, stage: this.stage, layer: this.layer };
+    return { mode: this.mode, members: this.plan?.members ?? [], upstream, downstream, counters, selfLoop: this.selfLoop.state, churn: { ...this.churn }, stage: this.stage, layer: this.layer };
   }
 
   dispose(): void {
@@ -390,7 +347,7 @@ export class TreeCall {
     for (const id of [...this.upstream.keys()]) this.closeUpstream(id, true, 'dispose');
     for (const id of [...this.parked.keys()]) this.dropParked(id, true);
     for (const id of [...this.downstream.keys()]) this.closeDownstream(id, true, 'dispose');
-    this.closeSelfLoop();
+    this.selfLoop.close();
     this.placeholders?.stop();
     this.node?.dispose();
   }
@@ -433,7 +390,7 @@ export class TreeCall {
     if (layer === this.layer) return;
     this.layer = layer;
     this.count(`layer:${layer}`);
-    void this.selfLoop?.then((loop) => loop?.down.senders.video && this.limitVideo(loop.down.senders.video));
+    void this.selfLoop.current?.then((loop) => loop?.down.senders.video && this.limitVideo(loop.down.senders.video));
     for (const d of this.downstream.values()) if (d.encodes && !d.closed && d.senders.video) void this.limitVideo(d.senders.video);
   }
 
@@ -474,7 +431,7 @@ export class TreeCall {
     this.upstream.set(up.id, up);
     // Frames through this parent are judged afresh: an older link's last frame says nothing
     // about one still connecting (StallWatch would read it as frames that stopped).
-    this.mediaAt.delete(up.parent);
+    this.media.forget(up.parent);
     openUpstream(node, up.source, { iceServers: this.port.iceServers, video: want.video ?? true }).then(
       (link) => {
         if (up.closed) {
@@ -587,7 +544,7 @@ export class TreeCall {
     this.downstream.set(id, down);
     try {
       // Our own media goes out as copies of the loopback's ciphertext when the loop works.
-      const encodeHere = origin && (await this.ensureSelfLoop()) === null;
+      const encodeHere = origin && (await this.selfLoop.ensure()) === null;
       down.encodes = encodeHere;
       if (!encodeHere) this.placeholders ??= makePlaceholderTracks();
       const tracks = encodeHere ? this.port.localTracks() : { audio: null, video: this.placeholders?.video ?? null };
@@ -617,81 +574,8 @@ export class TreeCall {
     }
   }
 
-  /** Our loopback link (see SelfLoop), made once; null when it does not connect in time. */
-  private ensureSelfLoop(): Promise<SelfLoop | null> {
-    if (!this.selfLoop) {
-      this.selfLoopStatus = 'pending';
-      const attempt: Promise<SelfLoop | null> = this.openSelfLoop().then(
-        (loop) => {
-          // Closed while it connected (the room went back to a mesh for a moment): it must not
-          // become current, or links would wait on frames from a loop that closeSelfLoop shuts
-          // (seen in CI: an origin's children got nothing, its loop reported "closed"). Those
-          // links take the loop wanted now instead.
-          if (this.selfLoop !== attempt) {
-            loop.up.pc.close();
-            loop.down.pc.close();
-            return this.currentSelfLoop();
-          }
-          this.selfLoopStatus = loop;
-          return loop;
-        },
-        (error: unknown) => {
-          if (this.selfLoop !== attempt) return this.currentSelfLoop();
-          this.selfLoopStatus = 'failed';
-          console.warn('[tree] no loopback link; encoding once per child', error);
-          return null;
-        },
-      );
-      this.selfLoop = attempt;
-    }
-    return this.selfLoop;
-  }
-
-  /** For links that waited on a loop closed meanwhile: the loop now wanted, if the room is still a tree. */
-  private currentSelfLoop(): Promise<SelfLoop | null> | null {
-    return this.disposed || this.mode !== 'tree' ? null : this.ensureSelfLoop();
-  }
-
-  private async openSelfLoop(): Promise<SelfLoop> {
-    const node = this.ensureNode();
-    const me = this.port.myId;
-    const up = await openUpstream(node, me, { iceServers: [] });
-    let down: DownstreamLink | null = null;
-    try {
-      const tracks = this.port.localTracks();
-      down = await openDownstream(node, {
-        offer: up.offer,
-        childId: SELF_LOOP_CHILD,
-        sourceId: me,
-        tracks: present(tracks),
-        localId: me,
-        iceServers: [],
-      });
-      await up.accept(down.answer);
-      if (down.senders.video) await this.limitVideo(down.senders.video);
-      await connected(up.pc, SELF_LOOP_TIMEOUT_MS);
-      if (this.disposed || this.mode !== 'tree') throw new Error('no longer needed');
-      return { up, down };
-    } catch (error) {
-      up.pc.close();
-      down?.pc.close();
-      throw error;
-    }
-  }
-
-  private closeSelfLoop(): void {
-    const current = this.selfLoopStatus;
-    this.selfLoop = null;
-    this.selfLoopStatus = 'none';
-    // A loop still being set up closes itself once it finds it is no longer wanted
-    // (ensureSelfLoop); only one already current is closed here. Closing whatever the attempt
-    // resolved to instead shut the wrong loop: an attempt overtaken mid-setup resolves to the
-    // loop wanted since (tree → mesh → tree while joining), and that one was closed too,
-    // leaving an origin's children without its video (seen in tree-last-n.spec).
-    if (typeof current !== 'string') {
-      current.up.pc.close();
-      current.down.pc.close();
-    }
+  private loopWanted(): boolean {
+    return !this.disposed && this.mode === 'tree';
   }
 
   /** Our own video on tree links at our current layer (TREE_LAYERS in call-plan.ts). */
