@@ -24,6 +24,7 @@ import { isSilent } from './silence-check';
 import { JoinSettler } from './join-settler';
 import { markOnce } from '../util/mark-once';
 import type { CallMode, TreeDebug } from '../tree/tree-call';
+import type { DocTransport } from '../room-state/doc-sync';
 
 export type SignalingState = 'connecting' | 'online' | 'offline';
 
@@ -82,7 +83,10 @@ export interface IncomingDirectMessage {
   message: { t: 'dm'; id: string; text: string; at: number };
 }
 
-type Events = { change: void; dm: IncomingDirectMessage };
+type Events = { change: void; dm: IncomingDirectMessage; docLink: { peerId: string; up: boolean }; docFrame: { from: string; frame: Uint8Array } };
+
+/** Doc frames a peer sends before we have verified it wait for that, this many at most. */
+const MAX_EARLY_DOC_FRAMES = 64;
 
 const HEARTBEAT_MS = 2000;
 /** Packets from the peer still arrive (media, ICE consent): its page may be slow, not gone. */
@@ -146,6 +150,9 @@ export class CallEngine {
   /** Sessions opened and members dropped, by reason: how much a room churns (diagnostics, tests). */
   readonly churn: Record<string, number> = {};
   private readonly decryptErrors = new Set<string>();
+  /** Peers the room doc syncs with: doc channel open and the peer verified. */
+  private readonly docUp = new Set<string>();
+  private readonly earlyDocFrames = new Map<string, Uint8Array[]>();
   private screenWasOn = false;
   private appliedSettings: LocalMedia['settings'];
   roomFull = false;
@@ -222,6 +229,19 @@ export class CallEngine {
     const session = this.sessions.get(peerId);
     if (!session || (this.trust && !this.trust.isVerified(peerId))) return false;
     return session.sendControl(message);
+  }
+
+  /**
+   * The room doc's links: each verified member's own connection, on a channel of its own
+   * (src/room-state/doc-sync.ts). Nothing of the doc goes through the relay.
+   */
+  docTransport(): DocTransport {
+    return {
+      peers: () => [...this.docUp],
+      onLink: (listener) => this.events.on('docLink', listener),
+      send: (peerId, frame) => (this.docUp.has(peerId) ? (this.sessions.get(peerId)?.sendDoc(frame) ?? false) : false),
+      onFrame: (listener) => this.events.on('docFrame', listener),
+    };
   }
 
   get displayName(): string {
@@ -322,6 +342,8 @@ export class CallEngine {
     this.presence.publish({ v: 1, kind: 'bye', peerId: this.myId });
     for (const s of this.sessions.values()) s.close();
     this.sessions.clear();
+    this.docUp.clear();
+    this.earlyDocFrames.clear();
     for (const t of this.timers) clearInterval(t);
     for (const d of this.disposers) d();
     this.peerjs.close();
@@ -464,6 +486,18 @@ export class CallEngine {
       // Verified over signalling before the channel opened: tell them who we are now.
       if (!this.trust || this.trust.isVerified(peerId)) session.sendState(this.localState());
     });
+    session.on('docOpen', () => this.updateDocLink(peerId));
+    session.on('doc', (frame) => {
+      if (this.sessions.get(peerId) !== session) return;
+      if (this.docUp.has(peerId)) {
+        this.events.emit('docFrame', { from: peerId, frame });
+        return;
+      }
+      // The peer verified us before we verified it: its first frames wait for our verdict.
+      const early = this.earlyDocFrames.get(peerId) ?? [];
+      if (early.length < MAX_EARLY_DOC_FRAMES) early.push(frame);
+      this.earlyDocFrames.set(peerId, early);
+    });
     session.on('phase', (phase) => {
       if (phase === 'connected') markOnce('peer-connected');
       this.changed();
@@ -498,6 +532,24 @@ export class CallEngine {
     s.close();
     this.sessions.delete(peerId);
     this.sessionStarted.delete(peerId);
+    this.updateDocLink(peerId);
+  }
+
+  /** Brings a peer's doc link up or down to match its session (open doc channel, verified). */
+  private updateDocLink(peerId: string): void {
+    const session = this.sessions.get(peerId);
+    const up = !this.left && !!session && session.docOpen && (!this.trust || this.trust.isVerified(peerId));
+    if (up === this.docUp.has(peerId)) return;
+    const early = this.earlyDocFrames.get(peerId) ?? [];
+    this.earlyDocFrames.delete(peerId);
+    if (!up) {
+      this.docUp.delete(peerId);
+      this.events.emit('docLink', { peerId, up: false });
+      return;
+    }
+    this.docUp.add(peerId);
+    this.events.emit('docLink', { peerId, up: true });
+    for (const frame of early) this.events.emit('docFrame', { from: peerId, frame });
   }
 
   private onVerified(peerId: string): void {
@@ -509,6 +561,7 @@ export class CallEngine {
     this.pushTracks(session);
     session.sendState(this.localState());
     if (this.large) session.sendControl(this.large.hello());
+    this.updateDocLink(peerId);
     this.changed();
   }
 

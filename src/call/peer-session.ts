@@ -1,8 +1,8 @@
 /**
  * One RTCPeerConnection to one remote participant. Perfect negotiation (the responder is
  * polite), tracks added at creation so frame transforms attach before any description is
- * applied, a negotiated control data channel for names/state/heartbeats, and ICE restarts
- * when the path fails.
+ * applied, a negotiated control data channel for names/state/heartbeats, a second one for the
+ * room doc (binary, see src/room-state/doc-sync.ts), and ICE restarts when the path fails.
  */
 import { parseControl, type ControlMessage, type NegotiationPayload, type PeerState } from '../protocol/mesh-messages';
 import { Emitter, type Unsubscribe } from '../util/emitter';
@@ -63,7 +63,14 @@ type Events = {
   /** Both descriptions are applied (first negotiation): DTLS fingerprints are known. */
   described: void;
   control: ControlMessage;
+  /** A frame of the room doc (binary), from the doc channel. */
+  doc: Uint8Array;
+  /** The doc channel opened or closed. */
+  docOpen: boolean;
 };
+
+/** Doc frames are not queued without bound: past this the peer is not reading (step 1 repairs). */
+const MAX_DOC_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 const MAX_ICE_RESTARTS = 3;
 
@@ -79,6 +86,7 @@ export class PeerSession {
   /** The remote screen share (video, and audio when shared); shown when their state says so. */
   readonly remoteScreenStream: MediaStream;
   private readonly control: RTCDataChannel;
+  private readonly docChannel: RTCDataChannel;
   private readonly events = new Emitter<Events>();
   private readonly transceivers = new Map<SendSlot, RTCRtpTransceiver>();
   /** setParameters calls per sender, one at a time (a second call mid-flight is refused). */
@@ -119,6 +127,15 @@ export class PeerSession {
       this.updatePhase();
     };
     this.control.onclose = () => this.updatePhase();
+    // The room doc rides the same connection on its own channel (one SCTP stream, no new
+    // connection): it replaced y-webrtc's mesh, a second connection per pair.
+    this.docChannel = this.pc.createDataChannel('doc', { negotiated: true, id: 1, ordered: true });
+    this.docChannel.binaryType = 'arraybuffer';
+    this.docChannel.onmessage = (ev: MessageEvent<unknown>) => {
+      if (ev.data instanceof ArrayBuffer) this.events.emit('doc', new Uint8Array(ev.data));
+    };
+    this.docChannel.onopen = () => this.events.emit('docOpen', true);
+    this.docChannel.onclose = () => this.events.emit('docOpen', false);
 
     const receiverTracks: MediaStreamTrack[] = [];
     const screenTracks: MediaStreamTrack[] = [];
@@ -192,6 +209,21 @@ export class PeerSession {
     if (this.control.readyState !== 'open') return false;
     try {
       this.control.send(JSON.stringify(msg));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  get docOpen(): boolean {
+    return this.docChannel.readyState === 'open';
+  }
+
+  /** Sends a room-doc frame; false when the channel is not open or the peer is not reading. */
+  sendDoc(frame: Uint8Array): boolean {
+    if (this.docChannel.readyState !== 'open' || this.docChannel.bufferedAmount > MAX_DOC_BUFFERED_BYTES) return false;
+    try {
+      this.docChannel.send(frame as Uint8Array<ArrayBuffer>);
       return true;
     } catch {
       return false;

@@ -36,11 +36,6 @@ export interface Presence {
    * Absent until the peer first speaks.
    */
   turn?: number;
-  /**
-   * This client's y-webrtc peer id (set by the provider): maps doc connections to mesh ids,
-   * so a removed participant's doc connections can be refused.
-   */
-  docPeer?: string;
 }
 
 /** Peers beyond this are ignored: a mesh room is far smaller. */
@@ -51,17 +46,15 @@ const E2EE: ReadonlySet<unknown> = new Set<PresenceE2ee>(['verified', 'unverifie
 
 export function parsePresence(v: unknown): Presence | null {
   if (!isRecord(v) || v.v !== PRESENCE_VERSION) return null;
-  const { peerId, name, mic, cam, hand, speaking, role, e2ee, docPeer, recording, turn } = v;
+  const { peerId, name, mic, cam, hand, speaking, role, e2ee, recording, turn } = v;
   if (!isToken(peerId) || !isBoundedString(name, ROOM_LIMITS.nameChars)) return null;
   if (typeof mic !== 'boolean' || typeof cam !== 'boolean') return null;
   if (hand !== null && !isTimestamp(hand)) return null;
   if (typeof speaking !== 'number' || !(speaking >= 0 && speaking <= 1)) return null;
   if (!ROLES.has(role) || !E2EE.has(e2ee)) return null;
-  if (docPeer !== undefined && !isToken(docPeer)) return null;
   if (recording !== undefined && typeof recording !== 'boolean') return null;
   if (turn !== undefined && !isTurn(turn)) return null;
   const out: Presence = { v: PRESENCE_VERSION, peerId, name, mic, cam, hand, speaking, role: role as PresenceRole, e2ee: e2ee as PresenceE2ee };
-  if (docPeer !== undefined) out.docPeer = docPeer;
   if (recording !== undefined) out.recording = recording;
   if (turn !== undefined) out.turn = turn;
   return out;

@@ -151,15 +151,10 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
       return;
     }
     try {
-      // The shared room doc (chat, hands, polls…): peer to peer, signalling encrypted with a
-      // key derived from the secret, so the relay sees a hashed topic and ciphertext only.
-      conn = await connectRoomDoc({
-        roomId: props.link.roomId,
-        secret: roomSecret,
-        relayUrl: relayBase,
-        iceServers: config.iceServers,
-        ...(props.link.params.jwt ? { jwt: props.link.params.jwt } : {}),
-        connectAfter: e.settled,
+      // The shared room doc (chat, hands, polls…) and presence: over the call's own verified
+      // connections, so the relay sees none of it.
+      conn = connectRoomDoc({
+        transport: e.docTransport(),
         presence: { v: 1, peerId: myId, name: displayName, mic: media.micOn, cam: media.camOn, hand: null, speaking: 0, role: hostKey ? 'host' : 'guest', e2ee: e.encrypted ? 'verified' : 'off' },
       });
     } catch (err) {

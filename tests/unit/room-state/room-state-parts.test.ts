@@ -1,7 +1,6 @@
 /** The small pure parts: rate limiter, reactions, polls, DMs, presence, links, provider params. */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { docPassword, docSignalingUrl } from '../../../src/room-state/doc-connection-params';
 import { createDirectMessage, DirectMessageStore, parseDirectMessage } from '../../../src/room-state/direct-message';
 import { createHostedRoom } from '../../../src/room-state/host-key';
 import { parsePresence, readPresences } from '../../../src/room-state/presence';
@@ -116,7 +115,7 @@ describe('presence', () => {
   });
 });
 
-describe('links and provider parameters', () => {
+describe('link parts', () => {
   it('host, lobby and passcode link parts', () => {
     const room = createHostedRoom();
     const hash = formatHostHash(room.roomId, room.secret, room.hostKey);
@@ -129,14 +128,5 @@ describe('links and provider parameters', () => {
     expect(parseLobbyHash(formatLobbyHash(createHostedRoom().roomId, room.hostKey.publicKey))).toBeNull();
     expect(readPasscodeCheck('pc=AAAAAAAAAAAAAAAA')).toBe('AAAAAAAAAAAAAAAA');
     expect(readPasscodeCheck('pc=short')).toBeNull();
-  });
-
-  it('signalling URL and doc password', () => {
-    expect(docSignalingUrl(null, 'https://meet.example')).toBe('wss://meet.example/yjs');
-    expect(docSignalingUrl('http://127.0.0.1:8080/base/', 'https://x')).toBe('ws://127.0.0.1:8080/base/yjs');
-    expect(codeOf(() => docSignalingUrl('ftp://x', 'https://x'))).toBe('invalid-input');
-    const { secret } = createHostedRoom();
-    expect(docPassword(secret)).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(docPassword(secret)).not.toContain(secret);
   });
 });
