@@ -5,7 +5,7 @@
  *   effectiveSecret = HKDF-SHA256(ikm = link secret, salt = stretched, info = "lunar passcode secret v1")
  *   check           = HKDF-SHA256(ikm = effectiveSecret, info = "lunar passcode check v1")[0..12]
  *
- * Everything downstream (E2EE room key, doc password, moderation MACs) uses the effective
+ * Everything downstream (E2EE room key and so who verifies, moderation MACs) uses the effective
  * secret, so without the passcode a client cannot decrypt anything. The check value rides
  * in the link (`pc=`), so a wrong passcode is reported before joining ('wrong-passcode').
  * Whoever holds the link (secret and check) can still guess passcodes offline, at one

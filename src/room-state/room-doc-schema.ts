@@ -1,6 +1,6 @@
 /**
- * The layout of a room's `Y.Doc`. One doc per room, synced by y-webrtc among the members
- * (everyone who holds the link secret); it lives only in their browsers.
+ * The layout of a room's `Y.Doc`. One doc per room, synced among the call's verified members
+ * over their own connections (src/room-state/doc-sync.ts); it lives only in their browsers.
  *
  *   chat        Y.Array<ChatMessage>            group chat, oldest first, ≤ 500
  *   hands       Y.Map<peerId, raisedAt>         raised hands

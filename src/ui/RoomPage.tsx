@@ -18,7 +18,7 @@ import { rememberName, rememberedName } from './display-name-store';
 import { PreJoin } from './PreJoin';
 
 /**
- * The in-call UI and the room doc (Yjs, y-webrtc, simple-peer: about half the app's code)
+ * The in-call UI and the room doc (Yjs and its sync)
  * are their own chunks. A room link starts fetching them at once but does not parse them
  * before it starts talking to the relay: the joining page's main thread is the join's
  * bottleneck on small machines (profiled in bench/join).
