@@ -65,11 +65,13 @@ export function treeBitrates(quality: TreeCallParams['quality']): TreeBitrates {
 /**
  * The encoding for our video sender at `layer`, from the camera's captured height (absent:
  * unknown, sent as captured). Scaling down, never up: a 120-line camera is sent at 120 lines.
+ * Three temporal layers (`L1T3`), so a forwarder can halve or quarter the frame rate for one
+ * congested child without touching the others (per-branch layers, temporal-thinning.ts).
  */
-export function layerEncoding(quality: TreeCallParams['quality'], layer: VideoLayer, sourceHeight?: number): Required<Pick<RTCRtpEncodingParameters, 'scaleResolutionDownBy' | 'maxFramerate' | 'maxBitrate'>> {
+export function layerEncoding(quality: TreeCallParams['quality'], layer: VideoLayer, sourceHeight?: number): Required<Pick<RTCRtpEncodingParameters, 'scaleResolutionDownBy' | 'maxFramerate' | 'maxBitrate'>> & { scalabilityMode: string } {
   const spec = TREE_LAYERS[quality][layer];
   const scale = sourceHeight !== undefined && sourceHeight > spec.height ? Math.round((sourceHeight / spec.height) * 100) / 100 : 1;
-  return { scaleResolutionDownBy: scale, maxFramerate: spec.fps, maxBitrate: spec.kbps * 1000 };
+  return { scaleResolutionDownBy: scale, maxFramerate: spec.fps, maxBitrate: spec.kbps * 1000, scalabilityMode: 'L1T3' };
 }
 
 /**

@@ -13,6 +13,7 @@
 import type { MediaKind } from '../e2ee/clear-prefix';
 import type { TreeSignal } from '../protocol/tree-messages';
 import { randomBytes, toHex } from '../util/base64url';
+import { BranchLayerPolicy } from './branch-layer-policy';
 import { diffUpstream, layerEncoding, stageOf, treeStateFor, upstreamOf, videoTo, type CallMember, type HeldLink, type TreeCallParams, type VideoLayer } from './call-plan';
 import { ForwardingNode } from './forwarding/forwarding-node';
 import type { ForwarderCounters } from './forwarding/forwarder-core';
@@ -72,7 +73,8 @@ export interface TreeDebug {
   mode: CallMode;
   members: string[];
   upstream: TreeLinkStats[];
-  downstream: { link: string; source: string; child: string; state: RTCPeerConnectionState }[];
+  /** `sendDelayMs`, `fractionLost`, `cap`: per-branch layers' last sample of a link carrying copies. */
+  downstream: { link: string; source: string; child: string; state: RTCPeerConnectionState; sendDelayMs?: number; fractionLost?: number; cap?: number; packets?: number }[];
   counters: ForwarderCounters | null;
   /** Our encode-once loopback: not asked for, being set up, up (its connection state), or given up. */
   selfLoop: 'none' | 'pending' | 'failed' | RTCPeerConnectionState;
@@ -98,11 +100,15 @@ interface Downstream {
   /** Its senders encode our camera and mic (no loopback); otherwise they carry placeholders. */
   encodes: boolean;
   closed: boolean;
+  /** Per-branch layers: this child's congestion policy and the video sender's last counts. */
+  branch?: { policy: BranchLayerPolicy; packets: number; delaySec: number; applied: number; delayMs: number; lost: number };
 }
 
 const DEFAULT_UPLINK_KBPS = 4000;
 
 const EPOCH_POLL_MS = 100;
+/** How often each child link's congestion is sampled (per-branch layers, branch-layer-policy.ts). */
+const BRANCH_POLL_MS = 1000;
 /** How often we look whether frames still arrive through each parent (see mediaThrough). */
 const MEDIA_POLL_MS = 200;
 /**
@@ -148,6 +154,8 @@ export class TreeCall {
   private readonly media = new ParentMedia();
   private mediaPolling = false;
   private readonly mediaTimer: ReturnType<typeof setInterval>;
+  private readonly branchTimer: ReturnType<typeof setInterval>;
+  private branchPolling = false;
   /**
    * Links parked (PARK_MS), by link id. Making and closing connections blocks the main thread
    * on WebRTC's threads: profiled on one of eight pages on two cores, `close` took 3.2 s,
@@ -166,6 +174,53 @@ export class TreeCall {
       this.expireParked();
       void this.pollMedia();
     }, MEDIA_POLL_MS);
+    this.branchTimer = setInterval(() => void this.pollBranches(), BRANCH_POLL_MS);
+  }
+
+  /**
+   * Per-branch layers: samples each child link that carries copies (not our own encoder, which
+   * follows its link's estimate by itself) and caps the temporal layers passed to a congested
+   * one, so that branch gets a lower frame rate instead of a growing delay, and no one else
+   * notices (branch-layer-policy.ts, forwarding/temporal-thinning.ts).
+   */
+  private async pollBranches(): Promise<void> {
+    const node = this.node;
+    if (this.mode !== 'tree' || !node || this.branchPolling) return;
+    this.branchPolling = true;
+    try {
+      for (const d of [...this.downstream.values()]) {
+        const sender = d.senders.video;
+        if (d.closed || d.encodes || !sender || d.pc?.connectionState !== 'connected') continue;
+        let packets = 0;
+        let delaySec = 0;
+        let lost = 0;
+        for (const s of (await sender.getStats()).values() as Iterable<{ type: string; packetsSent?: number; totalPacketSendDelay?: number; fractionLost?: number }>) {
+          if (s.type === 'outbound-rtp') {
+            packets += s.packetsSent ?? 0;
+            delaySec += s.totalPacketSendDelay ?? 0;
+          } else if (s.type === 'remote-inbound-rtp' && typeof s.fractionLost === 'number') {
+            lost = s.fractionLost;
+          }
+        }
+        const b = (d.branch ??= { policy: new BranchLayerPolicy(), packets, delaySec, applied: 2, delayMs: 0, lost: 0 });
+        const sent = packets - b.packets;
+        const delay = delaySec - b.delaySec;
+        b.packets = packets;
+        b.delaySec = delaySec;
+        if (sent <= 0) continue;
+        b.delayMs = Math.round((delay / sent) * 1000);
+        b.lost = lost;
+        const cap = b.policy.sample({ sendDelayMs: b.delayMs, fractionLost: lost }, Date.now());
+        if (cap === b.applied || d.closed) continue;
+        b.applied = cap;
+        this.count(`branch-cap:${cap}`);
+        await node.setChildLayers(d.id, cap);
+      }
+    } catch {
+      // A link closed mid-sample, or the worker is gone: the next round starts afresh.
+    } finally {
+      this.branchPolling = false;
+    }
   }
 
   /**
@@ -333,7 +388,7 @@ export class TreeCall {
       });
       upstream.push({ link: up.id, source: up.source, parent: up.parent, state: up.link.pc.connectionState, framesDecoded, frameHeight, audioPacketsReceived });
     }
-    const downstream = [...this.downstream.values()].map((d) => ({ link: d.id, source: d.source, child: d.child, state: d.pc?.connectionState ?? 'new' }));
+    const downstream = [...this.downstream.values()].map((d) => ({ link: d.id, source: d.source, child: d.child, state: d.pc?.connectionState ?? 'new', ...(d.branch ? { sendDelayMs: d.branch.delayMs, fractionLost: d.branch.lost, cap: d.branch.applied, packets: d.branch.packets } : {}) }));
     const counters = this.node ? await this.node.counters().catch(() => null) : null;
     return { mode: this.mode, members: this.plan?.members ?? [], upstream, downstream, counters, selfLoop: this.selfLoop.state, churn: { ...this.churn }, stage: this.stage, layer: this.layer };
   }
@@ -343,6 +398,7 @@ export class TreeCall {
     this.disposed = true;
     clearInterval(this.epochTimer);
     clearInterval(this.mediaTimer);
+    clearInterval(this.branchTimer);
     if (this.layerTimer) clearTimeout(this.layerTimer);
     for (const id of [...this.upstream.keys()]) this.closeUpstream(id, true, 'dispose');
     for (const id of [...this.parked.keys()]) this.dropParked(id, true);
@@ -585,7 +641,8 @@ export class TreeCall {
       const enc = p.encodings[0];
       if (!enc) return;
       const want = layerEncoding(this.options.params.quality, this.layer, sender.track?.getSettings().height);
-      if (enc.scaleResolutionDownBy === want.scaleResolutionDownBy && enc.maxFramerate === want.maxFramerate && enc.maxBitrate === want.maxBitrate) return;
+      const mode = (enc as { scalabilityMode?: string }).scalabilityMode;
+      if (enc.scaleResolutionDownBy === want.scaleResolutionDownBy && enc.maxFramerate === want.maxFramerate && enc.maxBitrate === want.maxBitrate && mode === want.scalabilityMode) return;
       Object.assign(enc, want);
       await sender.setParameters(p).catch((error: unknown) => console.warn('[tree] send parameters refused', error));
     };

@@ -10,6 +10,8 @@
  * A key frame from the placeholder encoder means the child asked for one (PLI/FIR), so it is
  * passed upstream through the receiver's `sendKeyFrameRequest`, rate-limited by a KeyFrameGate.
  * The origin's own sender encrypts with the same SFrame code as the E2EE worker.
+ * Per-branch layers: a congested child's video can be capped to fewer temporal layers
+ * (`setChildLayers`, temporal-thinning.ts): its upper-layer frames are not passed on.
  */
 import type { MediaKind } from '../../e2ee/clear-prefix';
 import { E2eeError, type E2eeErrorCode } from '../../e2ee/errors';
@@ -20,6 +22,7 @@ import { ForwardingError, type ForwardingErrorData } from './forwarding-error';
 import { parseForwardOptions, streamId, type ChildOptions, type OriginOptions, type ReceiveOptions } from './forward-options';
 import { DEFAULT_KEY_FRAME_INTERVAL_MS, KeyFrameGate } from './key-frame-gate';
 import { PayloadLedger, type LedgerEntry } from './payload-ledger';
+import { ChildThinning, type TemporalInfo } from './temporal-thinning';
 
 export type ForwardResult<T = undefined> = { ok: true; value: T } | { ok: false; error: ForwardingErrorData };
 
@@ -30,6 +33,10 @@ export interface ChildCounters {
   forwarded: number;
   /** Copies that could not be made or written. */
   failed: number;
+  /** Frames not passed on by choice: above the child's temporal-layer cap (per-branch layers). */
+  thinned: number;
+  /** The cap now: highest temporal layer passed on (2: all). */
+  maxTemporal: number;
   /** Frames of the placeholder encoder, read and thrown away. */
   placeholderDiscarded: number;
   /** Placeholder key frames: the child's key-frame requests as the encoder saw them. */
@@ -64,6 +71,8 @@ export interface ForwarderApi {
   attachOrigin(readable: ReadableStream, writable: WritableStream, options: OriginOptions): ForwardResult;
   attachChild(readable: ReadableStream, writable: WritableStream, options: ChildOptions): ForwardResult;
   detachChild(childId: string): ForwardResult<number>;
+  /** Per-branch layers: the highest temporal layer (0–2) of video passed to this child link. */
+  setChildLayers(childId: string, maxTemporal: number): ForwardResult;
   counters(): ForwardResult<ForwarderCounters>;
   /** Frames received per stream id (cheap: polled often to tell a live parent from a gone one). */
   received(): ForwardResult<Record<string, number>>;
@@ -84,6 +93,7 @@ export interface ForwarderCoreOptions<F extends EncodedFrame> {
 interface ChildOutput<F> {
   writer: WritableStreamDefaultWriter<F>;
   counters: ChildCounters;
+  thinning: ChildThinning;
   abort: AbortController;
 }
 
@@ -147,6 +157,20 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
     attachOrigin: (readable, writable, options) => run(() => this.handleOrigin(readable, writable, options)),
     attachChild: (readable, writable, options) => run(() => this.handleChild(readable, writable, options)),
     detachChild: (childId) => run(() => this.detachChild(childId)),
+    setChildLayers: (childId, maxTemporal) =>
+      run(() => {
+        if (typeof childId !== 'string' || typeof maxTemporal !== 'number' || !Number.isFinite(maxTemporal)) {
+          throw new ForwardingError('invalid-message', 'setChildLayers(childId: string, maxTemporal: number)');
+        }
+        for (const s of this.streams.values()) {
+          const child = s.children.get(childId);
+          if (child && s.kind === 'video') {
+            child.thinning.setMaxTemporal(maxTemporal);
+            child.counters.maxTemporal = child.thinning.maxTemporal;
+          }
+        }
+        return undefined;
+      }),
     counters: () => run(() => this.counters()),
     received: () => run(() => Object.fromEntries([...this.streams].map(([id, s]) => [id, s.received]))),
     ledgers: () =>
@@ -187,8 +211,13 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
     const bytes = new Uint8Array(frame.data);
     const codec = frameCodec(frame, { operation: 'decrypt', kind: stream.kind, participantId: stream.sourceId });
     stream.ledger.record(stream.kind, codec, bytes, this.wallClock());
+    const temporal = stream.kind === 'video' ? temporalInfo(frame) : null;
     for (const child of stream.children.values()) {
       child.counters.offered++;
+      if (temporal && !child.thinning.admit(temporal)) {
+        child.counters.thinned++;
+        continue;
+      }
       let copy: F;
       try {
         copy = this.options.cloneFrame(frame);
@@ -211,9 +240,9 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
     if (options.role !== 'child') throw new ForwardingError('invalid-message', 'attachChild needs role "child"');
     const stream = this.stream(options);
     stream.children.get(options.childId)?.abort.abort();
-    const counters: ChildCounters = { offered: 0, forwarded: 0, failed: 0, placeholderDiscarded: 0, placeholderKeyFrames: 0 };
+    const counters: ChildCounters = { offered: 0, forwarded: 0, failed: 0, thinned: 0, maxTemporal: 2, placeholderDiscarded: 0, placeholderKeyFrames: 0 };
     const abort = new AbortController();
-    const output: ChildOutput<F> = { writer: (writable as WritableStream<F>).getWriter(), counters, abort };
+    const output: ChildOutput<F> = { writer: (writable as WritableStream<F>).getWriter(), counters, thinning: new ChildThinning(), abort };
     stream.children.set(options.childId, output);
     // The placeholder encoder's frames: never sent, but its key frames tell us the child lost the picture.
     const discard = new WritableStream<F>({
@@ -331,4 +360,19 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
       .finally(() => onEnd?.());
     return () => abort.abort();
   }
+}
+
+/** A video frame's layer and references from its metadata (outside the ciphertext); {} when absent. */
+function temporalInfo(frame: EncodedFrame): TemporalInfo {
+  let meta: { temporalIndex?: unknown; frameId?: unknown; dependencies?: unknown } = {};
+  try {
+    meta = (frame.getMetadata?.() ?? {}) as typeof meta;
+  } catch {
+    // A detached frame: no metadata, so it is treated as layer 0 (always passed on).
+  }
+  const info: TemporalInfo = { keyFrame: frame.type === 'key' };
+  if (typeof meta.temporalIndex === 'number') info.temporalIndex = meta.temporalIndex;
+  if (typeof meta.frameId === 'number') info.frameId = meta.frameId;
+  if (Array.isArray(meta.dependencies) && meta.dependencies.every((d) => typeof d === 'number')) info.dependencies = meta.dependencies as number[];
+  return info;
 }

@@ -84,6 +84,11 @@ export class ForwardingNode {
     return await this.call(this.api.detachChild(childId));
   }
 
+  /** Per-branch layers: caps the temporal layers of video passed to one child link. */
+  async setChildLayers(childId: string, maxTemporal: number): Promise<void> {
+    await this.call(this.api.setChildLayers(childId, maxTemporal));
+  }
+
   async counters(): Promise<ForwarderCounters> {
     return await this.call(this.api.counters());
   }

@@ -107,8 +107,8 @@ describe('stageOf', () => {
 
 describe('layerEncoding', () => {
   it('sends a 720p camera at 180 lines and 15 fps as a thumbnail, whole on stage', () => {
-    expect(layerEncoding('normal', 'thumb', 720)).toEqual({ scaleResolutionDownBy: 4, maxFramerate: 15, maxBitrate: 200_000 });
-    expect(layerEncoding('normal', 'stage', 720)).toEqual({ scaleResolutionDownBy: 1, maxFramerate: 30, maxBitrate: 1_200_000 });
+    expect(layerEncoding('normal', 'thumb', 720)).toEqual({ scaleResolutionDownBy: 4, maxFramerate: 15, maxBitrate: 200_000, scalabilityMode: 'L1T3' });
+    expect(layerEncoding('normal', 'stage', 720)).toEqual({ scaleResolutionDownBy: 1, maxFramerate: 30, maxBitrate: 1_200_000, scalabilityMode: 'L1T3' });
   });
 
   it('never scales up, and scales a larger camera down to the layer', () => {
@@ -119,7 +119,7 @@ describe('layerEncoding', () => {
 
   it('has one small layer with quality=low', () => {
     expect(layerEncoding('low', 'stage', 480)).toEqual(layerEncoding('low', 'thumb', 480));
-    expect(layerEncoding('low', 'stage', 480)).toEqual({ scaleResolutionDownBy: 4, maxFramerate: 10, maxBitrate: 150_000 });
+    expect(layerEncoding('low', 'stage', 480)).toEqual({ scaleResolutionDownBy: 4, maxFramerate: 10, maxBitrate: 150_000, scalabilityMode: 'L1T3' });
   });
 
   it('budgets the planner with the rates the senders use', () => {

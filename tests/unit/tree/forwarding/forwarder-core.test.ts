@@ -92,6 +92,31 @@ describe('ForwarderCore', () => {
     expect(Object.keys(b.counters().streams['video:alice']?.children ?? {})).toEqual(['c2']);
   });
 
+  it('per-branch layers: a capped child gets the lower temporal layers only, the others everything', async () => {
+    // Ciphertext is not needed to choose: the layer comes from the frame's metadata.
+    const x = new ForwarderCore<FakeFrame>({ cloneFrame: clone });
+    const up = source();
+    x.handleReceive(up.readable, sink().writable, { role: 'receive', kind: 'video', sourceId: 'alice' });
+    const full = sink();
+    const thin = sink();
+    x.api.attachChild(source().readable, full.writable, { role: 'child', kind: 'video', sourceId: 'alice', childId: 'full' });
+    x.api.attachChild(source().readable, thin.writable, { role: 'child', kind: 'video', sourceId: 'alice', childId: 'thin' });
+    expect(x.api.setChildLayers('thin', 0).ok).toBe(true);
+    expect(x.api.setChildLayers('thin', Number.NaN).ok).toBe(false);
+    // L1T3 over 8 frames: T0 T2 T1 T2 T0 T2 T1 T2 (frame ids 1–8, the first a key frame).
+    const layers = [0, 2, 1, 2, 0, 2, 1, 2];
+    const deps = [[], [1], [1], [3, 1], [1], [5, 3], [5], [7, 5]];
+    layers.forEach((t, i) =>
+      up.push({ data: new Uint8Array([i]).buffer, ...(i === 0 ? { type: 'key' } : {}), getMetadata: () => ({ mimeType: 'video/VP8', temporalIndex: t, frameId: i + 1, dependencies: deps[i] ?? [] }) }),
+    );
+    await vi.waitFor(() => expect(full.got).toHaveLength(8));
+    await vi.waitFor(() => expect(thin.got).toHaveLength(2));
+    expect(thin.got.map((d) => d[0])).toEqual([0, 4]);
+    const children = x.counters().streams['video:alice']?.children;
+    expect(children?.thin).toMatchObject({ offered: 8, forwarded: 2, thinned: 6, failed: 0, maxTemporal: 0 });
+    expect(children?.full).toMatchObject({ offered: 8, forwarded: 8, thinned: 0, maxTemporal: 2 });
+  });
+
   it('without the key it still forwards the ciphertext but decodes nothing', async () => {
     const cipher = await encryptedFrames(SECRET, [KEY, DELTA]);
     const x = new ForwarderCore<FakeFrame>({ cloneFrame: clone });
