@@ -13,6 +13,8 @@
  *   TURN_URIS         comma-separated turn:/turns: URIs of an external server (coturn with
  *                     use-auth-secret and the same TURN_SECRET); the built-in server is then not started
  *   TURN_CREDENTIAL_TTL  seconds a credential handed to a client stays valid (default 86400)
+ *   TURN_MAX_BPS      relayed bytes per second per allocation, both directions (default
+ *                     5000000; 0 = unlimited): what one connection through the relay may carry
  */
 import { randomBytes } from 'node:crypto';
 import type { IceServerConfig } from '../../src/protocol/runtime-config';
@@ -59,6 +61,8 @@ export function turnOptionsFromEnv(env: Readonly<Record<string, string | undefin
   if (!parseAllowList(allowPeers)) throw new TurnError('options-invalid', 'TURN_ALLOW_PEERS must list IPs or CIDRs');
   const ttl = Number(env.TURN_CREDENTIAL_TTL ?? 86_400);
   if (!Number.isFinite(ttl) || ttl < 60) throw new TurnError('options-invalid', 'TURN_CREDENTIAL_TTL must be at least 60 seconds');
+  const maxBps = env.TURN_MAX_BPS?.trim() ? Number(env.TURN_MAX_BPS) : undefined;
+  if (maxBps !== undefined && (!Number.isInteger(maxBps) || maxBps < 0)) throw new TurnError('options-invalid', 'TURN_MAX_BPS must be a whole number of bytes per second (0: unlimited)');
   const server: TurnServerOptions | null =
     enabled && externalUris.length === 0
       ? {
@@ -69,6 +73,7 @@ export function turnOptionsFromEnv(env: Readonly<Record<string, string | undefin
           realm: env.TURN_REALM?.trim() || 'lunar-chat',
           secrets,
           allowPeers,
+          ...(maxBps !== undefined ? { quotas: { bytesPerSecond: maxBps } } : {}),
         }
       : null;
   return { enabled, server, externalUris: externalUris.length > 0 ? externalUris : null, secrets, credentialTtlSeconds: ttl };

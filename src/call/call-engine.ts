@@ -688,6 +688,8 @@ export class CallEngine {
           return { audio: t.audio, video: t.video };
         },
         iceServers: this.opts.rtcConfig.iceServers ?? [],
+        // relay=1: the person's address stays hidden on tree links too, not only on the mesh.
+        ...(this.opts.rtcConfig.iceTransportPolicy ? { iceTransportPolicy: this.opts.rtcConfig.iceTransportPolicy } : {}),
         onModeChange: (mode) => {
           this.opts.media.setReleaseWhenMuted(mode === 'tree');
           for (const [peerId, s] of this.sessions) if (this.trust?.isVerified(peerId)) this.pushTracks(s);

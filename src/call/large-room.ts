@@ -45,6 +45,7 @@ export interface LargeRoomHost {
   epoch(): { epoch: number; key: Uint8Array | null };
   localTracks(): Record<MediaKind, MediaStreamTrack | null>;
   iceServers: RTCIceServer[];
+  iceTransportPolicy?: RTCIceTransportPolicy;
   /** The mode flipped: camera and mic move between the mesh and the tree. */
   onModeChange(mode: CallMode): void;
   onChange(): void;
@@ -86,6 +87,7 @@ export class LargeRoom {
         epoch: () => host.epoch(),
         localTracks: () => host.localTracks(),
         iceServers: host.iceServers,
+        ...(host.iceTransportPolicy ? { iceTransportPolicy: host.iceTransportPolicy } : {}),
         onChange: () => {
           const next = this.tree.currentMode;
           if (next !== this.mode) {

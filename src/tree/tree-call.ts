@@ -45,6 +45,8 @@ export interface TreeCallPort {
   /** What our origin senders carry (camera only while it is on). */
   localTracks(): Record<MediaKind, MediaStreamTrack | null>;
   iceServers: RTCIceServer[];
+  /** 'relay' when the person joined with `relay=1`: tree links go through TURN like the mesh's. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   /** The mode or a source's stream changed. */
   onChange(): void;
 }
@@ -488,7 +490,7 @@ export class TreeCall {
     // Frames through this parent are judged afresh: an older link's last frame says nothing
     // about one still connecting (StallWatch would read it as frames that stopped).
     this.media.forget(up.parent);
-    openUpstream(node, up.source, { iceServers: this.port.iceServers, video: want.video ?? true }).then(
+    openUpstream(node, up.source, { iceServers: this.port.iceServers, ...this.relayPolicy(), video: want.video ?? true }).then(
       (link) => {
         if (up.closed) {
           link.pc.close();
@@ -611,6 +613,7 @@ export class TreeCall {
         tracks: present(tracks),
         ...(encodeHere ? { localId: source } : {}),
         iceServers: this.port.iceServers,
+        ...this.relayPolicy(),
       });
       if (down.closed) {
         link.pc.close();
@@ -632,6 +635,10 @@ export class TreeCall {
 
   private loopWanted(): boolean {
     return !this.disposed && this.mode === 'tree';
+  }
+
+  private relayPolicy(): { iceTransportPolicy?: RTCIceTransportPolicy } {
+    return this.port.iceTransportPolicy ? { iceTransportPolicy: this.port.iceTransportPolicy } : {};
   }
 
   /** Our own video on tree links at our current layer (TREE_LAYERS in call-plan.ts). */

@@ -52,6 +52,8 @@ export interface StreamCounters {
   decrypted: number;
   keyFrameRequestsUp: number;
   keyFrameRequestsSuppressed: number;
+  /** Video: frames received per temporal layer ('-': the frame said none), from their metadata. */
+  temporalLayers: Record<string, number>;
   children: Record<string, ChildCounters>;
 }
 
@@ -105,6 +107,7 @@ interface StreamState<F> {
   ledger: PayloadLedger;
   gate: KeyFrameGate;
   keyFrames: KeyFrameControl | undefined;
+  temporalLayers: Record<string, number>;
   children: Map<string, ChildOutput<F>>;
 }
 
@@ -212,6 +215,10 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
     const codec = frameCodec(frame, { operation: 'decrypt', kind: stream.kind, participantId: stream.sourceId });
     stream.ledger.record(stream.kind, codec, bytes, this.wallClock());
     const temporal = stream.kind === 'video' ? temporalInfo(frame) : null;
+    if (temporal) {
+      const layer = temporal.temporalIndex === undefined ? '-' : String(temporal.temporalIndex);
+      stream.temporalLayers[layer] = (stream.temporalLayers[layer] ?? 0) + 1;
+    }
     for (const child of stream.children.values()) {
       child.counters.offered++;
       if (temporal && !child.thinning.admit(temporal)) {
@@ -310,6 +317,7 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
         decrypted: s.decrypted,
         keyFrameRequestsUp: s.gate.passed,
         keyFrameRequestsSuppressed: s.gate.suppressed,
+        temporalLayers: { ...s.temporalLayers },
         children,
       };
     }
@@ -328,6 +336,7 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
         ledger: new PayloadLedger(),
         gate: new KeyFrameGate(this.options.keyFrameIntervalMs ?? DEFAULT_KEY_FRAME_INTERVAL_MS),
         keyFrames: undefined,
+        temporalLayers: {},
         children: new Map(),
       };
       this.streams.set(id, s);

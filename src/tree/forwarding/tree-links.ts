@@ -15,6 +15,8 @@ const KINDS: readonly MediaKind[] = ['audio', 'video'];
 
 export interface LinkOptions {
   iceServers?: RTCIceServer[];
+  /** 'relay' when the person chose to go through TURN only (`relay=1`): their address stays hidden. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
 }
 
 export interface UpstreamLink {
@@ -75,10 +77,13 @@ function local(pc: RTCPeerConnection): RTCSessionDescriptionInit {
  * that is how a source outside the last N costs its audio and nothing more.
  */
 export async function openUpstream(node: ForwardingNode, sourceId: string, options: LinkOptions & { video?: boolean } = {}): Promise<UpstreamLink> {
-  const pc = new RTCPeerConnection({ iceServers: options.iceServers ?? [], bundlePolicy: 'max-bundle' });
+  const pc = new RTCPeerConnection({ iceServers: options.iceServers ?? [], bundlePolicy: 'max-bundle', ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}) });
   const add = (kind: MediaKind): RTCRtpReceiver => {
     const t = pc.addTransceiver(kind, { direction: 'recvonly' });
-    if (kind === 'video') preferVp8(t);
+    if (kind === 'video') {
+      preferVp8(t);
+      offerDependencyDescriptor(t);
+    }
     node.attachReceiver(t.receiver, kind, sourceId);
     return t.receiver;
   };
@@ -100,7 +105,7 @@ export interface DownstreamOptions extends LinkOptions {
 
 /** The parent end: sends `sourceId`'s media to one child. */
 export async function openDownstream(node: ForwardingNode, o: DownstreamOptions): Promise<DownstreamLink> {
-  const config = { iceServers: o.iceServers ?? [], bundlePolicy: 'max-bundle', encodedInsertableStreams: true };
+  const config = { iceServers: o.iceServers ?? [], bundlePolicy: 'max-bundle', encodedInsertableStreams: true, ...(o.iceTransportPolicy ? { iceTransportPolicy: o.iceTransportPolicy } : {}) };
   const pc = new RTCPeerConnection(config as RTCConfiguration);
   await pc.setRemoteDescription(o.offer);
   const senders: Partial<Record<MediaKind, RTCRtpSender>> = {};
@@ -121,4 +126,36 @@ export async function openDownstream(node: ForwardingNode, o: DownstreamOptions)
   await pc.setLocalDescription();
   await iceGathered(pc);
   return { pc, answer: local(pc), senders };
+}
+
+/** The RTP header extension that carries each frame's temporal layer, id and references. */
+const DEPENDENCY_DESCRIPTOR = 'dependency-descriptor';
+
+/**
+ * Per-branch layers need each received frame's `temporalIndex`, `frameId` and `dependencies`
+ * (temporal-thinning.ts). Chromium fills them from the dependency-descriptor header extension,
+ * which it offers only for a transceiver created with a scalability mode; a child's receive-only
+ * offer would leave it out, and every frame would read as layer 0 (measured, Chromium 156). So
+ * the child asks for it (the parent's answer takes it up). Browsers without the header-extension
+ * API simply do not get per-branch layers.
+ */
+function offerDependencyDescriptor(t: RTCRtpTransceiver): void {
+  const api = t as RTCRtpTransceiver & {
+    getHeaderExtensionsToNegotiate?(): { uri: string; direction: RTCRtpTransceiverDirection | 'stopped' }[];
+    setHeaderExtensionsToNegotiate?(exts: { uri: string; direction: RTCRtpTransceiverDirection | 'stopped' }[]): void;
+  };
+  if (!api.getHeaderExtensionsToNegotiate || !api.setHeaderExtensionsToNegotiate) return;
+  try {
+    const exts = api.getHeaderExtensionsToNegotiate();
+    let changed = false;
+    for (const e of exts) {
+      if (e.uri.includes(DEPENDENCY_DESCRIPTOR) && e.direction === 'stopped') {
+        e.direction = 'sendrecv';
+        changed = true;
+      }
+    }
+    if (changed) api.setHeaderExtensionsToNegotiate(exts);
+  } catch (error) {
+    console.warn('[tree] could not offer the dependency descriptor', error);
+  }
 }

@@ -13,10 +13,11 @@ export interface RelayPerTest {
   readonly people: Participant[];
 }
 
-export function useRelayPerTest(): RelayPerTest {
+/** `env`: the relay's settings for these tests (TURN, quotas…), as in `startRelay`. */
+export function useRelayPerTest(env: Record<string, string> = {}): RelayPerTest {
   const fx = { people: [] as Participant[] } as { relay: RelayProcess; people: Participant[] };
   test.beforeEach(async () => {
-    fx.relay = await startRelay();
+    fx.relay = await startRelay(env);
   });
   test.afterEach(async () => {
     for (const p of fx.people.splice(0)) await p.close().catch(() => undefined);

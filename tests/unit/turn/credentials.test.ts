@@ -56,4 +56,11 @@ describe('turn options', () => {
     expect(() => turnOptionsFromEnv({ TURN_ALLOW_PEERS: 'nope' })).toThrow(expect.objectContaining({ code: 'options-invalid' }));
     expect(turnIceServersFor(turnOptionsFromEnv({}), NOW, { hostname: '::1', port: 5 })[0]!.urls[0]).toBe('turn:[::1]:5?transport=udp');
   });
+
+  it('TURN_MAX_BPS sets the relayed bytes per second per allocation (0: unlimited)', () => {
+    expect(turnOptionsFromEnv({}).server?.quotas).toBeUndefined();
+    expect(turnOptionsFromEnv({ TURN_MAX_BPS: '8000' }).server?.quotas).toEqual({ bytesPerSecond: 8000 });
+    expect(turnOptionsFromEnv({ TURN_MAX_BPS: '0' }).server?.quotas).toEqual({ bytesPerSecond: 0 });
+    for (const bad of ['-1', '1.5', 'fast']) expect(() => turnOptionsFromEnv({ TURN_MAX_BPS: bad })).toThrow(expect.objectContaining({ code: 'options-invalid' }));
+  });
 });

@@ -1,0 +1,86 @@
+/**
+ * Per-branch layers in a real call: congestion on one child's link lowers that branch's frame
+ * rate and no one else's. Three pages at `quality=low` with `meshMax=2`, so the room is a relay
+ * tree and Ana's video reaches Bea and Cem as copies of one encoding (three temporal layers).
+ * Cem joins with `relay=1`, so his links go through the relay's TURN server, which here carries
+ * at most 8,000 bytes/s per allocation (`TURN_MAX_BPS`): less than Ana's 160×120 video needs.
+ * Packets to Cem are lost at the relay, Cem reports the loss, and Ana's forward worker stops
+ * passing him the upper temporal layers. Cem keeps decoding at a lower frame rate; Bea keeps
+ * the full rate over her own link, which nothing limits.
+ */
+import { expect, test } from '@playwright/test';
+import { newRoomUrl } from './harness/participant';
+import { useRelayPerTest } from './harness/relay-per-test';
+import { expectForwardsEverything, expectTreeVideo, framesBySource, joinTree, type Person } from './harness/tree-person';
+
+const fx = useRelayPerTest({
+  TURN_ENABLED: '1',
+  TURN_PORT: '0',
+  TURN_HOST: '127.0.0.1',
+  TURN_RELAY_HOST: '127.0.0.1',
+  // Tests relay to peers on loopback; production refuses private and loopback peers.
+  TURN_ALLOW_PEERS: '127.0.0.1',
+  TURN_MAX_BPS: '8000',
+});
+
+/** Frames per second `who` decodes of `source` over `ms`. */
+async function rate(who: Person, source: Person, ms: number): Promise<number> {
+  const a = (await framesBySource(who)).get(source.id) ?? 0;
+  await who.page.waitForTimeout(ms);
+  const b = (await framesBySource(who)).get(source.id) ?? 0;
+  return ((b - a) * 1000) / ms;
+}
+
+test("congestion on one child's link lowers that branch's frame rate, not the others'", async ({ browser }) => {
+  test.setTimeout(240_000);
+  const url = `${newRoomUrl(fx.relay.url)}?meshMax=2&quality=low&ns=0&audio=0`;
+  const ana = await joinTree(browser, url, 'Ana', fx.people);
+  const bea = await joinTree(browser, url, 'Bea', fx.people);
+  const cem = await joinTree(browser, `${url}&relay=1`, 'Cem', fx.people);
+  for (const p of [ana, bea, cem]) await expect(p.page.getByRole('status', { name: 'Call mode' })).toHaveText('Relay tree · E2EE', { timeout: 60_000 });
+  await expectTreeVideo(bea, [ana], 60_000);
+  await expectTreeVideo(cem, [ana], 60_000);
+
+  // Whoever forwards Ana's video to Cem (Ana herself, or Bea if the plan made her his parent)
+  // caps that branch; nobody caps Bea's.
+  const branchTo = async (child: Person) => {
+    for (const parent of [ana, bea, cem]) {
+      if (parent === child) continue;
+      const t = await parent.tree();
+      const link = t.downstream.find((d) => d.source === ana.id && d.child === child.id);
+      if (!link) continue;
+      const stream = Object.values(t.counters?.streams ?? {}).find((x) => x.sourceId === ana.id && x.kind === 'video');
+      return { parent: parent.name, link, counters: stream?.children[link.link], layers: stream?.temporalLayers };
+    }
+    return null;
+  };
+  await expect
+    .poll(
+      async () => {
+        const [toCem, toBea] = await Promise.all([branchTo(cem), branchTo(bea)]);
+        return {
+          cemCapped: (toCem?.counters?.maxTemporal ?? 2) < 2 && (toCem?.counters?.thinned ?? 0) > 0,
+          beaUntouched: toBea?.counters?.maxTemporal === 2 && toBea.counters.thinned === 0,
+        };
+      },
+      { timeout: 60_000, message: "the forwarder caps the temporal layers on Cem's congested branch only" },
+    )
+    .toEqual({ cemCapped: true, beaUntouched: true })
+    .catch(async (error: unknown) => {
+      console.log('[branch-layers]', JSON.stringify(await branchTo(cem)), JSON.stringify(await branchTo(bea)));
+      throw error;
+    });
+
+  // What each of them sees: Cem's picture still moves (after a lossy start it can stall for a
+  // few seconds while his link's estimate recovers), at a lower rate than Bea's full one.
+  await expectTreeVideo(cem, [ana], 60_000, 3000);
+  const [beaFps, cemFps] = await Promise.all([rate(bea, ana, 10_000), rate(cem, ana, 10_000)]);
+  const [toCem, toBea] = await Promise.all([branchTo(cem), branchTo(bea)]);
+  console.log(
+    `[branch-layers] Ana → Bea ${beaFps.toFixed(1)} fps, Ana → Cem ${cemFps.toFixed(1)} fps (via ${toCem?.parent}); Cem's branch: cap ${toCem?.counters?.maxTemporal}, thinned ${toCem?.counters?.thinned} of ${toCem?.counters?.offered}, last sample ${toCem?.link.sendDelayMs} ms pacer delay, ${((toCem?.link.fractionLost ?? 0) * 100).toFixed(0)} % lost; layers received ${JSON.stringify(toCem?.layers)}`,
+  );
+  expect(beaFps).toBeGreaterThan(cemFps);
+  expect(toBea?.counters?.thinned).toBe(0);
+  // Every frame offered to a child was either forwarded or held back by choice; none failed.
+  await expectForwardsEverything(ana);
+});
