@@ -1,10 +1,43 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin, type Rollup } from 'vite';
 import solid from 'vite-plugin-solid';
+
+/**
+ * Adds `<link rel="modulepreload">` for lazy chunks the page will surely run, so they are
+ * fetched and compiled with the page but run only when imported. The in-call UI runs once a
+ * first peer is connected (src/ui/RoomPage.tsx): on a CDN its import then costs no round trip.
+ */
+function preloadLazyChunks(modules: readonly string[]): Plugin {
+  return {
+    name: 'lunar-preload-lazy-chunks',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const bundle: Rollup.OutputBundle | undefined = ctx.bundle;
+        if (!bundle) return [];
+        const files = new Set<string>();
+        const visit = (chunk: Rollup.OutputChunk) => {
+          if (chunk.isEntry || files.has(chunk.fileName)) return;
+          files.add(chunk.fileName);
+          for (const dep of chunk.imports) {
+            const next = bundle[dep];
+            if (next?.type === 'chunk') visit(next);
+          }
+        };
+        for (const out of Object.values(bundle)) {
+          if (out.type === 'chunk' && modules.some((m) => out.facadeModuleId?.endsWith(m))) visit(out);
+        }
+        if (files.size === 0) throw new Error(`preloadLazyChunks: no chunk for ${modules.join(', ')}`);
+        return [...files].map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` }, injectTo: 'head' as const }));
+      },
+    },
+  };
+}
 
 // The app is static files: `vite build` writes dist/app, which the relay serves
 // and any CDN can host (see README "Hosting the app elsewhere").
 export default defineConfig({
-  plugins: [solid()],
+  plugins: [solid(), preloadLazyChunks(['/src/ui/CallRoom.tsx'])],
   base: './',
   build: {
     outDir: 'dist/app',

@@ -85,6 +85,16 @@ export interface IncomingDirectMessage {
 
 type Events = { change: void; dm: IncomingDirectMessage; docLink: { peerId: string; up: boolean }; docFrame: { from: string; frame: Uint8Array } };
 
+/**
+ * A new peer's doc link waits for the key hand-out with that peer (we hold an epoch meant for
+ * it), this long at most. The doc's first sync costs ≈30 ms of Yjs on a cold page (profiled):
+ * run at once, it sat in front of the epoch key that the newcomer's first frame waits for.
+ */
+const DOC_AFTER_KEY_MAX_MS = 300;
+
+/** Signals to one peer held while our PeerJS socket is down, this many at most (oldest dropped). */
+const MAX_HELD_SIGNALS = 64;
+
 /** Doc frames a peer sends before we have verified it wait for that, this many at most. */
 const MAX_EARLY_DOC_FRAMES = 64;
 
@@ -153,6 +163,10 @@ export class CallEngine {
   /** Peers the room doc syncs with: doc channel open and the peer verified. */
   private readonly docUp = new Set<string>();
   private readonly earlyDocFrames = new Map<string, Uint8Array[]>();
+  /** Offers, answers and candidates written while our PeerJS socket was down, sent once it is back. */
+  private readonly heldSignals = new Map<string, { type: 'OFFER' | 'ANSWER' | 'CANDIDATE'; payload: NegotiationPayload }[]>();
+  /** Peers verified less than DOC_AFTER_KEY_MAX_MS ago: the timer that lets their doc link up. */
+  private readonly docHold = new Map<string, ReturnType<typeof setTimeout>>();
   private screenWasOn = false;
   private appliedSettings: LocalMedia['settings'];
   roomFull = false;
@@ -173,7 +187,11 @@ export class CallEngine {
           me: () => this.me(),
           session: (id) => this.sessions.get(id),
           onVerified: (id) => this.onVerified(id),
-          onChange: () => this.changed(),
+          onChange: () => {
+            // A key hand-out may release held doc links.
+            for (const id of this.docHold.keys()) this.updateDocLink(id);
+            this.changed();
+          },
         })
       : null;
     this.large = opts.tree && this.trust ? this.makeLargeRoom(opts.tree) : null;
@@ -187,7 +205,10 @@ export class CallEngine {
       this.peerjs.on('signal', (s) => {
         this.signalChain = this.signalChain.then(() => this.onSignal(s.from, s.type, s.payload)).catch((err: unknown) => console.warn('signal failed', err));
       }),
-      this.peerjs.on('status', () => this.updateSignaling()),
+      this.peerjs.on('status', () => {
+        if (this.peerjs.isReady) this.sendHeldSignals();
+        this.updateSignaling();
+      }),
       this.peerjs.on('expire', ({ peerId }) => this.onExpire(peerId)),
       this.presence.on('status', (s) => {
         if (s === 'closed' && !this.everOnline) this.failedFirstConnects++;
@@ -344,6 +365,9 @@ export class CallEngine {
     this.sessions.clear();
     this.docUp.clear();
     this.earlyDocFrames.clear();
+    for (const t of this.docHold.values()) clearTimeout(t);
+    this.docHold.clear();
+    this.heldSignals.clear();
     for (const t of this.timers) clearInterval(t);
     for (const d of this.disposers) d();
     this.peerjs.close();
@@ -532,13 +556,14 @@ export class CallEngine {
     s.close();
     this.sessions.delete(peerId);
     this.sessionStarted.delete(peerId);
+    this.heldSignals.delete(peerId);
     this.updateDocLink(peerId);
   }
 
   /** Brings a peer's doc link up or down to match its session (open doc channel, verified). */
   private updateDocLink(peerId: string): void {
     const session = this.sessions.get(peerId);
-    const up = !this.left && !!session && session.docOpen && (!this.trust || this.trust.isVerified(peerId));
+    const up = !this.left && !!session && session.docOpen && (!this.trust || this.trust.isVerified(peerId)) && !this.docHeld(peerId);
     if (up === this.docUp.has(peerId)) return;
     const early = this.earlyDocFrames.get(peerId) ?? [];
     this.earlyDocFrames.delete(peerId);
@@ -552,9 +577,28 @@ export class CallEngine {
     for (const frame of early) this.events.emit('docFrame', { from: peerId, frame });
   }
 
+  /** Is this peer's doc link still waiting for our key hand-out with it? */
+  private docHeld(peerId: string): boolean {
+    const timer = this.docHold.get(peerId);
+    if (timer === undefined) return false;
+    if (!this.opts.security?.book.to.includes(peerId)) return true;
+    clearTimeout(timer);
+    this.docHold.delete(peerId);
+    return false;
+  }
+
   private onVerified(peerId: string): void {
     const session = this.sessions.get(peerId);
     if (!session) return;
+    const held = this.docHold.get(peerId);
+    if (held !== undefined) clearTimeout(held);
+    this.docHold.set(
+      peerId,
+      setTimeout(() => {
+        this.docHold.delete(peerId);
+        this.updateDocLink(peerId);
+      }, DOC_AFTER_KEY_MAX_MS),
+    );
     // This member may tip the room into tree mode: decide before choosing the mesh tracks.
     this.large?.update();
     this.opts.security?.releaseLink(session.sid);
@@ -582,8 +626,30 @@ export class CallEngine {
   private sendSignal(peerId: string, payload: NegotiationPayload): void {
     // Proofs ride in CANDIDATE envelopes: the PeerJS protocol has no other relayed type.
     const type = 'description' in payload ? (payload.description.type === 'offer' ? 'OFFER' : 'ANSWER') : 'CANDIDATE';
-    // A socket that is down drops the message; counted so a stuck session can be explained.
-    if (!this.peerjs.send(type, peerId, payload)) this.count(`signal-dropped:${type}`);
+    if (this.peerjs.isReady && !this.heldSignals.has(peerId) && this.peerjs.send(type, peerId, payload)) return;
+    // Our PeerJS socket is down (the relay restarted) or not registered yet: hold the signal
+    // until it is back. Dropped, an offer left the session stuck in have-local-offer while the
+    // other side never heard of it (seen in call.spec's relay restart).
+    const held = this.heldSignals.get(peerId) ?? [];
+    if (held.length >= MAX_HELD_SIGNALS) {
+      held.shift();
+      this.count(`signal-dropped:${type}`);
+    }
+    held.push({ type, payload });
+    this.heldSignals.set(peerId, held);
+    this.count(`signal-held:${type}`);
+  }
+  /** Sends what was held while PeerJS was down, in order, for sessions that still exist. */
+  private sendHeldSignals(): void {
+    for (const [peerId, held] of [...this.heldSignals]) {
+      this.heldSignals.delete(peerId);
+      const sid = this.sessions.get(peerId)?.sid;
+      for (const { type, payload } of held) {
+        // A session replaced meanwhile: its old descriptions and candidates mean nothing.
+        if (payload.sid !== sid) continue;
+        if (!this.peerjs.send(type, peerId, payload)) this.sendSignal(peerId, payload);
+      }
+    }
   }
 
   private onSignal(from: string, type: string, raw: unknown): void {

@@ -34,8 +34,39 @@ function securityFailure(err: unknown, relayBase: string): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * How long a page that finds no one waits before showing the call anyway. Someone already in
+ * the room offers within ≈100 ms of our announce and is verified ≈150 ms later (bench/join).
+ */
+const ALONE_GRACE_MS = 400;
+
+/**
+ * Resolves once a first peer is connected and verified, or ALONE_GRACE_MS after signalling
+ * came online without one. The in-call UI is the page's heaviest chunk to run and render
+ * (≈60 ms of main thread on this machine, profiled): run earlier, it sits in front of the
+ * WebSocket handshakes, the offer, the answer and the key hand-out that a newcomer's first
+ * video frame waits for. Run here, it overlaps the wait for the sender's first encoded frame.
+ */
+function untilFirstPeer(e: CallEngine): Promise<void> {
+  return new Promise((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const done = () => {
+      off();
+      if (timer) clearTimeout(timer);
+      resolve();
+    };
+    const check = () => {
+      if (e.signaling === 'connecting') return;
+      if (e.roomFull || e.relayUnreachable || e.participants().some((p) => p.phase === 'connected' && p.trust === 'verified')) done();
+      else timer ??= setTimeout(done, ALONE_GRACE_MS);
+    };
+    const off = e.on(check);
+    check();
+  });
+}
+
 type Phase =
-  | { kind: 'loading' }
+  | { kind: 'loading'; joining?: true }
   | { kind: 'error'; message: string }
   | { kind: 'passcode' }
   | { kind: 'prejoin' }
@@ -59,10 +90,8 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
   let stopReports: (() => void) | null = null;
   let conn: RoomDocConnection | null = null;
   const roomDocModule = loadRoomDoc();
-  const callRoomModule = CallRoom.preload();
   // Awaited in join(); a chunk that fails to load (the app's host went away) is reported there.
   roomDocModule.catch(() => undefined);
-  callRoomModule.catch(() => undefined);
   const mediaStarted = media.start().then(() => {
     markOnce('media-ready');
   });
@@ -83,8 +112,11 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
   let securityReady: Promise<CallSecurity> | null = secret ? makeSecurity(true) : null;
   const topicReady = roomTopic(props.link.roomId);
 
+  // One join per page: every way back in (Rejoin, Try again) reloads it.
+  let joinStarted = false;
   const join = async () => {
-    if (!loaded || !secret) return;
+    if (!loaded || !secret || joinStarted) return;
+    joinStarted = true;
     const roomSecret = secret;
     securityReady ??= makeSecurity(true);
     const displayName = sanitizeDisplayName(name()) || 'Guest';
@@ -134,8 +166,10 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     if (config.features.qualityReports) stopReports = startQualityReports(engine, relayBase, props.link.params.relayOnly);
     const e = engine;
     e.on(() => {
-      if (e.roomFull && phase().kind === 'call') setPhase({ kind: 'full' });
-      if (e.relayUnreachable && engine === e && (phase().kind === 'call' || phase().kind === 'prejoin')) {
+      // 'loading': we are in the room but the call UI waits for a first peer (untilFirstPeer).
+      const inRoom = phase().kind === 'call' || phase().kind === 'loading';
+      if (e.roomFull && inRoom) setPhase({ kind: 'full' });
+      if (e.relayUnreachable && engine === e && (inRoom || phase().kind === 'prejoin')) {
         leave('left');
         setPhase({ kind: 'error', message: unreachableMessage(relayBase) });
       }
@@ -143,7 +177,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     exposeDebug(e, media, security);
     let connectRoomDoc: Awaited<typeof roomDocModule>['connectRoomDoc'];
     try {
-      [{ connectRoomDoc }] = await Promise.all([roomDocModule, callRoomModule]);
+      ({ connectRoomDoc } = await roomDocModule);
     } catch {
       // The in-call UI and the room doc are chunks from wherever the app is hosted.
       leave('left');
@@ -169,6 +203,20 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
       return;
     }
     exposeRoomDebug(conn);
+    // Say what is happening while the first peer connects (from the pre-join or passcode screen too).
+    const before = phase().kind;
+    if (before === 'loading' || before === 'prejoin' || before === 'passcode') setPhase({ kind: 'loading', joining: true });
+    await untilFirstPeer(e);
+    // Its module was fetched and compiled with the page (a modulepreload link, vite.config.ts).
+    try {
+      await CallRoom.preload();
+    } catch {
+      leave('left');
+      setPhase({ kind: 'error', message: unreachableMessage(new URL('.', location.href).href) });
+      return;
+    }
+    // Left, full or unreachable meanwhile: that phase stays.
+    if (engine !== e || phase().kind !== 'loading') return;
     setPhase({ kind: 'call', engine: e, conn, secret: roomSecret, relayBase });
   };
 
@@ -225,7 +273,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     <Switch>
       <Match when={phase().kind === 'loading'}>
         <main class="centered">
-          <p aria-live="polite">Connecting to the meeting server…</p>
+          <p aria-live="polite">{(phase() as { joining?: true }).joining ? 'Joining the meeting…' : 'Connecting to the meeting server…'}</p>
         </main>
       </Match>
       <Match when={phase().kind === 'error' && (phase() as { message: string })}>
