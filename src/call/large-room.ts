@@ -185,6 +185,7 @@ export class LargeRoom {
     if (sameMembers(stalled, this.stalled)) return;
     this.stalled = stalled;
     this.stallChanges++;
+    this.tree.note(`stalled [${[...stalled].map((id) => id.slice(0, 4)).join(' ')}]`);
     this.tree.update();
   }
 }

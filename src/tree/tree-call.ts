@@ -85,7 +85,11 @@ export interface TreeDebug {
   layer: VideoLayer;
   /** Links opened and closed since we joined, closes by reason: churn shows here. */
   churn: Record<string, number>;
+  /** The last TIMELINE_MAX tree events with their time (`Date.now()`): where a repair's time goes. */
+  timeline: { at: number; what: string }[];
 }
+
+const TIMELINE_MAX = 60;
 
 interface Upstream extends HeldLink {
   id: string;
@@ -142,6 +146,7 @@ export class TreeCall {
     () => this.loopWanted(),
   );
   private readonly churn: Record<string, number> = {};
+  private readonly timeline: { at: number; what: string }[] = [];
   private stage: string | null = null;
   /** The layer our video senders send: the stage while we are the most recent speaker (held, see LayerHold). */
   private layer: VideoLayer = 'thumb';
@@ -392,7 +397,7 @@ export class TreeCall {
     }
     const downstream = [...this.downstream.values()].map((d) => ({ link: d.id, source: d.source, child: d.child, state: d.pc?.connectionState ?? 'new', ...(d.branch ? { sendDelayMs: d.branch.delayMs, fractionLost: d.branch.lost, cap: d.branch.applied, packets: d.branch.packets } : {}) }));
     const counters = this.node ? await this.node.counters().catch(() => null) : null;
-    return { mode: this.mode, members: this.plan?.members ?? [], upstream, downstream, counters, selfLoop: this.selfLoop.state, churn: { ...this.churn }, stage: this.stage, layer: this.layer };
+    return { mode: this.mode, members: this.plan?.members ?? [], upstream, downstream, counters, selfLoop: this.selfLoop.state, churn: { ...this.churn }, timeline: [...this.timeline], stage: this.stage, layer: this.layer };
   }
 
   dispose(): void {
@@ -477,13 +482,20 @@ export class TreeCall {
     this.keyChain = this.keyChain.then(() => node.setEpoch(epoch, key)).catch((error: unknown) => console.warn('[tree] epoch failed', error));
   }
 
-  private count(event: string): void {
+  /** Records a tree event in the debug timeline (bounded). */
+  note(what: string): void {
+    this.timeline.push({ at: Date.now(), what });
+    if (this.timeline.length > TIMELINE_MAX) this.timeline.shift();
+  }
+
+  private count(event: string, detail?: string): void {
+    this.note(detail ? `${event} ${detail}` : event);
     this.churn[event] = (this.churn[event] ?? 0) + 1;
   }
 
   private openUpstreamLink(want: HeldLink): void {
     if (this.revive(want)) return;
-    this.count('up-open');
+    this.count('up-open', `${want.parent.slice(0, 4)}/${want.source.slice(0, 4)}`);
     const node = this.ensureNode();
     const up: Upstream = { ...want, id: linkId(), link: null, closed: false };
     this.upstream.set(up.id, up);
@@ -500,6 +512,7 @@ export class TreeCall {
         link.pc.addEventListener('connectionstatechange', () => {
           // 'closed' here means the parent closed its end (Chromium reports its DTLS close).
           const state = link.pc.connectionState;
+          if (state === 'connected') this.note(`up-connected ${up.parent.slice(0, 4)}/${up.source.slice(0, 4)}`);
           if ((state !== 'failed' && state !== 'closed') || up.closed) return;
           if (this.parked.has(up.id)) {
             this.dropParked(up.id, true);
