@@ -8,6 +8,7 @@ import { parseNegotiation, parsePresence, type NegotiationPayload, type PeerStat
 import type { PeerjsSignaling } from '../signaling/peerjs-signaling';
 import type { PresenceChannel } from '../signaling/presence-channel';
 import { openCallSignaling, type CallSignaling } from './call-signaling';
+import { SignalOutbox } from './signal-outbox';
 import { randomBytes, toHex } from '../util/base64url';
 import { Emitter, type Unsubscribe } from '../util/emitter';
 import type { CallSecurity, PeerTrust } from './call-security';
@@ -92,9 +93,6 @@ type Events = { change: void; dm: IncomingDirectMessage; docLink: { peerId: stri
  */
 const DOC_AFTER_KEY_MAX_MS = 300;
 
-/** Signals to one peer held while our PeerJS socket is down, this many at most (oldest dropped). */
-const MAX_HELD_SIGNALS = 64;
-
 /** Doc frames a peer sends before we have verified it wait for that, this many at most. */
 const MAX_EARLY_DOC_FRAMES = 64;
 
@@ -163,8 +161,8 @@ export class CallEngine {
   /** Peers the room doc syncs with: doc channel open and the peer verified. */
   private readonly docUp = new Set<string>();
   private readonly earlyDocFrames = new Map<string, Uint8Array[]>();
-  /** Offers, answers and candidates written while our PeerJS socket was down, sent once it is back. */
-  private readonly heldSignals = new Map<string, { type: 'OFFER' | 'ANSWER' | 'CANDIDATE'; payload: NegotiationPayload }[]>();
+  /** Offers, answers and candidates to each peer; held while our PeerJS socket is down. */
+  private readonly outbox: SignalOutbox;
   /** Peers verified less than DOC_AFTER_KEY_MAX_MS ago: the timer that lets their doc link up. */
   private readonly docHold = new Map<string, ReturnType<typeof setTimeout>>();
   private screenWasOn = false;
@@ -199,6 +197,7 @@ export class CallEngine {
     this.appliedSettings = opts.media.settings;
     const sockets = opts.signaling ?? openCallSignaling(opts.relayBase, this.myId, opts.roomTopic, opts.jwt);
     this.peerjs = sockets.peerjs;
+    this.outbox = new SignalOutbox(this.peerjs, (event) => this.count(event));
     this.presence = sockets.presence;
 
     this.disposers.push(
@@ -206,7 +205,7 @@ export class CallEngine {
         this.signalChain = this.signalChain.then(() => this.onSignal(s.from, s.type, s.payload)).catch((err: unknown) => console.warn('signal failed', err));
       }),
       this.peerjs.on('status', () => {
-        if (this.peerjs.isReady) this.sendHeldSignals();
+        this.outbox.flush((id) => this.sessions.get(id)?.sid);
         this.updateSignaling();
       }),
       this.peerjs.on('expire', ({ peerId }) => this.onExpire(peerId)),
@@ -367,7 +366,7 @@ export class CallEngine {
     this.earlyDocFrames.clear();
     for (const t of this.docHold.values()) clearTimeout(t);
     this.docHold.clear();
-    this.heldSignals.clear();
+    this.outbox.clear();
     for (const t of this.timers) clearInterval(t);
     for (const d of this.disposers) d();
     this.peerjs.close();
@@ -556,7 +555,7 @@ export class CallEngine {
     s.close();
     this.sessions.delete(peerId);
     this.sessionStarted.delete(peerId);
-    this.heldSignals.delete(peerId);
+    this.outbox.forget(peerId);
     this.updateDocLink(peerId);
   }
 
@@ -624,32 +623,7 @@ export class CallEngine {
   }
 
   private sendSignal(peerId: string, payload: NegotiationPayload): void {
-    // Proofs ride in CANDIDATE envelopes: the PeerJS protocol has no other relayed type.
-    const type = 'description' in payload ? (payload.description.type === 'offer' ? 'OFFER' : 'ANSWER') : 'CANDIDATE';
-    if (this.peerjs.isReady && !this.heldSignals.has(peerId) && this.peerjs.send(type, peerId, payload)) return;
-    // Our PeerJS socket is down (the relay restarted) or not registered yet: hold the signal
-    // until it is back. Dropped, an offer left the session stuck in have-local-offer while the
-    // other side never heard of it (seen in call.spec's relay restart).
-    const held = this.heldSignals.get(peerId) ?? [];
-    if (held.length >= MAX_HELD_SIGNALS) {
-      held.shift();
-      this.count(`signal-dropped:${type}`);
-    }
-    held.push({ type, payload });
-    this.heldSignals.set(peerId, held);
-    this.count(`signal-held:${type}`);
-  }
-  /** Sends what was held while PeerJS was down, in order, for sessions that still exist. */
-  private sendHeldSignals(): void {
-    for (const [peerId, held] of [...this.heldSignals]) {
-      this.heldSignals.delete(peerId);
-      const sid = this.sessions.get(peerId)?.sid;
-      for (const { type, payload } of held) {
-        // A session replaced meanwhile: its old descriptions and candidates mean nothing.
-        if (payload.sid !== sid) continue;
-        if (!this.peerjs.send(type, peerId, payload)) this.sendSignal(peerId, payload);
-      }
-    }
+    this.outbox.send(peerId, payload);
   }
 
   private onSignal(from: string, type: string, raw: unknown): void {

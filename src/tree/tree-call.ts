@@ -523,6 +523,7 @@ export class TreeCall {
         });
         const { audio, video } = link.receivers;
         this.streams.set(up.source, new MediaStream(video ? [audio.track, video.track] : [audio.track]));
+        this.note(`up-offer ${up.parent.slice(0, 4)}/${up.source.slice(0, 4)}`);
         if (!this.port.send(up.parent, { t: 'tree', v: 1, kind: 'offer', link: up.id, source: up.source, sdp: link.offer.sdp ?? '' })) {
           this.closeUpstream(up.id, false, 'no-channel');
         }
@@ -610,7 +611,7 @@ export class TreeCall {
     const node = this.ensureNode();
     const origin = source === this.port.myId;
     const startedAt = Date.now();
-    this.count('down-open');
+    this.count('down-open', `${child.slice(0, 4)}/${source.slice(0, 4)}`);
     const down: Downstream = { id, source, child, pc: null, senders: {}, encodes: false, closed: false };
     this.downstream.set(id, down);
     try {
@@ -639,6 +640,7 @@ export class TreeCall {
         if (link.pc.connectionState === 'failed' || link.pc.connectionState === 'closed') this.closeDownstream(id, true, `down-${link.pc.connectionState}`);
       });
       this.port.send(child, { t: 'tree', v: 1, kind: 'answer', link: id, sdp: link.answer.sdp ?? '' });
+      this.note(`down-answer ${child.slice(0, 4)}/${source.slice(0, 4)} after ${Date.now() - startedAt} ms`);
       this.churn['answer-ms-max'] = Math.max(this.churn['answer-ms-max'] ?? 0, Date.now() - startedAt);
     } catch (error) {
       console.warn('[tree] could not answer a link', error);

@@ -80,13 +80,19 @@ test("congestion on one child's link lowers that branch's frame rate, not the ot
   // What each of them sees: Cem's picture still moves (after a lossy start it can stall for a
   // few seconds while his link's estimate recovers), at a lower rate than Bea's full one.
   await expectTreeVideo(cem, [ana], 60_000, 3000);
+  const beaBefore = (await branchTo(bea))?.counters;
   const [beaFps, cemFps] = await Promise.all([rate(bea, ana, 10_000), rate(cem, ana, 10_000)]);
   const [toCem, toBea] = await Promise.all([branchTo(cem), branchTo(bea)]);
   console.log(
     `[branch-layers] Ana → Bea ${beaFps.toFixed(1)} fps, Ana → Cem ${cemFps.toFixed(1)} fps (via ${toCem?.parent}); Cem's branch: cap ${toCem?.counters?.maxTemporal}, thinned ${toCem?.counters?.thinned} of ${toCem?.counters?.offered}, last sample ${toCem?.link.sendDelayMs} ms pacer delay, ${((toCem?.link.fractionLost ?? 0) * 100).toFixed(0)} % lost; layers received ${JSON.stringify(toCem?.layers)}`,
   );
   expect(beaFps).toBeGreaterThan(cemFps);
-  expect(toBea?.counters?.thinned).toBe(0);
+  // Bea's branch kept (nearly) every frame while she was measured: a moment of pacer delay on
+  // a loaded machine may hold back a frame or two, not a layer's worth (a cap drops ≥ 1/2 of them).
+  const beaOffered = (toBea?.counters?.offered ?? 0) - (beaBefore?.offered ?? 0);
+  const beaThinned = (toBea?.counters?.thinned ?? 0) - (beaBefore?.thinned ?? 0);
+  expect(beaOffered).toBeGreaterThan(0);
+  expect(beaThinned, `Bea's branch thinned ${beaThinned} of ${beaOffered} frames while measured`).toBeLessThanOrEqual(beaOffered * 0.05);
   // Every frame offered to a child was either forwarded or held back by choice; none failed.
   await expectForwardsEverything(ana);
 });

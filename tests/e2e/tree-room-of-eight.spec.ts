@@ -108,10 +108,11 @@ test('eight pages form a tree: the four active sources reach everyone, forwarded
       }),
     );
     console.log(`[tree-eight] ${forwarder.name} (forwarder) crashed; its children decode again (first frame from a new parent): ${repaired.join(', ')}`);
-    // Where each child's repair time went: its tree events since the crash (ms after it).
-    for (const child of children) {
-      const events = (await child.tree()).timeline.filter((e) => e.at >= droppedAt);
-      console.log(`[tree-eight] ${child.name}: ${events.map((e) => `${e.at - droppedAt} ${e.what}`).join(', ')}`);
+    // Where the repair's time went: each page's tree events since the crash (ms after it), the
+    // orphans' (stall, links opened, offers sent, connected) and their new parents' (answers).
+    for (const p of all.filter((x) => x !== forwarder)) {
+      const events = (await p.tree()).timeline.filter((e) => e.at >= droppedAt);
+      if (events.length > 0) console.log(`[tree-eight] ${p.name} ${p.id.slice(0, 4)}: ${events.map((e) => `${e.at - droppedAt} ${e.what}`).join(', ')}`);
     }
     // The room settles without it: the others still show the tree and decode the active sources.
     const left = all.filter((p) => p !== forwarder);
