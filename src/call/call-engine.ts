@@ -4,7 +4,7 @@
  * negotiation over its PeerJS route, names and mic/camera state over the pairs' own
  * DTLS data channels (the relay never sees them).
  */
-import { parseNegotiation, parsePresence, type NegotiationPayload, type PeerState, type PresenceMessage } from '../protocol/mesh-messages';
+import { parseNegotiation, parsePresence, type PeerState, type PresenceMessage } from '../protocol/mesh-messages';
 import type { PeerjsSignaling } from '../signaling/peerjs-signaling';
 import type { PresenceChannel } from '../signaling/presence-channel';
 import { openCallSignaling, type CallSignaling } from './call-signaling';
@@ -499,10 +499,10 @@ export class CallEngine {
       videoOff: media.settings.audioOnly,
       sdp: sdpPolicy(media),
       placeholder: placeholderTrack,
-      sendSignal: (payload) => this.sendSignal(peerId, payload),
+      sendSignal: (payload) => this.outbox.send(peerId, payload),
       ...(transforms ? { transforms } : {}),
     });
-    const sendAuth = (auth: { proof: string; pub: string }) => this.sendSignal(peerId, { v: 1, sid, auth });
+    const sendAuth = (auth: { proof: string; pub: string }) => this.outbox.send(peerId, { v: 1, sid, auth });
     session.on('described', () => this.trust?.sendProof(session, 'signal', sendAuth));
     session.on('open', () => {
       if (this.trust) this.trust.sendProof(session, 'channel', sendAuth);
@@ -576,14 +576,9 @@ export class CallEngine {
     for (const frame of early) this.events.emit('docFrame', { from: peerId, frame });
   }
 
-  /** Is this peer's doc link still waiting for our key hand-out with it? */
+  /** Is this peer's doc link still waiting for our key hand-out with it (its timer not yet run)? */
   private docHeld(peerId: string): boolean {
-    const timer = this.docHold.get(peerId);
-    if (timer === undefined) return false;
-    if (!this.opts.security?.book.to.includes(peerId)) return true;
-    clearTimeout(timer);
-    this.docHold.delete(peerId);
-    return false;
+    return this.docHold.has(peerId) && !this.opts.security?.book.to.includes(peerId);
   }
 
   private onVerified(peerId: string): void {
@@ -620,10 +615,6 @@ export class CallEngine {
       this.reconcile();
       this.changed();
     }
-  }
-
-  private sendSignal(peerId: string, payload: NegotiationPayload): void {
-    this.outbox.send(peerId, payload);
   }
 
   private onSignal(from: string, type: string, raw: unknown): void {

@@ -125,6 +125,11 @@ const PARK_MS = 10_000;
 /** A link not connected this long after its offer is dropped and asked for again. */
 const LINK_TIMEOUT_MS = 15_000;
 
+/** A link's ends, shortened, for the debug timeline: `parent/source` or `child/source`. */
+function ends(peer: string, source: string): string {
+  return `${peer.slice(0, 4)}/${source.slice(0, 4)}`;
+}
+
 function linkId(): string {
   return toHex(randomBytes(8));
 }
@@ -495,7 +500,7 @@ export class TreeCall {
 
   private openUpstreamLink(want: HeldLink): void {
     if (this.revive(want)) return;
-    this.count('up-open', `${want.parent.slice(0, 4)}/${want.source.slice(0, 4)}`);
+    this.count('up-open', ends(want.parent, want.source));
     const node = this.ensureNode();
     const up: Upstream = { ...want, id: linkId(), link: null, closed: false };
     this.upstream.set(up.id, up);
@@ -512,7 +517,7 @@ export class TreeCall {
         link.pc.addEventListener('connectionstatechange', () => {
           // 'closed' here means the parent closed its end (Chromium reports its DTLS close).
           const state = link.pc.connectionState;
-          if (state === 'connected') this.note(`up-connected ${up.parent.slice(0, 4)}/${up.source.slice(0, 4)}`);
+          if (state === 'connected') this.note(`up-connected ${ends(up.parent, up.source)}`);
           if ((state !== 'failed' && state !== 'closed') || up.closed) return;
           if (this.parked.has(up.id)) {
             this.dropParked(up.id, true);
@@ -523,7 +528,7 @@ export class TreeCall {
         });
         const { audio, video } = link.receivers;
         this.streams.set(up.source, new MediaStream(video ? [audio.track, video.track] : [audio.track]));
-        this.note(`up-offer ${up.parent.slice(0, 4)}/${up.source.slice(0, 4)}`);
+        this.note(`up-offer ${ends(up.parent, up.source)}`);
         if (!this.port.send(up.parent, { t: 'tree', v: 1, kind: 'offer', link: up.id, source: up.source, sdp: link.offer.sdp ?? '' })) {
           this.closeUpstream(up.id, false, 'no-channel');
         }
@@ -611,7 +616,7 @@ export class TreeCall {
     const node = this.ensureNode();
     const origin = source === this.port.myId;
     const startedAt = Date.now();
-    this.count('down-open', `${child.slice(0, 4)}/${source.slice(0, 4)}`);
+    this.count('down-open', ends(child, source));
     const down: Downstream = { id, source, child, pc: null, senders: {}, encodes: false, closed: false };
     this.downstream.set(id, down);
     try {
@@ -640,7 +645,7 @@ export class TreeCall {
         if (link.pc.connectionState === 'failed' || link.pc.connectionState === 'closed') this.closeDownstream(id, true, `down-${link.pc.connectionState}`);
       });
       this.port.send(child, { t: 'tree', v: 1, kind: 'answer', link: id, sdp: link.answer.sdp ?? '' });
-      this.note(`down-answer ${child.slice(0, 4)}/${source.slice(0, 4)} after ${Date.now() - startedAt} ms`);
+      this.note(`down-answer ${ends(child, source)} after ${Date.now() - startedAt} ms`);
       this.churn['answer-ms-max'] = Math.max(this.churn['answer-ms-max'] ?? 0, Date.now() - startedAt);
     } catch (error) {
       console.warn('[tree] could not answer a link', error);

@@ -13,7 +13,7 @@ const api = {
   set: (key: string, value: string) => doc.getMap('m').set(key, value),
   get: (key: string) => doc.getMap('m').get(key) as string | undefined,
   peers: () => (provider ? provider.room?.webrtcConns.size ?? 0 : 0),
-  /** The room is open (its key derived) and every signalling socket is up: our announce is out. */
+  /** The room is open (its key derived) and every signalling socket is up: our announce is on its way (encrypted first). */
   settled: () => !!provider?.room && provider.signalingConns.length > 0 && provider.signalingConns.every((c) => c.connected),
 };
 

@@ -23,7 +23,13 @@ function setup(max?: number) {
   const socket = new FakeSocket();
   const counts: Record<string, number> = {};
   const outbox = new SignalOutbox(socket, (e) => (counts[e] = (counts[e] ?? 0) + 1), max);
-  return { socket, counts, outbox };
+  /** Sends while the socket is down, then brings it back (without flushing). */
+  const sendWhileDown = (...sends: [string, NegotiationPayload][]) => {
+    socket.isReady = false;
+    for (const [peerId, payload] of sends) outbox.send(peerId, payload);
+    socket.isReady = true;
+  };
+  return { socket, counts, outbox, sendWhileDown };
 }
 
 describe('signalType', () => {
@@ -64,10 +70,8 @@ describe('SignalOutbox', () => {
   });
 
   it('keeps order: a new signal waits behind held ones even when the socket is back', () => {
-    const { socket, outbox } = setup();
-    socket.isReady = false;
-    outbox.send('eve', offer('s1'));
-    socket.isReady = true;
+    const { socket, outbox, sendWhileDown } = setup();
+    sendWhileDown(['eve', offer('s1')]);
     outbox.send('eve', candidate('s1', 1));
     expect(socket.sent).toEqual([]);
     outbox.flush(() => 's1');
@@ -75,20 +79,15 @@ describe('SignalOutbox', () => {
   });
 
   it('drops the signals of a session replaced while they waited', () => {
-    const { socket, outbox } = setup();
-    socket.isReady = false;
-    outbox.send('eve', offer('old'));
-    outbox.send('eve', offer('new'));
-    socket.isReady = true;
+    const { socket, outbox, sendWhileDown } = setup();
+    sendWhileDown(['eve', offer('old')], ['eve', offer('new')]);
     outbox.flush((id) => (id === 'eve' ? 'new' : undefined));
     expect(socket.sent.map((m) => m.payload.sid)).toEqual(['new']);
   });
 
   it('drops everything for a peer with no session any more', () => {
-    const { socket, outbox } = setup();
-    socket.isReady = false;
-    outbox.send('gone', offer('s1'));
-    socket.isReady = true;
+    const { socket, outbox, sendWhileDown } = setup();
+    sendWhileDown(['gone', offer('s1')]);
     outbox.flush(() => undefined);
     expect(socket.sent).toEqual([]);
   });
@@ -105,11 +104,8 @@ describe('SignalOutbox', () => {
   });
 
   it('re-holds signals when the socket fails mid-flush, keeping their order', () => {
-    const { socket, outbox } = setup();
-    socket.isReady = false;
-    outbox.send('eve', offer('s1'));
-    outbox.send('eve', candidate('s1', 1));
-    socket.isReady = true;
+    const { socket, outbox, sendWhileDown } = setup();
+    sendWhileDown(['eve', offer('s1')], ['eve', candidate('s1', 1)]);
     socket.failWrites = true;
     outbox.flush(() => 's1');
     expect(outbox.waiting('eve')).toBe(2);
