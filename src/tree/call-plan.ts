@@ -162,6 +162,38 @@ export interface LinkDiff<K> {
   open: HeldLink[];
 }
 
+/**
+ * The plan's links for members judged stalled are left as they are: a link we hold for one
+ * stays (its frames may still come: a slow page's media flows while its pings are late), and
+ * none is opened. A stalled member stays in the plan as a source, so without this every orphan
+ * of a crashed forwarder that was also a source (the first to join usually is both) asked a new
+ * parent for media that no longer exists: half the connections the new parent had to answer at
+ * the moment the repair needed it most. Returns new `wanted` and `video` for `diffUpstream`.
+ */
+export function spareStalledSources(
+  wanted: ReadonlyMap<string, string>,
+  video: ReadonlySet<string>,
+  held: Iterable<HeldLink>,
+  stalled: ReadonlySet<string>,
+): { wanted: Map<string, string>; video: Set<string> } {
+  const outWanted = new Map(wanted);
+  const outVideo = new Set(video);
+  const mine = new Map<string, HeldLink>();
+  for (const link of held) if (stalled.has(link.source) && !mine.has(link.source)) mine.set(link.source, link);
+  for (const source of stalled) {
+    const link = mine.get(source);
+    if (!link) {
+      outWanted.delete(source);
+      outVideo.delete(source);
+      continue;
+    }
+    outWanted.set(source, link.parent);
+    if (link.video ?? true) outVideo.add(source);
+    else outVideo.delete(source);
+  }
+  return { wanted: outWanted, video: outVideo };
+}
+
 /** Which of our upstream links to close and which to open to match `wanted`. */
 export function diffUpstream<K>(held: ReadonlyMap<K, HeldLink>, wanted: ReadonlyMap<string, string>, video?: ReadonlySet<string>): LinkDiff<K> {
   // Without a video set every link carries video (the call before last-N, and older tests).

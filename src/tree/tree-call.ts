@@ -14,12 +14,13 @@ import type { MediaKind } from '../e2ee/clear-prefix';
 import type { TreeSignal } from '../protocol/tree-messages';
 import { randomBytes, toHex } from '../util/base64url';
 import { BranchLayerPolicy } from './branch-layer-policy';
-import { diffUpstream, layerEncoding, stageOf, treeStateFor, upstreamOf, videoTo, type CallMember, type HeldLink, type TreeCallParams, type VideoLayer } from './call-plan';
+import { diffUpstream, layerEncoding, spareStalledSources, stageOf, treeStateFor, upstreamOf, videoTo, type CallMember, type HeldLink, type LinkDiff, type TreeCallParams, type VideoLayer } from './call-plan';
 import { ForwardingNode } from './forwarding/forwarding-node';
 import type { ForwarderCounters } from './forwarding/forwarder-core';
 import { makePlaceholderTracks, type PlaceholderTracks } from './forwarding/placeholder-tracks';
 import { openDownstream, openUpstream, type UpstreamLink } from './forwarding/tree-links';
 import { LayerHold } from './layer-hold';
+import { linkHealthy, MoveHold, type HeldLinkState } from './move-hold';
 import { ParentMedia } from './parent-media';
 import { planTree } from './plan-tree';
 import { openSelfLoop, present, SelfLoopKeeper } from './self-loop';
@@ -93,6 +94,7 @@ const TIMELINE_MAX = 60;
 
 interface Upstream extends HeldLink {
   id: string;
+  openedAt: number;
   link: UpstreamLink | null;
   closed: boolean;
 }
@@ -124,6 +126,11 @@ const MEDIA_POLL_MS = 200;
 const PARK_MS = 10_000;
 /** A link not connected this long after its offer is dropped and asked for again. */
 const LINK_TIMEOUT_MS = 15_000;
+/**
+ * A healthy link the plan moves to another parent waits this long (move-hold.ts). Longer than
+ * a false stall's first hold (3 s in large-room.ts), so a judgement that flips back moves nothing.
+ */
+const MOVE_HOLD_MS = 8000;
 
 /** A link's ends, shortened, for the debug timeline: `parent/source` or `child/source`. */
 function ends(peer: string, source: string): string {
@@ -175,6 +182,8 @@ export class TreeCall {
    * made other pages judge this one stalled, which re-planned and re-linked again.
    */
   private readonly parked = new Map<string, { up: Upstream; since: number }>();
+  private readonly moveHold = new MoveHold(MOVE_HOLD_MS);
+  private moveTimer: ReturnType<typeof setTimeout> | null = null;
   private disposed = false;
 
   constructor(
@@ -313,8 +322,10 @@ export class TreeCall {
       // waited for it (answers took 5.5 s, children's links timed out and asked again).
       if (plan?.streams.some((st) => st.source === this.port.myId)) void this.selfLoop.ensure();
     } else this.selfLoop.close();
-    const wanted = plan ? upstreamOf(plan, this.port.myId) : new Map<string, string>();
-    const diff = diffUpstream(this.upstream, wanted, plan ? videoTo(plan, this.port.myId) : new Set<string>());
+    const stalled = new Set(this.port.members().filter((m) => m.stalled).map((m) => m.id));
+    const planned = { wanted: plan ? upstreamOf(plan, this.port.myId) : new Map<string, string>(), video: plan ? videoTo(plan, this.port.myId) : new Set<string>() };
+    const { wanted, video } = mode === 'tree' ? spareStalledSources(planned.wanted, planned.video, this.upstream.values(), stalled) : planned;
+    const diff = this.holdMoves(diffUpstream(this.upstream, wanted, video), stalled);
     let streamsChanged = false;
     if (diff.close.length > 0 || diff.open.length > 0) this.count('relink');
     for (const id of diff.close) streamsChanged = this.closeUpstream(id, true, 'plan') || streamsChanged;
@@ -324,6 +335,27 @@ export class TreeCall {
     // Children that left. Children still here close their own links when their plan moves on.
     for (const d of this.downstream.values()) if (!ids.has(d.child)) this.closeDownstream(d.id, false, 'child-left');
     if (modeChanged || streamsChanged) this.port.onChange();
+  }
+
+  /** Healthy links the plan moves wait (move-hold.ts); the plan is looked at again when one is due. */
+  private holdMoves(diff: LinkDiff<string>, stalled: ReadonlySet<string>): LinkDiff<string> {
+    const now = Date.now();
+    const held = new Map<string, HeldLinkState>();
+    for (const [id, up] of this.upstream) {
+      const health = { parentStalled: stalled.has(up.parent), state: up.link?.pc.connectionState ?? 'opening', openedAt: up.openedAt, mediaAt: this.media.lastFrom(up.parent) } as const;
+      held.set(id, { ...up, healthy: linkHealthy(health, now) });
+    }
+    const out = this.moveHold.apply(diff, held, now);
+    if (this.moveTimer) clearTimeout(this.moveTimer);
+    this.moveTimer = null;
+    for (const source of out.started) this.count('move-held', source.slice(0, 4));
+    if (out.recheckAt !== null) {
+      this.moveTimer = setTimeout(() => {
+        this.moveTimer = null;
+        this.update();
+      }, out.recheckAt - now);
+    }
+    return out;
   }
 
   onSignal(from: string, msg: TreeSignal): void {
@@ -412,6 +444,7 @@ export class TreeCall {
     clearInterval(this.mediaTimer);
     clearInterval(this.branchTimer);
     if (this.layerTimer) clearTimeout(this.layerTimer);
+    if (this.moveTimer) clearTimeout(this.moveTimer);
     for (const id of [...this.upstream.keys()]) this.closeUpstream(id, true, 'dispose');
     for (const id of [...this.parked.keys()]) this.dropParked(id, true);
     for (const id of [...this.downstream.keys()]) this.closeDownstream(id, true, 'dispose');
@@ -502,7 +535,7 @@ export class TreeCall {
     if (this.revive(want)) return;
     this.count('up-open', ends(want.parent, want.source));
     const node = this.ensureNode();
-    const up: Upstream = { ...want, id: linkId(), link: null, closed: false };
+    const up: Upstream = { ...want, id: linkId(), openedAt: Date.now(), link: null, closed: false };
     this.upstream.set(up.id, up);
     // Frames through this parent are judged afresh: an older link's last frame says nothing
     // about one still connecting (StallWatch would read it as frames that stopped).
@@ -642,6 +675,10 @@ export class TreeCall {
       down.senders = link.senders;
       if (encodeHere && link.senders.video) await this.limitVideo(link.senders.video);
       link.pc.addEventListener('connectionstatechange', () => {
+        if (link.pc.connectionState === 'connected' && !down.closed && !encodeHere) {
+          // Its first picture needs a key frame: ask now rather than after its decoder asks.
+          void node.childConnected(id).then((n) => n > 0 && this.count('key-on-connect'), () => undefined);
+        }
         if (link.pc.connectionState === 'failed' || link.pc.connectionState === 'closed') this.closeDownstream(id, true, `down-${link.pc.connectionState}`);
       });
       this.port.send(child, { t: 'tree', v: 1, kind: 'answer', link: id, sdp: link.answer.sdp ?? '' });

@@ -20,7 +20,7 @@ import { createFrameTransform, frameCodec, type EncodedFrame } from '../../e2ee/
 import type { KeyFrameControl } from '../../e2ee/worker-core';
 import { ForwardingError, type ForwardingErrorData } from './forwarding-error';
 import { parseForwardOptions, streamId, type ChildOptions, type OriginOptions, type ReceiveOptions } from './forward-options';
-import { DEFAULT_KEY_FRAME_INTERVAL_MS, KeyFrameGate } from './key-frame-gate';
+import { DEFAULT_KEY_FRAME_INTERVAL_MS, KeyFrameGate, NEW_CHILD_WINDOW_MS } from './key-frame-gate';
 import { PayloadLedger, type LedgerEntry } from './payload-ledger';
 import { ChildThinning, type TemporalInfo } from './temporal-thinning';
 
@@ -73,6 +73,8 @@ export interface ForwarderApi {
   attachOrigin(readable: ReadableStream, writable: WritableStream, options: OriginOptions): ForwardResult;
   attachChild(readable: ReadableStream, writable: WritableStream, options: ChildOptions): ForwardResult;
   detachChild(childId: string): ForwardResult<number>;
+  /** A child's link just connected: ask upstream for a key frame for it now; returns the requests passed. */
+  childConnected(childId: string): ForwardResult<number>;
   /** Per-branch layers: the highest temporal layer (0–2) of video passed to this child link. */
   setChildLayers(childId: string, maxTemporal: number): ForwardResult;
   counters(): ForwardResult<ForwarderCounters>;
@@ -160,6 +162,11 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
     attachOrigin: (readable, writable, options) => run(() => this.handleOrigin(readable, writable, options)),
     attachChild: (readable, writable, options) => run(() => this.handleChild(readable, writable, options)),
     detachChild: (childId) => run(() => this.detachChild(childId)),
+    childConnected: (childId) =>
+      run(() => {
+        if (typeof childId !== 'string') throw new ForwardingError('invalid-message', 'childConnected(childId: string)');
+        return this.childConnected(childId);
+      }),
     setChildLayers: (childId, maxTemporal) =>
       run(() => {
         if (typeof childId !== 'string' || typeof maxTemporal !== 'number' || !Number.isFinite(maxTemporal)) {
@@ -249,15 +256,18 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
     stream.children.get(options.childId)?.abort.abort();
     const counters: ChildCounters = { offered: 0, forwarded: 0, failed: 0, thinned: 0, maxTemporal: 2, placeholderDiscarded: 0, placeholderKeyFrames: 0 };
     const abort = new AbortController();
+    // Its placeholder's first frame: the link's sender has started, so the child is coming up.
+    let firstFrameAt: number | undefined;
     const output: ChildOutput<F> = { writer: (writable as WritableStream<F>).getWriter(), counters, thinning: new ChildThinning(), abort };
     stream.children.set(options.childId, output);
     // The placeholder encoder's frames: never sent, but its key frames tell us the child lost the picture.
     const discard = new WritableStream<F>({
       write: (frame) => {
         counters.placeholderDiscarded++;
+        firstFrameAt ??= this.now();
         if (frame.type === 'key') {
           counters.placeholderKeyFrames++;
-          this.requestUpstream(stream, false);
+          this.requestUpstream(stream, false, this.now() - firstFrameAt < NEW_CHILD_WINDOW_MS);
         }
       },
     });
@@ -291,6 +301,22 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
     });
     this.pipe((readable as ReadableStream<F>).pipeThrough(encrypt).pipeThrough(record), writable as WritableStream<F>);
     return undefined;
+  }
+
+  /**
+   * A child's link is up: its first picture needs a key frame. Asking now, through the new-child
+   * gate, saves the round of its decoder's request coming back as a placeholder key frame (the
+   * placeholder paints from a main thread that is busiest during a repair).
+   */
+  private childConnected(childId: string): number {
+    let n = 0;
+    for (const s of this.streams.values()) {
+      if (s.kind !== 'video' || !s.children.has(childId)) continue;
+      const before = s.gate.passed;
+      this.requestUpstream(s, false, true);
+      n += s.gate.passed - before;
+    }
+    return n;
   }
 
   /** Stops forwarding to `childId` on every stream; returns how many outputs were closed. */
@@ -344,10 +370,10 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
     return s;
   }
 
-  /** Asks our parent for a key frame for `stream`; `force` skips the gate (a key change). */
-  private requestUpstream(stream: StreamState<F>, force: boolean): void {
+  /** Asks our parent for a key frame for `stream`; `force` skips the gate (a key change); `newChild`: from a child that just attached. */
+  private requestUpstream(stream: StreamState<F>, force: boolean, newChild = false): void {
     if (stream.kind !== 'video' || stream.keyFrames?.sendKeyFrameRequest === undefined) return;
-    if (!force && !stream.gate.request(this.now())) return;
+    if (!force && !stream.gate.request(this.now(), newChild)) return;
     try {
       stream.keyFrames.sendKeyFrameRequest().catch(() => undefined);
     } catch {

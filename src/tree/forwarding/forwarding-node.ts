@@ -84,6 +84,11 @@ export class ForwardingNode {
     return await this.call(this.api.detachChild(childId));
   }
 
+  /** A child's link connected: a key frame is asked for it at once (see ForwarderCore.childConnected). */
+  async childConnected(childId: string): Promise<number> {
+    return await this.call(this.api.childConnected(childId));
+  }
+
   /** Per-branch layers: caps the temporal layers of video passed to one child link. */
   async setChildLayers(childId: string, maxTemporal: number): Promise<void> {
     await this.call(this.api.setChildLayers(childId, maxTemporal));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffUpstream, joinOrder, layerEncoding, stageOf, TREE_LAYERS, treeStateFor, upstreamOf, type CallMember, type HeldLink } from '../../../src/tree/call-plan';
+import { diffUpstream, joinOrder, layerEncoding, spareStalledSources, stageOf, TREE_LAYERS, treeStateFor, upstreamOf, type CallMember, type HeldLink } from '../../../src/tree/call-plan';
 import { planTree } from '../../../src/tree';
 
 const id = (n: number) => n.toString(16).padStart(32, '0');
@@ -143,5 +143,35 @@ describe('speaking turns and the plan', () => {
     const one = treeStateFor(members, { ...params, lastN: 1 });
     expect(one.videoSources).toEqual([id(2)]);
     expect(one.audioSources).toEqual([id(2), id(3), id(4)]);
+  });
+});
+
+describe('spareStalledSources', () => {
+  const wanted = new Map([
+    ['A', 'P'],
+    ['B', 'Q'],
+    ['C', 'Q'],
+  ]);
+  const video = new Set(['A', 'B', 'C']);
+
+  it('opens no link for a stalled source we hold none for (a crashed source has no media to ask for)', () => {
+    const out = spareStalledSources(wanted, video, [], new Set(['A']));
+    expect([...out.wanted]).toEqual([['B', 'Q'], ['C', 'Q']]);
+    expect([...out.video]).toEqual(['B', 'C']);
+    expect(diffUpstream(new Map(), out.wanted, out.video).open.map((l) => l.source)).toEqual(['B', 'C']);
+  });
+
+  it('keeps the link we hold for a stalled source where it is, video or not', () => {
+    const held = new Map([
+      ['l1', { source: 'A', parent: 'R', video: false }],
+      ['l2', { source: 'B', parent: 'Q', video: true }],
+    ]);
+    const out = spareStalledSources(wanted, video, held.values(), new Set(['A']));
+    expect(diffUpstream(held, out.wanted, out.video)).toEqual({ close: [], open: [{ source: 'C', parent: 'Q', video: true }] });
+  });
+
+  it('changes nothing when nobody is stalled', () => {
+    const out = spareStalledSources(wanted, video, [], new Set());
+    expect(out).toEqual({ wanted, video });
   });
 });

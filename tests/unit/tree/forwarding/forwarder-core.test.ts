@@ -92,6 +92,55 @@ describe('ForwarderCore', () => {
     expect(Object.keys(b.counters().streams['video:alice']?.children ?? {})).toEqual(['c2']);
   });
 
+  it("a new child's key-frame requests pass after a short gap; an older child's wait the full interval", async () => {
+    let t = 0;
+    const requests: number[] = [];
+    const b = new ForwarderCore<FakeFrame>({ cloneFrame: clone, now: () => t });
+    b.handleReceive(source().readable, sink().writable, { role: 'receive', kind: 'video', sourceId: 'alice' }, { sendKeyFrameRequest: async () => void requests.push(t) });
+    const child = (childId: string) => {
+      const placeholder = source();
+      expect(b.api.attachChild(placeholder.readable, sink().writable, { role: 'child', kind: 'video', sourceId: 'alice', childId }).ok).toBe(true);
+      return placeholder;
+    };
+    const c1 = child('c1');
+    const c2 = child('c2');
+    const key = async (c: ReturnType<typeof source>, at: number) => {
+      t = at;
+      const before = b.counters().streams['video:alice'];
+      const seen = (before?.keyFrameRequestsUp ?? 0) + (before?.keyFrameRequestsSuppressed ?? 0);
+      c.push(frame(KEY, 'key'));
+      await vi.waitFor(() => {
+        const s = b.counters().streams['video:alice'];
+        expect((s?.keyFrameRequestsUp ?? 0) + (s?.keyFrameRequestsSuppressed ?? 0)).toBe(seen + 1);
+      });
+    };
+    await key(c1, 0); // c1 comes up: passes
+    await key(c2, 200); // c2 comes up 200 ms later: passes (before: waited until 500)
+    await key(c2, 300); // still new, but only 100 ms after the last: suppressed
+    await key(c1, 2100); // c1 is no longer new: the full interval applies, and 2100 - 200 passes
+    await key(c2, 2250); // c2 is no longer new either: 150 ms after the last, suppressed
+    expect(requests).toEqual([0, 200, 2100]);
+  });
+
+  it('asks upstream for a key frame when a child connects, through the new-child gate', () => {
+    let t = 1000;
+    const requests: number[] = [];
+    const b = new ForwarderCore<FakeFrame>({ cloneFrame: clone, now: () => t });
+    b.handleReceive(source().readable, sink().writable, { role: 'receive', kind: 'video', sourceId: 'alice' }, { sendKeyFrameRequest: async () => void requests.push(t) });
+    b.handleReceive(source().readable, sink().writable, { role: 'receive', kind: 'audio', sourceId: 'alice' });
+    for (const childId of ['c1', 'c2']) {
+      for (const kind of ['video', 'audio'] as const) expect(b.api.attachChild(source().readable, sink().writable, { role: 'child', kind, sourceId: 'alice', childId }).ok).toBe(true);
+    }
+    expect(b.api.childConnected('c1')).toEqual({ ok: true, value: 1 });
+    t += 100;
+    expect(b.api.childConnected('c2')).toEqual({ ok: true, value: 0 });
+    t += 50;
+    expect(b.api.childConnected('c2')).toEqual({ ok: true, value: 1 });
+    expect(b.api.childConnected('nobody')).toEqual({ ok: true, value: 0 });
+    expect(b.api.childConnected(7 as unknown as string).ok).toBe(false);
+    expect(requests).toEqual([1000, 1150]);
+  });
+
   it('per-branch layers: a capped child gets the lower temporal layers only, the others everything', async () => {
     // Ciphertext is not needed to choose: the layer comes from the frame's metadata.
     const x = new ForwarderCore<FakeFrame>({ cloneFrame: clone });

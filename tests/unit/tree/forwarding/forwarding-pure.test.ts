@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ForwardingError } from '../../../../src/tree/forwarding/forwarding-error';
 import { parseForwardOptions, streamId } from '../../../../src/tree/forwarding/forward-options';
-import { KeyFrameGate } from '../../../../src/tree/forwarding/key-frame-gate';
+import { KeyFrameGate, NEW_CHILD_INTERVAL_MS } from '../../../../src/tree/forwarding/key-frame-gate';
 import { fnv1a32, PayloadLedger, sframeCounter } from '../../../../src/tree/forwarding/payload-ledger';
 import { encodeHeader } from '../../../../src/e2ee/sframe-header';
 
@@ -11,6 +11,18 @@ describe('KeyFrameGate', () => {
     expect([0, 100, 499, 500, 900, 1001].map((t) => gate.request(t))).toEqual([true, false, false, true, false, true]);
     expect(gate.passed).toBe(3);
     expect(gate.suppressed).toBe(3);
+  });
+
+  it("lets a new child's first request through after a short gap, so a repair's orphans wait less", () => {
+    const gate = new KeyFrameGate(500);
+    expect(gate.request(0)).toBe(true);
+    expect(gate.request(NEW_CHILD_INTERVAL_MS - 1, true)).toBe(false);
+    expect(gate.request(NEW_CHILD_INTERVAL_MS, true)).toBe(true);
+    // It counts as the last request: a burst of new children costs one per short interval, and
+    // the old children's requests still wait the full interval after it.
+    expect(gate.request(NEW_CHILD_INTERVAL_MS + 50, true)).toBe(false);
+    expect(gate.request(NEW_CHILD_INTERVAL_MS + 499)).toBe(false);
+    expect(gate.request(NEW_CHILD_INTERVAL_MS + 500)).toBe(true);
   });
 });
 
