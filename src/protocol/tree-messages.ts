@@ -19,6 +19,8 @@ export type TreeSignal =
   /** The child asks its parent for `source`'s media on a new link. */
   | { t: 'tree'; v: 1; kind: 'offer'; link: string; source: string; sdp: string }
   | { t: 'tree'; v: 1; kind: 'answer'; link: string; sdp: string }
+  /** A candidate found after the offer or answer went out (trickle ICE, tree-links.ts). */
+  | { t: 'tree'; v: 1; kind: 'candidate'; link: string; candidate: string; sdpMid: string | null; sdpMLineIndex: number | null }
   /** Either end is done with the link (the plan moved it, or the parent refused it). */
   | { t: 'tree'; v: 1; kind: 'close'; link: string };
 
@@ -28,6 +30,15 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 function isSdp(v: unknown): v is string {
   return typeof v === 'string' && v.length > 0 && v.length <= MAX_TREE_SDP && v.startsWith('v=0');
+}
+
+/** One `candidate:` attribute value; real ones are under 200 characters. */
+const MAX_CANDIDATE = 512;
+const MAX_MID = 32;
+const MAX_MLINE = 15;
+
+function isCandidate(v: unknown): v is string {
+  return typeof v === 'string' && v.length <= MAX_CANDIDATE && v.startsWith('candidate:') && !/[\r\n]/.test(v);
 }
 
 function isLink(v: unknown): v is string {
@@ -50,10 +61,23 @@ export function parseTreeSignal(data: unknown): TreeSignal | null {
     case 'answer':
       if (!isLink(data.link) || !isSdp(data.sdp)) return null;
       return { t: 'tree', v: 1, kind: 'answer', link: data.link, sdp: data.sdp };
+    case 'candidate': {
+      const { link, candidate, sdpMid, sdpMLineIndex } = data;
+      if (!isLink(link) || !isCandidate(candidate)) return null;
+      if (sdpMid !== null && (typeof sdpMid !== 'string' || sdpMid.length > MAX_MID)) return null;
+      if (sdpMLineIndex !== null && (typeof sdpMLineIndex !== 'number' || !Number.isInteger(sdpMLineIndex) || sdpMLineIndex < 0 || sdpMLineIndex > MAX_MLINE)) return null;
+      if (sdpMid === null && sdpMLineIndex === null) return null;
+      return { t: 'tree', v: 1, kind: 'candidate', link, candidate, sdpMid, sdpMLineIndex };
+    }
     case 'close':
       if (!isLink(data.link)) return null;
       return { t: 'tree', v: 1, kind: 'close', link: data.link };
     default:
       return null;
   }
+}
+
+/** The message for one of our trickled candidates (tree-links.ts `trickle`). */
+export function candidateSignal(link: string, c: RTCIceCandidateInit): TreeSignal {
+  return { t: 'tree', v: 1, kind: 'candidate', link, candidate: c.candidate ?? '', sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null };
 }

@@ -11,14 +11,14 @@
  * call's epoch keys. Frames leave our origin senders encrypted and forwarders pass ciphertext.
  */
 import type { MediaKind } from '../e2ee/clear-prefix';
-import type { TreeSignal } from '../protocol/tree-messages';
+import { candidateSignal, type TreeSignal } from '../protocol/tree-messages';
 import { randomBytes, toHex } from '../util/base64url';
 import { BranchLayerPolicy } from './branch-layer-policy';
 import { diffUpstream, layerEncoding, spareStalledSources, stageOf, treeStateFor, upstreamOf, videoTo, type CallMember, type HeldLink, type LinkDiff, type TreeCallParams, type VideoLayer } from './call-plan';
 import { ForwardingNode } from './forwarding/forwarding-node';
 import type { ForwarderCounters } from './forwarding/forwarder-core';
 import { makePlaceholderTracks, type PlaceholderTracks } from './forwarding/placeholder-tracks';
-import { openDownstream, openUpstream, type UpstreamLink } from './forwarding/tree-links';
+import { openDownstream, openUpstream, type Trickle, type UpstreamLink } from './forwarding/tree-links';
 import { LayerHold } from './layer-hold';
 import { linkHealthy, MoveHold, type HeldLinkState } from './move-hold';
 import { ParentMedia } from './parent-media';
@@ -104,6 +104,9 @@ interface Downstream {
   source: string;
   child: string;
   pc: RTCPeerConnection | null;
+  /** Trickle ICE once the link exists; the child's candidates that came before wait in `early`. */
+  ice: Trickle | null;
+  early: RTCIceCandidateInit[];
   senders: Partial<Record<MediaKind, RTCRtpSender>>;
   /** Its senders encode our camera and mic (no loopback); otherwise they carry placeholders. */
   encodes: boolean;
@@ -124,6 +127,10 @@ const MEDIA_POLL_MS = 200;
  * (a member judged stalled, then heard again) takes it up again instead of a new connection.
  */
 const PARK_MS = 10_000;
+/** Tree links trickle their ICE candidates (tree-links.ts). */
+const TRICKLE = true;
+/** A child's candidates that arrive while we are still answering its offer, kept per link at most. */
+const MAX_EARLY_CANDIDATES = 32;
 /** A link not connected this long after its offer is dropped and asked for again. */
 const LINK_TIMEOUT_MS = 15_000;
 /**
@@ -379,6 +386,17 @@ export class TreeCall {
         });
         return;
       }
+      case 'candidate': {
+        const c = { candidate: msg.candidate, sdpMid: msg.sdpMid, sdpMLineIndex: msg.sdpMLineIndex };
+        const up = this.upstream.get(msg.link);
+        if (up?.parent === from && up.link) up.link.addRemote(c);
+        const down = this.downstream.get(msg.link);
+        if (down?.child === from) {
+          if (down.ice) down.ice.addRemote(c);
+          else if (down.early.length < MAX_EARLY_CANDIDATES) down.early.push(c);
+        }
+        return;
+      }
       case 'close': {
         const up = this.upstream.get(msg.link);
         if (up?.parent === from) {
@@ -540,7 +558,7 @@ export class TreeCall {
     // Frames through this parent are judged afresh: an older link's last frame says nothing
     // about one still connecting (StallWatch would read it as frames that stopped).
     this.media.forget(up.parent);
-    openUpstream(node, up.source, { iceServers: this.port.iceServers, ...this.relayPolicy(), video: want.video ?? true }).then(
+    openUpstream(node, up.source, { iceServers: this.port.iceServers, ...this.relayPolicy(), video: want.video ?? true, trickle: TRICKLE }).then(
       (link) => {
         if (up.closed) {
           link.pc.close();
@@ -564,7 +582,7 @@ export class TreeCall {
         this.note(`up-offer ${ends(up.parent, up.source)}`);
         if (!this.port.send(up.parent, { t: 'tree', v: 1, kind: 'offer', link: up.id, source: up.source, sdp: link.offer.sdp ?? '' })) {
           this.closeUpstream(up.id, false, 'no-channel');
-        }
+        } else link.trickle((c) => !up.closed && this.port.send(up.parent, candidateSignal(up.id, c)));
         // An offer that was lost, or a parent that never connects: give up, the next update asks again.
         setTimeout(() => {
           if (!up.closed && link.pc.connectionState !== 'connected' && this.closeUpstream(up.id, true, 'timeout')) this.port.onChange();
@@ -650,7 +668,7 @@ export class TreeCall {
     const origin = source === this.port.myId;
     const startedAt = Date.now();
     this.count('down-open', ends(child, source));
-    const down: Downstream = { id, source, child, pc: null, senders: {}, encodes: false, closed: false };
+    const down: Downstream = { id, source, child, pc: null, ice: null, early: [], senders: {}, encodes: false, closed: false };
     this.downstream.set(id, down);
     try {
       // Our own media goes out as copies of the loopback's ciphertext when the loop works.
@@ -666,12 +684,15 @@ export class TreeCall {
         ...(encodeHere ? { localId: source } : {}),
         iceServers: this.port.iceServers,
         ...this.relayPolicy(),
+        trickle: TRICKLE,
       });
       if (down.closed) {
         link.pc.close();
         return;
       }
       down.pc = link.pc;
+      down.ice = link;
+      for (const c of down.early.splice(0)) link.addRemote(c);
       down.senders = link.senders;
       if (encodeHere && link.senders.video) await this.limitVideo(link.senders.video);
       link.pc.addEventListener('connectionstatechange', () => {
@@ -682,6 +703,7 @@ export class TreeCall {
         if (link.pc.connectionState === 'failed' || link.pc.connectionState === 'closed') this.closeDownstream(id, true, `down-${link.pc.connectionState}`);
       });
       this.port.send(child, { t: 'tree', v: 1, kind: 'answer', link: id, sdp: link.answer.sdp ?? '' });
+      link.trickle((c) => !down.closed && this.port.send(child, candidateSignal(id, c)));
       this.note(`down-answer ${ends(child, source)} after ${Date.now() - startedAt} ms`);
       this.churn['answer-ms-max'] = Math.max(this.churn['answer-ms-max'] ?? 0, Date.now() - startedAt);
     } catch (error) {
