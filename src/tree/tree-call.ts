@@ -13,17 +13,16 @@
 import type { MediaKind } from '../e2ee/clear-prefix';
 import { candidateSignal, type TreeSignal } from '../protocol/tree-messages';
 import { randomBytes, toHex } from '../util/base64url';
-import { BranchLayerPolicy } from './branch-layer-policy';
+import { ChildLinks, ends, type ChildLinkRow } from './child-links';
 import { diffUpstream, layerEncoding, spareStalledSources, stageOf, treeStateFor, upstreamOf, videoTo, type CallMember, type HeldLink, type LinkDiff, type TreeCallParams, type VideoLayer } from './call-plan';
 import { ForwardingNode } from './forwarding/forwarding-node';
 import type { ForwarderCounters } from './forwarding/forwarder-core';
-import { makePlaceholderTracks, type PlaceholderTracks } from './forwarding/placeholder-tracks';
-import { openDownstream, openUpstream, type Trickle, type UpstreamLink } from './forwarding/tree-links';
+import { openUpstream, type UpstreamLink } from './forwarding/tree-links';
 import { LayerHold } from './layer-hold';
 import { linkHealthy, MoveHold, type HeldLinkState } from './move-hold';
 import { ParentMedia } from './parent-media';
 import { planTree } from './plan-tree';
-import { openSelfLoop, present, SelfLoopKeeper } from './self-loop';
+import { openSelfLoop, SelfLoopKeeper } from './self-loop';
 import type { TreePlan } from './tree-types';
 
 export type CallMode = 'mesh' | 'tree';
@@ -77,7 +76,7 @@ export interface TreeDebug {
   members: string[];
   upstream: TreeLinkStats[];
   /** `sendDelayMs`, `fractionLost`, `cap`: per-branch layers' last sample of a link carrying copies. */
-  downstream: { link: string; source: string; child: string; state: RTCPeerConnectionState; sendDelayMs?: number; fractionLost?: number; cap?: number; packets?: number }[];
+  downstream: ChildLinkRow[];
   counters: ForwarderCounters | null;
   /** Our encode-once loopback: not asked for, being set up, up (its connection state), or given up. */
   selfLoop: 'none' | 'pending' | 'failed' | RTCPeerConnectionState;
@@ -99,21 +98,6 @@ interface Upstream extends HeldLink {
   closed: boolean;
 }
 
-interface Downstream {
-  id: string;
-  source: string;
-  child: string;
-  pc: RTCPeerConnection | null;
-  /** Trickle ICE once the link exists; the child's candidates that came before wait in `early`. */
-  ice: Trickle | null;
-  early: RTCIceCandidateInit[];
-  senders: Partial<Record<MediaKind, RTCRtpSender>>;
-  /** Its senders encode our camera and mic (no loopback); otherwise they carry placeholders. */
-  encodes: boolean;
-  closed: boolean;
-  /** Per-branch layers: this child's congestion policy and the video sender's last counts. */
-  branch?: { policy: BranchLayerPolicy; packets: number; delaySec: number; applied: number; delayMs: number; lost: number };
-}
 
 const DEFAULT_UPLINK_KBPS = 4000;
 
@@ -129,8 +113,6 @@ const MEDIA_POLL_MS = 200;
 const PARK_MS = 10_000;
 /** Tree links trickle their ICE candidates (tree-links.ts). */
 const TRICKLE = true;
-/** A child's candidates that arrive while we are still answering its offer, kept per link at most. */
-const MAX_EARLY_CANDIDATES = 32;
 /** A link not connected this long after its offer is dropped and asked for again. */
 const LINK_TIMEOUT_MS = 15_000;
 /**
@@ -138,11 +120,6 @@ const LINK_TIMEOUT_MS = 15_000;
  * a false stall's first hold (3 s in large-room.ts), so a judgement that flips back moves nothing.
  */
 const MOVE_HOLD_MS = 8000;
-
-/** A link's ends, shortened, for the debug timeline: `parent/source` or `child/source`. */
-function ends(peer: string, source: string): string {
-  return `${peer.slice(0, 4)}/${source.slice(0, 4)}`;
-}
 
 function linkId(): string {
   return toHex(randomBytes(8));
@@ -152,10 +129,10 @@ export class TreeCall {
   private mode: CallMode = 'mesh';
   private plan: TreePlan | null = null;
   private node: ForwardingNode | null = null;
-  private placeholders: PlaceholderTracks | null = null;
   private readonly hellos = new Map<string, { uplinkKbps: number; canForward: boolean }>();
   private readonly upstream = new Map<string, Upstream>();
-  private readonly downstream = new Map<string, Downstream>();
+  /** Our side as a parent: the links our children asked for. */
+  private readonly children: ChildLinks;
   private readonly streams = new Map<string, MediaStream>();
   private readonly canForward = ForwardingNode.canForward();
   private keyChain: Promise<void> = Promise.resolve();
@@ -181,7 +158,6 @@ export class TreeCall {
   private mediaPolling = false;
   private readonly mediaTimer: ReturnType<typeof setInterval>;
   private readonly branchTimer: ReturnType<typeof setInterval>;
-  private branchPolling = false;
   /**
    * Links parked (PARK_MS), by link id. Making and closing connections blocks the main thread
    * on WebRTC's threads: profiled on one of eight pages on two cores, `close` took 3.2 s,
@@ -197,58 +173,32 @@ export class TreeCall {
     private readonly port: TreeCallPort,
     private readonly options: TreeCallOptions,
   ) {
+    this.children = new ChildLinks(
+      {
+        myId: this.port.myId,
+        memberIds: () => new Set(this.port.members().map((m) => m.id)),
+        send: (peerId, msg) => this.port.send(peerId, msg),
+        localTracks: () => this.port.localTracks(),
+        iceServers: this.port.iceServers,
+        relayPolicy: () => this.relayPolicy(),
+        ensureNode: () => this.ensureNode(),
+        currentNode: () => this.node,
+        ownLoop: () => this.selfLoop.ensure(),
+        limitVideo: (sender) => this.limitVideo(sender),
+        count: (event, detail) => this.count(event, detail),
+        note: (what) => this.note(what),
+        answerTook: (ms) => (this.churn['answer-ms-max'] = Math.max(this.churn['answer-ms-max'] ?? 0, ms)),
+      },
+      TRICKLE,
+    );
     this.epochTimer = setInterval(() => this.followEpoch(), EPOCH_POLL_MS);
     this.mediaTimer = setInterval(() => {
       this.expireParked();
       void this.pollMedia();
     }, MEDIA_POLL_MS);
-    this.branchTimer = setInterval(() => void this.pollBranches(), BRANCH_POLL_MS);
-  }
-
-  /**
-   * Per-branch layers: samples each child link that carries copies (not our own encoder, which
-   * follows its link's estimate by itself) and caps the temporal layers passed to a congested
-   * one, so that branch gets a lower frame rate instead of a growing delay, and no one else
-   * notices (branch-layer-policy.ts, forwarding/temporal-thinning.ts).
-   */
-  private async pollBranches(): Promise<void> {
-    const node = this.node;
-    if (this.mode !== 'tree' || !node || this.branchPolling) return;
-    this.branchPolling = true;
-    try {
-      for (const d of [...this.downstream.values()]) {
-        const sender = d.senders.video;
-        if (d.closed || d.encodes || !sender || d.pc?.connectionState !== 'connected') continue;
-        let packets = 0;
-        let delaySec = 0;
-        let lost = 0;
-        for (const s of (await sender.getStats()).values() as Iterable<{ type: string; packetsSent?: number; totalPacketSendDelay?: number; fractionLost?: number }>) {
-          if (s.type === 'outbound-rtp') {
-            packets += s.packetsSent ?? 0;
-            delaySec += s.totalPacketSendDelay ?? 0;
-          } else if (s.type === 'remote-inbound-rtp' && typeof s.fractionLost === 'number') {
-            lost = s.fractionLost;
-          }
-        }
-        const b = (d.branch ??= { policy: new BranchLayerPolicy(), packets, delaySec, applied: 2, delayMs: 0, lost: 0 });
-        const sent = packets - b.packets;
-        const delay = delaySec - b.delaySec;
-        b.packets = packets;
-        b.delaySec = delaySec;
-        if (sent <= 0) continue;
-        b.delayMs = Math.round((delay / sent) * 1000);
-        b.lost = lost;
-        const cap = b.policy.sample({ sendDelayMs: b.delayMs, fractionLost: lost }, Date.now());
-        if (cap === b.applied || d.closed) continue;
-        b.applied = cap;
-        this.count(`branch-cap:${cap}`);
-        await node.setChildLayers(d.id, cap);
-      }
-    } catch {
-      // A link closed mid-sample, or the worker is gone: the next round starts afresh.
-    } finally {
-      this.branchPolling = false;
-    }
+    this.branchTimer = setInterval(() => {
+      if (this.mode === 'tree' && this.node) void this.children.pollBranches(this.node);
+    }, BRANCH_POLL_MS);
   }
 
   /**
@@ -340,7 +290,7 @@ export class TreeCall {
     // Back to a mesh: media goes on the mesh again, so parked links have nothing left to wait for.
     if (mode === 'mesh') for (const id of [...this.parked.keys()]) this.dropParked(id, true);
     // Children that left. Children still here close their own links when their plan moves on.
-    for (const d of this.downstream.values()) if (!ids.has(d.child)) this.closeDownstream(d.id, false, 'child-left');
+    this.children.keepOnly(ids);
     if (modeChanged || streamsChanged) this.port.onChange();
   }
 
@@ -375,7 +325,7 @@ export class TreeCall {
         return;
       }
       case 'offer':
-        void this.answer(from, msg.link, msg.source, msg.sdp);
+        void this.children.answer(from, msg.link, msg.source, msg.sdp);
         return;
       case 'answer': {
         const up = this.upstream.get(msg.link);
@@ -390,11 +340,7 @@ export class TreeCall {
         const c = { candidate: msg.candidate, sdpMid: msg.sdpMid, sdpMLineIndex: msg.sdpMLineIndex };
         const up = this.upstream.get(msg.link);
         if (up?.parent === from && up.link) up.link.addRemote(c);
-        const down = this.downstream.get(msg.link);
-        if (down?.child === from) {
-          if (down.ice) down.ice.addRemote(c);
-          else if (down.early.length < MAX_EARLY_CANDIDATES) down.early.push(c);
-        }
+        this.children.candidate(from, msg.link, c);
         return;
       }
       case 'close': {
@@ -405,8 +351,7 @@ export class TreeCall {
           if (this.closeUpstream(up.id, false, 'parent-closed')) this.port.onChange();
         }
         if (this.parked.get(msg.link)?.up.parent === from) this.dropParked(msg.link, false);
-        const down = this.downstream.get(msg.link);
-        if (down?.child === from) this.closeDownstream(down.id, false, 'child-closed');
+        this.children.closedBy(from, msg.link);
         return;
       }
     }
@@ -429,7 +374,7 @@ export class TreeCall {
     void this.selfLoop.current?.then((loop) => loop && carry(loop.down.senders));
     // Only links that encode themselves: the others carry placeholders, and a camera there
     // would start an encoder whose frames the forwarder discards.
-    for (const d of this.downstream.values()) if (d.encodes && !d.closed) carry(d.senders);
+    for (const senders of this.children.encodingSenders()) carry(senders);
   }
 
   async debug(): Promise<TreeDebug> {
@@ -450,7 +395,7 @@ export class TreeCall {
       });
       upstream.push({ link: up.id, source: up.source, parent: up.parent, state: up.link.pc.connectionState, framesDecoded, frameHeight, audioPacketsReceived });
     }
-    const downstream = [...this.downstream.values()].map((d) => ({ link: d.id, source: d.source, child: d.child, state: d.pc?.connectionState ?? 'new', ...(d.branch ? { sendDelayMs: d.branch.delayMs, fractionLost: d.branch.lost, cap: d.branch.applied, packets: d.branch.packets } : {}) }));
+    const downstream = this.children.rows();
     const counters = this.node ? await this.node.counters().catch(() => null) : null;
     return { mode: this.mode, members: this.plan?.members ?? [], upstream, downstream, counters, selfLoop: this.selfLoop.state, churn: { ...this.churn }, timeline: [...this.timeline], stage: this.stage, layer: this.layer };
   }
@@ -465,9 +410,8 @@ export class TreeCall {
     if (this.moveTimer) clearTimeout(this.moveTimer);
     for (const id of [...this.upstream.keys()]) this.closeUpstream(id, true, 'dispose');
     for (const id of [...this.parked.keys()]) this.dropParked(id, true);
-    for (const id of [...this.downstream.keys()]) this.closeDownstream(id, true, 'dispose');
+    this.children.dispose();
     this.selfLoop.close();
-    this.placeholders?.stop();
     this.node?.dispose();
   }
 
@@ -510,7 +454,7 @@ export class TreeCall {
     this.layer = layer;
     this.count(`layer:${layer}`);
     void this.selfLoop.current?.then((loop) => loop?.down.senders.video && this.limitVideo(loop.down.senders.video));
-    for (const d of this.downstream.values()) if (d.encodes && !d.closed && d.senders.video) void this.limitVideo(d.senders.video);
+    for (const senders of this.children.encodingSenders()) if (senders.video) void this.limitVideo(senders.video);
   }
 
   private ensureNode(): ForwardingNode {
@@ -656,62 +600,6 @@ export class TreeCall {
     return false;
   }
 
-  private async answer(child: string, id: string, source: string, sdp: string): Promise<void> {
-    // Any verified member may ask, whatever our own mode: our view may lag theirs by a moment.
-    const members = new Set(this.port.members().map((m) => m.id));
-    if (!members.has(child) || this.downstream.has(id) || (source !== this.port.myId && !members.has(source))) {
-      this.count('refused');
-      this.port.send(child, { t: 'tree', v: 1, kind: 'close', link: id });
-      return;
-    }
-    const node = this.ensureNode();
-    const origin = source === this.port.myId;
-    const startedAt = Date.now();
-    this.count('down-open', ends(child, source));
-    const down: Downstream = { id, source, child, pc: null, ice: null, early: [], senders: {}, encodes: false, closed: false };
-    this.downstream.set(id, down);
-    try {
-      // Our own media goes out as copies of the loopback's ciphertext when the loop works.
-      const encodeHere = origin && (await this.selfLoop.ensure()) === null;
-      down.encodes = encodeHere;
-      if (!encodeHere) this.placeholders ??= makePlaceholderTracks();
-      const tracks = encodeHere ? this.port.localTracks() : { audio: null, video: this.placeholders?.video ?? null };
-      const link = await openDownstream(node, {
-        offer: { type: 'offer', sdp },
-        childId: id,
-        sourceId: source,
-        tracks: present(tracks),
-        ...(encodeHere ? { localId: source } : {}),
-        iceServers: this.port.iceServers,
-        ...this.relayPolicy(),
-        trickle: TRICKLE,
-      });
-      if (down.closed) {
-        link.pc.close();
-        return;
-      }
-      down.pc = link.pc;
-      down.ice = link;
-      for (const c of down.early.splice(0)) link.addRemote(c);
-      down.senders = link.senders;
-      if (encodeHere && link.senders.video) await this.limitVideo(link.senders.video);
-      link.pc.addEventListener('connectionstatechange', () => {
-        if (link.pc.connectionState === 'connected' && !down.closed && !encodeHere) {
-          // Its first picture needs a key frame: ask now rather than after its decoder asks.
-          void node.childConnected(id).then((n) => n > 0 && this.count('key-on-connect'), () => undefined);
-        }
-        if (link.pc.connectionState === 'failed' || link.pc.connectionState === 'closed') this.closeDownstream(id, true, `down-${link.pc.connectionState}`);
-      });
-      this.port.send(child, { t: 'tree', v: 1, kind: 'answer', link: id, sdp: link.answer.sdp ?? '' });
-      link.trickle((c) => !down.closed && this.port.send(child, candidateSignal(id, c)));
-      this.note(`down-answer ${ends(child, source)} after ${Date.now() - startedAt} ms`);
-      this.churn['answer-ms-max'] = Math.max(this.churn['answer-ms-max'] ?? 0, Date.now() - startedAt);
-    } catch (error) {
-      console.warn('[tree] could not answer a link', error);
-      this.closeDownstream(id, true, 'answer-failed');
-    }
-  }
-
   private loopWanted(): boolean {
     return !this.disposed && this.mode === 'tree';
   }
@@ -734,16 +622,5 @@ export class TreeCall {
     };
     this.paramsChain = this.paramsChain.then(apply, apply);
     return this.paramsChain;
-  }
-
-  private closeDownstream(id: string, tell: boolean, why: string): void {
-    const d = this.downstream.get(id);
-    if (!d) return;
-    this.count(`down-close:${why}`);
-    d.closed = true;
-    this.downstream.delete(id);
-    d.pc?.close();
-    if (d.source !== this.port.myId) void this.node?.detachChild(id).catch(() => undefined);
-    if (tell) this.port.send(d.child, { t: 'tree', v: 1, kind: 'close', link: id });
   }
 }

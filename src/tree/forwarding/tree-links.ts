@@ -6,9 +6,10 @@
  *   their encoded streams before the answer, so no placeholder frame is ever sent.
  * Descriptions carry their ICE candidates (gathering completes first), so a link needs exactly
  * one offer and one answer over whatever signalling the caller has. With `trickle: true` a
- * description goes out as soon as it is set, with the candidates gathered so far, and the rest
- * follow (`trickle`, `addRemote`): gathering took 150–490 ms per link on two loaded cores, twice
- * on a repair's critical path (the orphan's offer, then the new parent's answer).
+ * description waits for gathering 150 ms at most and goes out with the candidates gathered by
+ * then; the rest follow (`trickle`, `addRemote`). Gathering took 150–490 ms per link on two
+ * loaded cores, twice on a repair's critical path (the orphan's offer, then the new parent's
+ * answer), and with a STUN or TURN server it waits for the server's answers too.
  */
 import type { MediaKind } from '../../e2ee/clear-prefix';
 import { ForwardingError } from './forwarding-error';
@@ -50,9 +51,9 @@ export interface DownstreamLink extends Trickle {
 const MAX_HELD_CANDIDATES = 32;
 
 /**
- * Trickle ICE on `pc`, installed right after `setLocalDescription`: candidates gathered from
- * then on are held until `trickle` gives them somewhere to go (the description sent with the
- * offer or answer already carries the earlier ones; one sent twice is harmless).
+ * Trickle ICE on `pc`, installed when the local description is read to be sent: candidates
+ * gathered from then on (the description carries the earlier ones) are held until `trickle`
+ * gives them somewhere to go.
  */
 function trickleOn(pc: RTCPeerConnection): Trickle & { remoteSet(): void } {
   let send: ((c: RTCIceCandidateInit) => void) | null = null;
@@ -95,6 +96,14 @@ function preferVp8(transceiver: RTCRtpTransceiver): void {
 }
 
 const GATHER_TIMEOUT_MS = 5000;
+/**
+ * With trickle, a description still waits this long for gathering: host candidates normally
+ * come within milliseconds, and a description that carries them connects without waiting for
+ * candidate messages through two busy main threads (sending at once, with none, connected
+ * 0.7–1.8 s after the answer in loaded runs, against 0.1–0.5 s). What comes later (a STUN or
+ * TURN server's candidates, or host ones on a starved page) follows as messages.
+ */
+const TRICKLE_GATHER_MS = 150;
 
 /**
  * Resolves when ICE gathering completes, or after `timeoutMs` with what was gathered by then:
@@ -141,8 +150,9 @@ export async function openUpstream(node: ForwardingNode, sourceId: string, optio
   };
   const receivers = { audio: add('audio'), video: options.video === false ? null : add('video') };
   await pc.setLocalDescription();
+  await iceGathered(pc, options.trickle ? TRICKLE_GATHER_MS : GATHER_TIMEOUT_MS);
+  // From here on a candidate is not in the description we send: it goes as a message.
   const t = options.trickle ? trickleOn(pc) : NO_TRICKLE;
-  if (!options.trickle) await iceGathered(pc);
   return {
     pc,
     offer: local(pc),
@@ -187,8 +197,9 @@ export async function openDownstream(node: ForwardingNode, o: DownstreamOptions)
   }
   await Promise.all(attached);
   await pc.setLocalDescription();
+  await iceGathered(pc, o.trickle ? TRICKLE_GATHER_MS : GATHER_TIMEOUT_MS);
+  // From here on a candidate is not in the description we send: it goes as a message.
   const t = o.trickle ? trickleOn(pc) : NO_TRICKLE;
-  if (!o.trickle) await iceGathered(pc);
   return { pc, answer: local(pc), senders, trickle: t.trickle, addRemote: t.addRemote };
 }
 
