@@ -75,11 +75,7 @@ export class ChildLinks {
   private placeholders: PlaceholderTracks | null = null;
   private polling = false;
 
-  constructor(
-    private readonly host: ChildLinksHost,
-    /** Tree links trickle their ICE candidates (tree-links.ts). */
-    private readonly trickle: boolean,
-  ) {}
+  constructor(private readonly host: ChildLinksHost) {}
 
   async answer(child: string, id: string, source: string, sdp: string): Promise<void> {
     const host = this.host;
@@ -110,7 +106,7 @@ export class ChildLinks {
         ...(encodeHere ? { localId: source } : {}),
         iceServers: host.iceServers,
         ...host.relayPolicy(),
-        trickle: this.trickle,
+        trickle: true,
       });
       if (down.closed) {
         link.pc.close();

@@ -111,8 +111,6 @@ const MEDIA_POLL_MS = 200;
  * (a member judged stalled, then heard again) takes it up again instead of a new connection.
  */
 const PARK_MS = 10_000;
-/** Tree links trickle their ICE candidates (tree-links.ts). */
-const TRICKLE = true;
 /** A link not connected this long after its offer is dropped and asked for again. */
 const LINK_TIMEOUT_MS = 15_000;
 /**
@@ -173,24 +171,21 @@ export class TreeCall {
     private readonly port: TreeCallPort,
     private readonly options: TreeCallOptions,
   ) {
-    this.children = new ChildLinks(
-      {
-        myId: this.port.myId,
-        memberIds: () => new Set(this.port.members().map((m) => m.id)),
-        send: (peerId, msg) => this.port.send(peerId, msg),
-        localTracks: () => this.port.localTracks(),
-        iceServers: this.port.iceServers,
-        relayPolicy: () => this.relayPolicy(),
-        ensureNode: () => this.ensureNode(),
-        currentNode: () => this.node,
-        ownLoop: () => this.selfLoop.ensure(),
-        limitVideo: (sender) => this.limitVideo(sender),
-        count: (event, detail) => this.count(event, detail),
-        note: (what) => this.note(what),
-        answerTook: (ms) => (this.churn['answer-ms-max'] = Math.max(this.churn['answer-ms-max'] ?? 0, ms)),
-      },
-      TRICKLE,
-    );
+    this.children = new ChildLinks({
+      myId: this.port.myId,
+      memberIds: () => new Set(this.port.members().map((m) => m.id)),
+      send: (peerId, msg) => this.port.send(peerId, msg),
+      localTracks: () => this.port.localTracks(),
+      iceServers: this.port.iceServers,
+      relayPolicy: () => this.relayPolicy(),
+      ensureNode: () => this.ensureNode(),
+      currentNode: () => this.node,
+      ownLoop: () => this.selfLoop.ensure(),
+      limitVideo: (sender) => this.limitVideo(sender),
+      count: (event, detail) => this.count(event, detail),
+      note: (what) => this.note(what),
+      answerTook: (ms) => (this.churn['answer-ms-max'] = Math.max(this.churn['answer-ms-max'] ?? 0, ms)),
+    });
     this.epochTimer = setInterval(() => this.followEpoch(), EPOCH_POLL_MS);
     this.mediaTimer = setInterval(() => {
       this.expireParked();
@@ -502,7 +497,7 @@ export class TreeCall {
     // Frames through this parent are judged afresh: an older link's last frame says nothing
     // about one still connecting (StallWatch would read it as frames that stopped).
     this.media.forget(up.parent);
-    openUpstream(node, up.source, { iceServers: this.port.iceServers, ...this.relayPolicy(), video: want.video ?? true, trickle: TRICKLE }).then(
+    openUpstream(node, up.source, { iceServers: this.port.iceServers, ...this.relayPolicy(), video: want.video ?? true, trickle: true }).then(
       (link) => {
         if (up.closed) {
           link.pc.close();
