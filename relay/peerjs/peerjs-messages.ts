@@ -25,6 +25,8 @@ export type PeerServerMessage =
   | { type: 'ERROR'; payload: { msg: string; code?: string } }
   | { type: 'ID-TAKEN'; payload: { msg: string } }
   | { type: 'EXPIRE'; src: string; dst: string }
+  /** The relay lost `src`'s socket (see peerjs-route.ts): a hint for the peers it negotiated with. */
+  | { type: 'GONE'; src: string; dst: string }
   | { type: RelayedType; src: string; dst: string; payload: unknown };
 
 export function isValidPeerId(id: unknown): id is string {

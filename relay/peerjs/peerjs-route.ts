@@ -34,14 +34,25 @@ export interface PeerjsRouteDeps {
 interface PeerRegistry {
   peers: Map<string, PeerHandler>;
   route(out: Outgoing): void;
+  /** Tells these peers that `id`'s socket closed (GONE), where they are connected now. */
+  gone(id: string, contacts: Iterable<string>): void;
   bus: ClusterBus | undefined;
 }
+
+/**
+ * The most peers one socket's GONE notice goes to: a member of a 256-person room signals with
+ * every other member once; beyond this the oldest contacts are forgotten (GONE is a hint).
+ */
+export const MAX_CONTACTS = 512;
 
 /**
  * One registered peer: its registration and its message handler in one small object, with
  * prototype methods, because with 10k idle sockets per-socket closures and contexts add up.
  */
 class PeerHandler implements ConnectionHandler {
+  /** Peers this one sent negotiation to (oldest first), told GONE when its socket closes; null until the first. */
+  private contacts: Set<string> | null = null;
+
   constructor(
     readonly conn: Connection,
     readonly id: string,
@@ -58,14 +69,34 @@ class PeerHandler implements ConnectionHandler {
     const fast = text !== undefined && hasOnlyForwardedKeys(value as object);
     const out = fast ? appendSrc(text, id) : JSON.stringify({ type: msg.type, src: id, dst: msg.dst, payload: msg.payload });
     this.registry.route({ type: msg.type, src: id, dst: msg.dst, text: out });
+    this.remember(msg.type, msg.dst);
   }
 
   onClose(): void {
     const { peers, bus } = this.registry;
-    // A replaced socket closing late must not unregister its successor.
+    // A replaced socket closing late must not unregister its successor, nor report it gone.
     if (peers.get(this.id) === this) {
       peers.delete(this.id);
       bus?.releasePeer(this.id);
+      if (this.contacts) this.registry.gone(this.id, this.contacts);
+    }
+    this.contacts = null;
+  }
+
+  /** Who to tell when this socket closes: the peers it negotiates with (LEAVE ends that). */
+  private remember(type: RelayedType, dst: string): void {
+    if (type === 'EXPIRE') return;
+    if (type === 'LEAVE') {
+      this.contacts?.delete(dst);
+      return;
+    }
+    const contacts = (this.contacts ??= new Set());
+    // Re-inserted so the set stays oldest first, and the oldest is what a full set forgets.
+    contacts.delete(dst);
+    contacts.add(dst);
+    if (contacts.size > MAX_CONTACTS) {
+      const oldest = contacts.values().next();
+      if (!oldest.done) contacts.delete(oldest.value);
     }
   }
 }
@@ -75,6 +106,13 @@ class PeerHandler implements ConnectionHandler {
  * OFFER/ANSWER/CANDIDATE/LEAVE/EXPIRE with a relay-stamped `src`, and a short-lived
  * queue for peers that are about to connect. Behaves like the reference peerjs-server
  * where the client can tell, and is bounded where the reference is not.
+ *
+ * One addition: when a peer's socket closes, the peers it negotiated with get
+ * `{type: 'GONE', src}`. A crashed page's socket closes at once while its media just goes
+ * quiet, so this lets a large room's children re-attach without waiting out a silence
+ * (see docs/large-rooms.md). It is a hint, not a LEAVE: a socket can drop while media
+ * flows. The relay learns nothing new by it (it routed those messages); the unmodified
+ * PeerJS client ignores message types it does not know.
  */
 export function createPeerjsRoute(deps: PeerjsRouteDeps): PeerjsRoute {
   const now = deps.now ?? Date.now;
@@ -144,7 +182,20 @@ export function createPeerjsRoute(deps: PeerjsRouteDeps): PeerjsRoute {
       () => queue(out),
     );
   };
-  const registry: PeerRegistry = { peers, route, bus };
+  /**
+   * GONE goes only to peers connected now (here, or through the cluster), never into the
+   * queue: it describes this moment, and a peer that connects later has nothing to repair.
+   */
+  const gone = (id: string, contacts: Iterable<string>): void => {
+    for (const dst of contacts) {
+      if (dst === id) continue;
+      const text = JSON.stringify({ type: 'GONE', src: id, dst });
+      const target = liveConnection(dst);
+      if (target) target.sendText(text);
+      else bus?.sendToPeer(dst, text).catch(() => undefined);
+    }
+  };
+  const registry: PeerRegistry = { peers, route, gone, bus };
   const disposers: (() => void)[] = [];
   if (bus) {
     disposers.push(

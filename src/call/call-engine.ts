@@ -209,6 +209,7 @@ export class CallEngine {
         this.updateSignaling();
       }),
       this.peerjs.on('expire', ({ peerId }) => this.onExpire(peerId)),
+      this.peerjs.on('gone', ({ peerId }) => this.large?.reportedGone(peerId)),
       this.presence.on('status', (s) => {
         if (s === 'closed' && !this.everOnline) this.failedFirstConnects++;
         this.updateSignaling();

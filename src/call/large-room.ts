@@ -36,6 +36,12 @@ const STALL_HOLD_MS = 3000;
 const STALL_MAX_MS = 4000;
 const STALL_GAP_WINDOW_MS = 10_000;
 const STALL_MAX_HOLD_MS = 30_000;
+/**
+ * After the relay reports a member's socket closed (GONE), this long with nothing heard and no
+ * frames through it stalls it: long enough for a living parent's next frame (10–15 fps), far
+ * shorter than the 0.8–1.1 s the silence rules take to see a crash.
+ */
+const STALL_GONE_CONFIRM_MS = 150;
 
 export interface LargeRoomHost {
   myId: string;
@@ -61,11 +67,14 @@ export class LargeRoom {
   private readonly meshMax: number;
   private turns: ReadonlyMap<string, number> = new Map();
   private stalled = new Set<string>();
-  private readonly stallWatch = new StallWatch({ stallMs: STALL_MS, maxStallMs: STALL_MAX_MS, gapWindowMs: STALL_GAP_WINDOW_MS, holdMs: STALL_HOLD_MS, maxHoldMs: STALL_MAX_HOLD_MS, mediaFreshMs: STALL_MEDIA_FRESH_MS, mediaMemoryMs: STALL_MEDIA_MEMORY_MS, fastStallMs: STALL_FAST_MS });
+  /** Members the relay reported gone (GONE), and when: dropped once they are heard, or frames come, after it. */
+  private readonly gone = new Map<string, number>();
+  private readonly stallWatch = new StallWatch({ stallMs: STALL_MS, maxStallMs: STALL_MAX_MS, gapWindowMs: STALL_GAP_WINDOW_MS, holdMs: STALL_HOLD_MS, maxHoldMs: STALL_MAX_HOLD_MS, mediaFreshMs: STALL_MEDIA_FRESH_MS, mediaMemoryMs: STALL_MEDIA_MEMORY_MS, fastStallMs: STALL_FAST_MS, goneConfirmMs: STALL_GONE_CONFIRM_MS });
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly stallTimer: ReturnType<typeof setInterval>;
   private mode: CallMode = 'mesh';
   private stallChanges = 0;
+  private disposed = false;
 
   constructor(
     private readonly host: LargeRoomHost,
@@ -141,7 +150,16 @@ export class LargeRoom {
   async debug(): Promise<TreeDebug> {
     const d = await this.tree.debug();
     const s = this.stallWatch.stalls;
-    return { ...d, churn: { ...d.churn, 'stall-changes': this.stallChanges, 'stall:silent': s.silent, 'stall:frames-stopped': s['frames-stopped'], 'stall-limit-ms': this.stallWatch.limit(Date.now()) } };
+    return { ...d, churn: { ...d.churn, 'stall-changes': this.stallChanges, 'stall:silent': s.silent, 'stall:frames-stopped': s['frames-stopped'], 'stall:relay-gone': s['relay-gone'], 'stall-limit-ms': this.stallWatch.limit(Date.now()) } };
+  }
+
+  /** The relay lost `peerId`'s signalling socket: if nothing comes from it now, it is stalled at once (StallWatch). */
+  reportedGone(peerId: string): void {
+    if (!this.largeRoomMembers().some((m) => m.peerId === peerId)) return;
+    this.gone.set(peerId, Date.now());
+    this.tree.note(`relay-gone ${peerId.slice(0, 4)}`);
+    // Judged the moment the report can count, not at the next 100 ms tick.
+    setTimeout(() => this.checkStalls(), STALL_GONE_CONFIRM_MS + 5);
   }
 
   /** Speaking turns from shared presence (ours included): they decide the last N. */
@@ -153,6 +171,7 @@ export class LargeRoom {
   }
 
   dispose(): void {
+    this.disposed = true;
     clearInterval(this.timer);
     clearInterval(this.stallTimer);
     this.tree.dispose();
@@ -175,12 +194,22 @@ export class LargeRoom {
 
   /** Members that went quiet become leaves (or stop being). */
   private checkStalls(): void {
+    if (this.disposed) return;
     const now = Date.now();
     const heard: HeardFrom[] = [];
-    for (const { peerId, session } of this.largeRoomMembers()) {
+    const members = this.largeRoomMembers();
+    for (const { peerId, session } of members) {
       const mediaAt = this.tree.mediaThrough(peerId);
-      heard.push({ peerId, everConnected: session.everConnected, lastHeardAt: session.lastHeardAt, ...(mediaAt === undefined ? {} : { mediaAt }) });
+      let goneAt = this.gone.get(peerId);
+      // Heard from after the report, or frames through it still coming well after (not just
+      // the last ones in flight): the page lives, and the report is spent.
+      if (goneAt !== undefined && (session.lastHeardAt > goneAt || (mediaAt ?? -Infinity) > goneAt + STALL_GONE_CONFIRM_MS)) {
+        this.gone.delete(peerId);
+        goneAt = undefined;
+      }
+      heard.push({ peerId, everConnected: session.everConnected, lastHeardAt: session.lastHeardAt, ...(mediaAt === undefined ? {} : { mediaAt }), ...(goneAt === undefined ? {} : { goneAt }) });
     }
+    for (const id of this.gone.keys()) if (!members.some((m) => m.peerId === id)) this.gone.delete(id);
     const stalled = this.stallWatch.check(heard, now);
     if (sameMembers(stalled, this.stalled)) return;
     this.stalled = stalled;

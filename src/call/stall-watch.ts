@@ -20,6 +20,11 @@
  *   coming (relative again: when all stop together, the starved one is us) needs only
  *   `fastStallMs` of ping silence: that is how a crash looks to its children, who are the
  *   ones that must re-attach quickly.
+ * - The relay's word is quickest: a crashed page's signalling socket closes at once, and the
+ *   relay tells the peers it negotiated with (GONE). A member reported gone that has not been
+ *   heard since, and whose frames (if it is a parent) stopped `goneConfirmMs` ago, is stalled
+ *   then, without waiting out a silence. A socket can drop while the page lives, so such a
+ *   member heard again is let go at once (no hold): the report was wrong, not the member flaky.
  */
 export interface HeardFrom {
   peerId: string;
@@ -27,6 +32,8 @@ export interface HeardFrom {
   lastHeardAt: number;
   /** When frames last arrived through this member as our parent; absent: it is not one, or none came. */
   mediaAt?: number;
+  /** When the relay reported its signalling socket closed (GONE); absent: no report since it was last heard. */
+  goneAt?: number;
 }
 
 export interface StallWatchOptions {
@@ -46,6 +53,8 @@ export interface StallWatchOptions {
   mediaMemoryMs: number;
   /** The silence that stalls a parent whose frames stopped. */
   fastStallMs: number;
+  /** How long after a GONE report nothing must be heard, and no frames come, before it stalls the member. */
+  goneConfirmMs: number;
 }
 
 interface Flag {
@@ -54,6 +63,8 @@ interface Flag {
   /** How many times it has stalled (the hold doubles with each). */
   times: number;
   stalled: boolean;
+  /** Stalled on the relay's report alone: heard again, it is let go at once. */
+  onReport: boolean;
 }
 
 /** The limit is this many times the longest recent gap (when that is above `stallMs`). */
@@ -66,7 +77,7 @@ export class StallWatch {
   /** Recent gaps (a member's lag behind the others, once it was heard again): when, and how long. */
   private gaps: { at: number; ms: number }[] = [];
   /** Members flagged so far, by what gave them away (debug: churn). */
-  readonly stalls = { silent: 0, 'frames-stopped': 0 };
+  readonly stalls = { silent: 0, 'frames-stopped': 0, 'relay-gone': 0 };
 
   constructor(private readonly o: StallWatchOptions) {}
 
@@ -85,6 +96,12 @@ export class StallWatch {
       if (stoppedAlone && now - p.mediaAt < this.o.mediaMemoryMs) return lag > this.o.fastStallMs;
     }
     return lag > limit;
+  }
+
+  /** Reported gone by the relay, and nothing since: no word, and no frames for `goneConfirmMs`. */
+  private reportedGone(p: HeardFrom, now: number): boolean {
+    if (p.goneAt === undefined || p.lastHeardAt >= p.goneAt || now - p.goneAt < this.o.goneConfirmMs) return false;
+    return p.mediaAt === undefined || now - p.mediaAt >= this.o.goneConfirmMs;
   }
 
   /** The stalled members now. */
@@ -110,17 +127,26 @@ export class StallWatch {
     const out = new Set<string>();
     for (const p of live) {
       const silent = this.silent(p, freshest - p.lastHeardAt, limit, now, freshestMedia);
+      const gone = !silent && this.reportedGone(p, now);
       const flag = this.flags.get(p.peerId);
-      if (silent) {
+      if (silent || gone) {
         if (!flag?.stalled) {
-          this.stalls[p.mediaAt !== undefined && freshestMedia - p.mediaAt > this.o.mediaFreshMs ? 'frames-stopped' : 'silent']++;
-          const times = (flag?.times ?? 0) + 1;
-          this.flags.set(p.peerId, { stalled: true, times, until: Infinity });
+          this.stalls[gone ? 'relay-gone' : p.mediaAt !== undefined && freshestMedia - p.mediaAt > this.o.mediaFreshMs ? 'frames-stopped' : 'silent']++;
+          const times = (flag?.times ?? 0) + (gone ? 0 : 1);
+          this.flags.set(p.peerId, { stalled: true, times, until: Infinity, onReport: gone });
+        } else if (silent && flag.onReport) {
+          // Silent by the usual rule as well: from now on it is held like any stalled member.
+          flag.onReport = false;
+          flag.times++;
         }
         out.add(p.peerId);
         continue;
       }
       if (!flag?.stalled) continue;
+      if (flag.onReport) {
+        flag.stalled = false;
+        continue;
+      }
       // Heard again: the hold starts now, unless it already started.
       if (flag.until === Infinity) flag.until = now + Math.min(this.o.maxHoldMs, this.o.holdMs * 2 ** (flag.times - 1));
       if (now < flag.until) out.add(p.peerId);

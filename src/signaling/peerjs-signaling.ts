@@ -20,6 +20,8 @@ type Events = {
   signal: PeerjsSignal;
   /** A message we sent could not be delivered (the peer is gone). */
   expire: { peerId: string };
+  /** The relay lost the signalling socket of a peer we negotiated with: a hint (it may be back). */
+  gone: { peerId: string };
   /** Registered with the relay and ready to route. */
   status: 'ready' | SocketStatus;
   error: { code: string; message: string };
@@ -86,6 +88,9 @@ export class PeerjsSignaling {
         return;
       case 'EXPIRE':
         if (typeof msg.src === 'string') this.events.emit('expire', { peerId: msg.src });
+        return;
+      case 'GONE':
+        if (typeof msg.src === 'string') this.events.emit('gone', { peerId: msg.src });
         return;
       case 'ID-TAKEN':
         this.events.emit('error', { code: 'id-taken', message: 'Another tab is using this participant id.' });

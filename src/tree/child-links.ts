@@ -107,6 +107,7 @@ export class ChildLinks {
         iceServers: host.iceServers,
         ...host.relayPolicy(),
         trickle: true,
+        onStep: (step) => host.note(`down-${step} ${ends(child, source)} +${Date.now() - startedAt}`),
       });
       if (down.closed) {
         link.pc.close();

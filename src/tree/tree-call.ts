@@ -89,7 +89,7 @@ export interface TreeDebug {
   timeline: { at: number; what: string }[];
 }
 
-const TIMELINE_MAX = 60;
+const TIMELINE_MAX = 150;
 
 interface Upstream extends HeldLink {
   id: string;

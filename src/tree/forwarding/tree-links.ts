@@ -174,13 +174,17 @@ export interface DownstreamOptions extends LinkOptions {
   tracks: Partial<Record<MediaKind, MediaStreamTrack>>;
   /** Set when we are the source: our own frames are encrypted instead of forwarded. */
   localId?: string;
+  /** Each step's end, for the debug timeline (where an answer's time goes). */
+  onStep?: (step: string) => void;
 }
 
 /** The parent end: sends `sourceId`'s media to one child. */
 export async function openDownstream(node: ForwardingNode, o: DownstreamOptions): Promise<DownstreamLink> {
   const config = { iceServers: o.iceServers ?? [], bundlePolicy: 'max-bundle', encodedInsertableStreams: true, ...(o.iceTransportPolicy ? { iceTransportPolicy: o.iceTransportPolicy } : {}) };
   const pc = new RTCPeerConnection(config as RTCConfiguration);
+  const step = o.onStep ?? (() => undefined);
   await pc.setRemoteDescription(o.offer);
+  step('remote');
   const senders: Partial<Record<MediaKind, RTCRtpSender>> = {};
   const attached: Promise<void>[] = [];
   for (const t of pc.getTransceivers()) {
@@ -195,9 +199,13 @@ export async function openDownstream(node: ForwardingNode, o: DownstreamOptions)
     );
     senders[kind] = t.sender;
   }
+  step('tracks');
   await Promise.all(attached);
+  step('attached');
   await pc.setLocalDescription();
+  step('local');
   await iceGathered(pc, o.trickle ? TRICKLE_GATHER_MS : GATHER_TIMEOUT_MS);
+  step('gathered');
   // From here on a candidate is not in the description we send: it goes as a message.
   const t = o.trickle ? trickleOn(pc) : NO_TRICKLE;
   return { pc, answer: local(pc), senders, trickle: t.trickle, addRemote: t.addRemote };

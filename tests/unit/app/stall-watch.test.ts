@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sameMembers, StallWatch, type HeardFrom } from '../../../src/call/stall-watch';
 
-const MEDIA = { mediaFreshMs: 600, mediaMemoryMs: 5000, fastStallMs: 800 };
+const MEDIA = { mediaFreshMs: 600, mediaMemoryMs: 5000, fastStallMs: 800, goneConfirmMs: 150 };
 
 /** A fixed limit (the cap equals the floor), so only the hysteresis is at play. */
 const watch = () => new StallWatch({ stallMs: 1200, maxStallMs: 1200, gapWindowMs: 20_000, holdMs: 3000, maxHoldMs: 12_000, ...MEDIA });
@@ -111,5 +111,38 @@ describe('StallWatch', () => {
     const parent: HeardFrom = { ...heard('parent', 10_000), mediaAt: 2000 };
     expect([...w.check([parent, heard('b', 10_900)], 10_900)]).toEqual([]);
     expect([...w.check([parent, heard('b', 11_300)], 11_300)]).toEqual(['parent']);
+  });
+
+  describe('the relay reports a member gone (its signalling socket closed)', () => {
+    it('stalls it goneConfirmMs after the report when nothing came since, long before any silence rule', () => {
+      const w = watch();
+      // A crashed parent: last ping at 900, frames until 1000, the report at 1010.
+      const at = (now: number): HeardFrom[] => [{ peerId: 'p', everConnected: true, lastHeardAt: 900, mediaAt: 1000, goneAt: 1010 }, { peerId: 'q', everConnected: true, lastHeardAt: now, mediaAt: now }];
+      expect([...w.check(at(1100), 1100)]).toEqual([]);
+      expect([...w.check(at(1160), 1160)]).toEqual(['p']);
+      expect(w.stalls['relay-gone']).toBe(1);
+      // Later the ordinary rule agrees: still one stall, now held like any other.
+      expect([...w.check(at(2000), 2000)]).toEqual(['p']);
+      expect(w.stalls['relay-gone'] + w.stalls.silent + w.stalls['frames-stopped']).toBe(1);
+    });
+
+    it('does not stall a parent whose frames still come, nor a member heard after the report', () => {
+      const w = watch();
+      const parent: HeardFrom = { peerId: 'p', everConnected: true, lastHeardAt: 900, mediaAt: 1250, goneAt: 1010 };
+      const member: HeardFrom = { peerId: 'm', everConnected: true, lastHeardAt: 1050, goneAt: 1010 };
+      expect([...w.check([parent, member, heard('q', 1300)], 1300)]).toEqual([]);
+      expect(w.stalls['relay-gone']).toBe(0);
+    });
+
+    it('lets a member stalled on the report alone go at once when it is heard again (no hold)', () => {
+      const w = watch();
+      expect([...w.check([{ peerId: 'm', everConnected: true, lastHeardAt: 900, goneAt: 1000 }, heard('q', 1200)], 1200)]).toEqual(['m']);
+      // Its socket dropped but the page lives: its next ping lets it go.
+      expect([...w.check([heard('m', 1300), heard('q', 1300)], 1300)]).toEqual([]);
+      // And a later real stall is its first (the hold is 3 s, not 6 s).
+      expect([...w.check([heard('m', 1300), heard('q', 2600)], 2600)]).toEqual(['m']);
+      expect([...w.check([heard('m', 2700), heard('q', 2700)], 2700)]).toEqual(['m']);
+      expect([...w.check([heard('m', 5700), heard('q', 5700)], 5700)]).toEqual([]);
+    });
   });
 });

@@ -72,6 +72,48 @@ describe('PeerJS route', () => {
     b.close();
   });
 
+  it('tells the peers a socket negotiated with that it is GONE when it closes, and no one else', async () => {
+    const alice = await openPeer(relay, 'alice');
+    const bob = await openPeer(relay, 'bob');
+    const carol = await openPeer(relay, 'carol');
+    const dave = await openPeer(relay, 'dave');
+    alice.send({ type: 'OFFER', dst: 'bob', payload: 1 });
+    alice.send({ type: 'CANDIDATE', dst: 'carol', payload: 2 });
+    alice.send({ type: 'OFFER', dst: 'absent', payload: 3 });
+    expect(await bob.next()).toMatchObject({ type: 'OFFER', src: 'alice' });
+    expect(await carol.next()).toMatchObject({ type: 'CANDIDATE', src: 'alice' });
+    alice.close();
+    expect(await bob.next()).toEqual({ type: 'GONE', src: 'alice', dst: 'bob' });
+    expect(await carol.next()).toEqual({ type: 'GONE', src: 'alice', dst: 'carol' });
+    expect(await dave.drain(50)).toEqual([]);
+    // Not queued: it describes a moment, and a peer arriving later has nothing to repair.
+    const absent = await openPeer(relay, 'absent');
+    expect(await absent.next()).toMatchObject({ type: 'OFFER', src: 'alice', payload: 3 });
+    expect(await absent.drain(50)).toEqual([]);
+  });
+
+  it('sends no GONE for a socket replaced by the same client, nor to a peer it sent LEAVE', async () => {
+    const alice = await openPeer(relay, 'alice', 'same');
+    const bob = await openPeer(relay, 'bob');
+    const carol = await openPeer(relay, 'carol');
+    alice.send({ type: 'OFFER', dst: 'bob', payload: 1 });
+    alice.send({ type: 'OFFER', dst: 'carol', payload: 1 });
+    await bob.next();
+    await carol.next();
+    const again = await openPeer(relay, 'alice', 'same');
+    await alice.closed;
+    expect(await bob.drain(50)).toEqual([]);
+    again.send({ type: 'OFFER', dst: 'bob', payload: 2 });
+    again.send({ type: 'OFFER', dst: 'carol', payload: 2 });
+    again.send({ type: 'LEAVE', dst: 'carol' });
+    await bob.next();
+    await carol.next();
+    expect(await carol.next()).toMatchObject({ type: 'LEAVE', src: 'alice' });
+    again.close();
+    expect(await bob.next()).toEqual({ type: 'GONE', src: 'alice', dst: 'bob' });
+    expect(await carol.drain(50)).toEqual([]);
+  });
+
   it('queues messages for an absent peer and delivers them on connect, in order', async () => {
     const alice = await openPeer(relay, 'alice');
     alice.send({ type: 'OFFER', dst: 'late', payload: 1 });
