@@ -17,12 +17,13 @@ import { ChildLinks, ends, type ChildLinkRow } from './child-links';
 import { diffUpstream, layerEncoding, spareStalledSources, stageOf, treeStateFor, upstreamOf, videoTo, type CallMember, type HeldLink, type LinkDiff, type TreeCallParams, type VideoLayer } from './call-plan';
 import { ForwardingNode } from './forwarding/forwarding-node';
 import type { ForwarderCounters } from './forwarding/forwarder-core';
-import { openUpstream, type UpstreamLink } from './forwarding/tree-links';
+import { bindUpstream, openUpstream, prepareUpstream, type UpstreamLink } from './forwarding/tree-links';
 import { LayerHold } from './layer-hold';
 import { linkHealthy, MoveHold, type HeldLinkState } from './move-hold';
 import { ParentMedia } from './parent-media';
 import { planTree } from './plan-tree';
 import { openSelfLoop, SelfLoopKeeper } from './self-loop';
+import { SpareUpstream } from './spare-upstream';
 import type { TreePlan } from './tree-types';
 
 export type CallMode = 'mesh' | 'tree';
@@ -90,6 +91,10 @@ export interface TreeDebug {
 }
 
 const TIMELINE_MAX = 150;
+/** A spare child end is made this long after the last was taken (SpareUpstream): in a quiet moment. */
+const SPARE_DELAY_MS = 3000;
+/** And renewed this often. */
+const SPARE_MAX_AGE_MS = 60_000;
 
 interface Upstream extends HeldLink {
   id: string;
@@ -139,6 +144,14 @@ export class TreeCall {
     () => openSelfLoop({ node: this.ensureNode(), myId: this.port.myId, tracks: this.port.localTracks(), limitVideo: (s) => this.limitVideo(s), wanted: () => this.loopWanted() }),
     () => this.loopWanted(),
   );
+  /** A child end made ahead of need (spare-upstream.ts). */
+  private readonly spare = new SpareUpstream({
+    delayMs: SPARE_DELAY_MS,
+    maxAgeMs: SPARE_MAX_AGE_MS,
+    linkOptions: () => ({ iceServers: this.port.iceServers, ...this.relayPolicy() }),
+    wanted: () => this.loopWanted(),
+    prepare: (o) => prepareUpstream(this.ensureNode(), o),
+  });
   private readonly churn: Record<string, number> = {};
   private readonly timeline: { at: number; what: string }[] = [];
   private stage: string | null = null;
@@ -273,7 +286,11 @@ export class TreeCall {
       // offer: on a loaded machine the loop took up to 5 s to connect, and every child's answer
       // waited for it (answers took 5.5 s, children's links timed out and asked again).
       if (plan?.streams.some((st) => st.source === this.port.myId)) void this.selfLoop.ensure();
-    } else this.selfLoop.close();
+      this.spare.schedule();
+    } else {
+      this.selfLoop.close();
+      this.spare.drop();
+    }
     const stalled = new Set(this.port.members().filter((m) => m.stalled).map((m) => m.id));
     const planned = { wanted: plan ? upstreamOf(plan, this.port.myId) : new Map<string, string>(), video: plan ? videoTo(plan, this.port.myId) : new Set<string>() };
     const { wanted, video } = mode === 'tree' ? spareStalledSources(planned.wanted, planned.video, this.upstream.values(), stalled) : planned;
@@ -407,6 +424,7 @@ export class TreeCall {
     for (const id of [...this.parked.keys()]) this.dropParked(id, true);
     this.children.dispose();
     this.selfLoop.close();
+    this.spare.dispose();
     this.node?.dispose();
   }
 
@@ -497,7 +515,11 @@ export class TreeCall {
     // Frames through this parent are judged afresh: an older link's last frame says nothing
     // about one still connecting (StallWatch would read it as frames that stopped).
     this.media.forget(up.parent);
-    openUpstream(node, up.source, { iceServers: this.port.iceServers, ...this.relayPolicy(), video: want.video ?? true, trickle: true }).then(
+    const video = want.video ?? true;
+    const prepared = video ? this.spare.take() : null;
+    if (prepared) this.count('up-spare');
+    const opening = prepared ? Promise.resolve().then(() => bindUpstream(node, up.source, prepared)) : openUpstream(node, up.source, { iceServers: this.port.iceServers, ...this.relayPolicy(), video, trickle: true });
+    opening.then(
       (link) => {
         if (up.closed) {
           link.pc.close();

@@ -15,6 +15,17 @@ export interface ReceiveOptions {
   sourceId: string;
 }
 
+/**
+ * A receiver whose source is not known yet (a spare link, made ahead of need): its frames wait
+ * until `bindReceiver(token, sourceId)` says whose they are. Chromium runs a receiver transform
+ * only if it was set before any description was applied, so a spare cannot get its transform later.
+ */
+export interface LaterReceiveOptions {
+  role: 'receive-later';
+  kind: MediaKind;
+  token: string;
+}
+
 /** A sender towards `childId` that carries `sourceId`'s `kind` frames as they arrive. */
 export interface ChildOptions {
   role: 'child';
@@ -30,7 +41,7 @@ export interface OriginOptions {
   localId: string;
 }
 
-export type ForwardOptions = ReceiveOptions | ChildOptions | OriginOptions;
+export type ForwardOptions = ReceiveOptions | LaterReceiveOptions | ChildOptions | OriginOptions;
 
 export function streamId(kind: MediaKind, sourceId: string): string {
   return `${kind}:${sourceId}`;
@@ -40,7 +51,7 @@ function fail(why: string): never {
   throw new ForwardingError('invalid-message', `invalid forwarding options: ${why}`);
 }
 
-function id(value: unknown, name: string): string {
+export function id(value: unknown, name: string): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID_LENGTH) return fail(name);
   return value;
 }
@@ -53,6 +64,8 @@ export function parseForwardOptions(raw: unknown): ForwardOptions {
   switch (o.role) {
     case 'receive':
       return { role: 'receive', kind, sourceId: id(o.sourceId, 'sourceId') };
+    case 'receive-later':
+      return { role: 'receive-later', kind, token: id(o.token, 'token') };
     case 'child':
       return { role: 'child', kind, sourceId: id(o.sourceId, 'sourceId'), childId: id(o.childId, 'childId') };
     case 'origin':

@@ -19,7 +19,7 @@ import { FrameCryptor, type SenderCounters } from '../../e2ee/frame-cryptor';
 import { createFrameTransform, frameCodec, type EncodedFrame } from '../../e2ee/frame-transform';
 import type { KeyFrameControl } from '../../e2ee/worker-core';
 import { ForwardingError, type ForwardingErrorData } from './forwarding-error';
-import { parseForwardOptions, streamId, type ChildOptions, type OriginOptions, type ReceiveOptions } from './forward-options';
+import { id, parseForwardOptions, streamId, type ChildOptions, type OriginOptions, type ReceiveOptions } from './forward-options';
 import { DEFAULT_KEY_FRAME_INTERVAL_MS, KeyFrameGate, NEW_CHILD_WINDOW_MS } from './key-frame-gate';
 import { PayloadLedger, type LedgerEntry } from './payload-ledger';
 import { ChildThinning, type TemporalInfo } from './temporal-thinning';
@@ -78,6 +78,8 @@ export interface ForwarderApi {
   /** Per-branch layers: the highest temporal layer (0–2) of video passed to this child link. */
   setChildLayers(childId: string, maxTemporal: number): ForwardResult;
   counters(): ForwardResult<ForwarderCounters>;
+  /** A spare receiver (`receive-later`) is `sourceId`'s now: its frames start flowing to the decrypter and children. */
+  bindReceiver(token: string, sourceId: string): ForwardResult;
   /** Frames received per stream id (cheap: polled often to tell a live parent from a gone one). */
   received(): ForwardResult<Record<string, number>>;
   /** Stream id → (SFrame CTR → [ciphertext hash, when it passed]), for the last few hundred frames. */
@@ -113,6 +115,20 @@ interface StreamState<F> {
   children: Map<string, ChildOutput<F>>;
 }
 
+/** Spare receivers waiting for their source (and bindings waiting for their receiver), at most. */
+const MAX_WAITING = 8;
+
+/** Sets `key` in a map kept to MAX_WAITING entries, the oldest forgotten first. */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > MAX_WAITING) {
+    const oldest = map.keys().next();
+    if (oldest.done) break;
+    map.delete(oldest.value);
+  }
+}
+
 function run<T>(fn: () => T): ForwardResult<T> {
   try {
     return { ok: true, value: fn() };
@@ -127,6 +143,10 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
   private readonly streams = new Map<string, StreamState<F>>();
   private readonly sent = new Map<string, number>();
   private readonly drops = new Map<E2eeErrorCode, number>();
+  /** Spare receivers' transforms, by token, until bound (`receive-later`); at most MAX_WAITING. */
+  private readonly waiting = new Map<string, { readable: ReadableStream<F>; writable: WritableStream<F>; kind: MediaKind; keyFrames: KeyFrameControl | undefined }>();
+  /** Bindings that came before their transform (the two travel separately), by token. */
+  private readonly boundEarly = new Map<string, string>();
   private readonly now: () => number;
   private readonly wallClock: () => number;
 
@@ -182,6 +202,19 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
         return undefined;
       }),
     counters: () => run(() => this.counters()),
+    bindReceiver: (token, sourceId) =>
+      run(() => {
+        const t = id(token, 'token');
+        const source = id(sourceId, 'sourceId');
+        const w = this.waiting.get(t);
+        if (w === undefined) {
+          remember(this.boundEarly, t, source);
+          return undefined;
+        }
+        this.waiting.delete(t);
+        this.startReceive(w.readable, w.writable, { role: 'receive', kind: w.kind, sourceId: source }, w.keyFrames);
+        return undefined;
+      }),
     received: () => run(() => Object.fromEntries([...this.streams].map(([id, s]) => [id, s.received]))),
     ledgers: () =>
       run(() => {
@@ -194,7 +227,21 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
   /** A receiver's frames (its RTCRtpScriptTransformer): copy to the children, decrypt for our decoder. */
   handleReceive(readable: ReadableStream<F>, writable: WritableStream<F>, rawOptions: unknown, keyFrames?: KeyFrameControl): () => void {
     const options = parseForwardOptions(rawOptions);
+    if (options.role === 'receive-later') {
+      const source = this.boundEarly.get(options.token);
+      if (source !== undefined) {
+        this.boundEarly.delete(options.token);
+        return this.startReceive(readable, writable, { role: 'receive', kind: options.kind, sourceId: source }, keyFrames);
+      }
+      // Nothing flows until the link connects, and it connects only after it was bound.
+      remember(this.waiting, options.token, { readable, writable, kind: options.kind, keyFrames });
+      return () => this.waiting.delete(options.token);
+    }
     if (options.role !== 'receive') throw new ForwardingError('invalid-message', 'a receiver transform needs role "receive"');
+    return this.startReceive(readable, writable, options, keyFrames);
+  }
+
+  private startReceive(readable: ReadableStream<F>, writable: WritableStream<F>, options: ReceiveOptions, keyFrames: KeyFrameControl | undefined): () => void {
     const stream = this.stream(options);
     stream.keyFrames = keyFrames;
     this.cryptor.addParticipant(options.sourceId);

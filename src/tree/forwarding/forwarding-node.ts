@@ -8,7 +8,7 @@ import * as Comlink from 'comlink';
 import type { MediaKind } from '../../e2ee/clear-prefix';
 import { ForwardingError, type ForwardingErrorData } from './forwarding-error';
 import type { ForwarderApi, ForwarderCounters, ForwardResult } from './forwarder-core';
-import type { ChildOptions, OriginOptions, ReceiveOptions } from './forward-options';
+import type { ChildOptions, LaterReceiveOptions, OriginOptions, ReceiveOptions } from './forward-options';
 import type { LedgerEntry } from './payload-ledger';
 
 interface EncodedStreamsSender {
@@ -64,6 +64,22 @@ export class ForwardingNode {
     this.live();
     const options: ReceiveOptions = { role: 'receive', kind, sourceId };
     receiver.transform = new RTCRtpScriptTransform(this.worker, options);
+  }
+
+  /**
+   * A spare link's receiver, whose source is not known yet: its transform is set now (it must be,
+   * before any description), and `bindReceiver` names the source later. Returns its token.
+   */
+  attachReceiverLater(receiver: RTCRtpReceiver, kind: MediaKind): string {
+    this.live();
+    const token = `later-${kind}-${crypto.randomUUID()}`;
+    const options: LaterReceiveOptions = { role: 'receive-later', kind, token };
+    receiver.transform = new RTCRtpScriptTransform(this.worker, options);
+    return token;
+  }
+
+  async bindReceiver(token: string, sourceId: string): Promise<void> {
+    await this.call(this.api.bindReceiver(token, sourceId));
   }
 
   /** Our own encoded `kind` frames, encrypted once on the way out. */

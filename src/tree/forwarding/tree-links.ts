@@ -138,31 +138,77 @@ function local(pc: RTCPeerConnection): RTCSessionDescriptionInit {
  * that is how a source outside the last N costs its audio and nothing more.
  */
 export async function openUpstream(node: ForwardingNode, sourceId: string, options: LinkOptions & { video?: boolean } = {}): Promise<UpstreamLink> {
+  return bindUpstream(node, sourceId, await prepareUpstream(node, options, sourceId));
+}
+
+/**
+ * A child end made before we know whom it is for: receive-only transceivers, the offer set and
+ * its candidates gathered. `bindUpstream` gives it a source. On two loaded cores making one
+ * took 300–1,200 ms (a new connection, its offer, gathering), on the critical path of every
+ * repair; a spare made ahead of need (spare-upstream.ts) takes that off it.
+ */
+export interface PreparedUpstream {
+  pc: RTCPeerConnection;
+  transceivers: { audio: RTCRtpTransceiver; video: RTCRtpTransceiver | null };
+  offer: RTCSessionDescriptionInit;
+  ice: Trickle & { remoteSet(): void };
+  /** Made without a source: the receivers' tokens, which `bindUpstream` binds (see attachReceiverLater). */
+  later: Partial<Record<MediaKind, string>> | null;
+}
+
+/**
+ * Receivers get their transforms as they are made, before the offer (Chromium never runs one
+ * set later): for `sourceId`, or, without one, waiting to be bound (`attachReceiverLater`).
+ */
+export async function prepareUpstream(node: ForwardingNode, options: LinkOptions & { video?: boolean } = {}, sourceId?: string): Promise<PreparedUpstream> {
   const pc = new RTCPeerConnection({ iceServers: options.iceServers ?? [], bundlePolicy: 'max-bundle', ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}) });
-  const add = (kind: MediaKind): RTCRtpReceiver => {
+  const later: Partial<Record<MediaKind, string>> | null = sourceId === undefined ? {} : null;
+  const add = (kind: MediaKind): RTCRtpTransceiver => {
     const t = pc.addTransceiver(kind, { direction: 'recvonly' });
     if (kind === 'video') {
       preferVp8(t);
       offerDependencyDescriptor(t);
     }
-    node.attachReceiver(t.receiver, kind, sourceId);
-    return t.receiver;
+    if (later) later[kind] = node.attachReceiverLater(t.receiver, kind);
+    else if (sourceId !== undefined) node.attachReceiver(t.receiver, kind, sourceId);
+    return t;
   };
-  const receivers = { audio: add('audio'), video: options.video === false ? null : add('video') };
-  await pc.setLocalDescription();
-  await iceGathered(pc, options.trickle ? TRICKLE_GATHER_MS : GATHER_TIMEOUT_MS);
+  let transceivers: PreparedUpstream['transceivers'];
+  try {
+    transceivers = { audio: add('audio'), video: options.video === false ? null : add('video') };
+    await pc.setLocalDescription();
+    await iceGathered(pc, options.trickle ? TRICKLE_GATHER_MS : GATHER_TIMEOUT_MS);
+  } catch (error) {
+    pc.close();
+    throw error;
+  }
   // From here on a candidate is not in the description we send: it goes as a message.
-  const t = options.trickle ? trickleOn(pc) : NO_TRICKLE;
+  const ice = options.trickle ? trickleOn(pc) : NO_TRICKLE;
+  return { pc, transceivers, offer: local(pc), ice, later };
+}
+
+/**
+ * Gives a prepared child end its source (when it was made without one): the worker learns whose
+ * frames its receivers carry. No frame can arrive before: nothing connects until the parent
+ * has our offer, which goes out after this.
+ */
+export function bindUpstream(node: ForwardingNode, sourceId: string, p: PreparedUpstream): UpstreamLink {
+  const { pc, ice } = p;
+  const audio = p.transceivers.audio.receiver;
+  const video = p.transceivers.video?.receiver ?? null;
+  for (const token of Object.values(p.later ?? {})) {
+    node.bindReceiver(token, sourceId).catch((error: unknown) => console.warn('[tree] could not bind a spare receiver', error));
+  }
   return {
     pc,
-    offer: local(pc),
-    receivers,
+    offer: p.offer,
+    receivers: { audio, video },
     accept: async (answer) => {
       await pc.setRemoteDescription(answer);
-      t.remoteSet();
+      ice.remoteSet();
     },
-    trickle: t.trickle,
-    addRemote: t.addRemote,
+    trickle: ice.trickle,
+    addRemote: ice.addRemote,
   };
 }
 

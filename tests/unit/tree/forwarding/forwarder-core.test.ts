@@ -92,6 +92,34 @@ describe('ForwarderCore', () => {
     expect(Object.keys(b.counters().streams['video:alice']?.children ?? {})).toEqual(['c2']);
   });
 
+  it('a spare receiver (receive-later) passes nothing until bound, then forwards and decrypts as its source; either order', async () => {
+    const cipher = await encryptedFrames(SECRET, [KEY, DELTA]);
+    for (const bindFirst of [false, true]) {
+      const b = new ForwarderCore<FakeFrame>({ cloneFrame: clone, now: () => 0 });
+      expect(b.api.setRoomSecret(SECRET).ok).toBe(true);
+      const up = source();
+      const decoder = sink();
+      const out = sink();
+      expect(b.api.attachChild(source().readable, out.writable, { role: 'child', kind: 'video', sourceId: 'alice', childId: 'c1' }).ok).toBe(true);
+      if (bindFirst) expect(b.api.bindReceiver('tok', 'alice').ok).toBe(true);
+      b.handleReceive(up.readable, decoder.writable, { role: 'receive-later', kind: 'video', token: 'tok' });
+      up.push(frame([...(cipher[0] ?? [])]));
+      if (!bindFirst) {
+        await new Promise((r) => setTimeout(r, 20));
+        expect(decoder.got).toHaveLength(0);
+        expect(out.got).toHaveLength(0);
+        expect(b.api.bindReceiver('tok', 'alice').ok).toBe(true);
+      }
+      up.push(frame([...(cipher[1] ?? [])]));
+      await vi.waitFor(() => expect(decoder.got).toHaveLength(2));
+      expect(decoder.got.map((d) => [...d])).toEqual([KEY, DELTA]);
+      expect(out.got.map((d) => [...d])).toEqual(cipher.map((c) => [...c]));
+    }
+    const b = new ForwarderCore<FakeFrame>({ cloneFrame: clone });
+    expect(b.api.bindReceiver('', 'alice')).toMatchObject({ ok: false, error: { code: 'invalid-message' } });
+    expect(() => b.handleReceive(source().readable, sink().writable, { role: 'receive-later', kind: 'video' })).toThrow(/token/);
+  });
+
   it("a new child's key-frame requests pass after a short gap; an older child's wait the full interval", async () => {
     let t = 0;
     const requests: number[] = [];
