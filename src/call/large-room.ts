@@ -204,6 +204,7 @@ export class LargeRoom {
       // Heard from after the report, or frames through it still coming well after (not just
       // the last ones in flight): the page lives, and the report is spent.
       if (goneAt !== undefined && (session.lastHeardAt > goneAt || (mediaAt ?? -Infinity) > goneAt + STALL_GONE_CONFIRM_MS)) {
+        this.tree.note(`relay-gone-spent ${peerId.slice(0, 4)} ${session.lastHeardAt > goneAt ? `heard +${session.lastHeardAt - goneAt}` : `frames +${(mediaAt ?? 0) - goneAt}`}`);
         this.gone.delete(peerId);
         goneAt = undefined;
       }

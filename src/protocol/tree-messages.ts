@@ -16,8 +16,13 @@ const MAX_UPLINK_KBPS = 10_000_000;
 export type TreeSignal =
   /** What the planner needs from each member: declared uplink and whether it can forward. */
   | { t: 'tree'; v: 1; kind: 'hello'; uplinkKbps: number; canForward: boolean }
-  /** The child asks its parent for `source`'s media on a new link. */
-  | { t: 'tree'; v: 1; kind: 'offer'; link: string; source: string; sdp: string }
+  /**
+   * The child asks its parent for `source`'s media on a new link. `standby`: connect it, but pass
+   * nothing until `resume` (the child's ready-made way round a forwarder that may fail).
+   */
+  | { t: 'tree'; v: 1; kind: 'offer'; link: string; source: string; sdp: string; standby?: true }
+  /** A standby link takes over: frames flow on it from now on. */
+  | { t: 'tree'; v: 1; kind: 'resume'; link: string }
   | { t: 'tree'; v: 1; kind: 'answer'; link: string; sdp: string }
   /** A candidate found after the offer or answer went out (trickle ICE, tree-links.ts). */
   | { t: 'tree'; v: 1; kind: 'candidate'; link: string; candidate: string; sdpMid: string | null; sdpMLineIndex: number | null }
@@ -57,7 +62,11 @@ export function parseTreeSignal(data: unknown): TreeSignal | null {
     }
     case 'offer':
       if (!isLink(data.link) || typeof data.source !== 'string' || !PEER_ID_PATTERN.test(data.source) || !isSdp(data.sdp)) return null;
-      return { t: 'tree', v: 1, kind: 'offer', link: data.link, source: data.source, sdp: data.sdp };
+      if (data.standby !== undefined && data.standby !== true) return null;
+      return { t: 'tree', v: 1, kind: 'offer', link: data.link, source: data.source, sdp: data.sdp, ...(data.standby ? { standby: true as const } : {}) };
+    case 'resume':
+      if (!isLink(data.link)) return null;
+      return { t: 'tree', v: 1, kind: 'resume', link: data.link };
     case 'answer':
       if (!isLink(data.link) || !isSdp(data.sdp)) return null;
       return { t: 'tree', v: 1, kind: 'answer', link: data.link, sdp: data.sdp };

@@ -40,6 +40,8 @@ export interface ChildLinkRow {
   source: string;
   child: string;
   state: RTCPeerConnectionState;
+  /** A standby link: connected, passing nothing yet. */
+  paused?: boolean;
   sendDelayMs?: number;
   fractionLost?: number;
   cap?: number;
@@ -58,6 +60,8 @@ interface ChildLink {
   /** Its senders encode our camera and mic (no loopback); otherwise they carry placeholders. */
   encodes: boolean;
   closed: boolean;
+  /** A standby link (standby-links.ts): connected, passing nothing until the child sends `resume`. */
+  paused: boolean;
   /** Per-branch layers: this child's congestion policy and the video sender's last counts. */
   branch?: { policy: BranchLayerPolicy; packets: number; delaySec: number; applied: number; delayMs: number; lost: number };
 }
@@ -77,7 +81,7 @@ export class ChildLinks {
 
   constructor(private readonly host: ChildLinksHost) {}
 
-  async answer(child: string, id: string, source: string, sdp: string): Promise<void> {
+  async answer(child: string, id: string, source: string, sdp: string, standby = false): Promise<void> {
     const host = this.host;
     // Any verified member may ask, whatever our own mode: our view may lag theirs by a moment.
     const members = host.memberIds();
@@ -90,12 +94,18 @@ export class ChildLinks {
     const origin = source === host.myId;
     const startedAt = Date.now();
     host.count('down-open', ends(child, source));
-    const down: ChildLink = { id, source, child, pc: null, ice: null, early: [], senders: {}, encodes: false, closed: false };
+    const down: ChildLink = { id, source, child, pc: null, ice: null, early: [], senders: {}, encodes: false, closed: false, paused: standby };
     this.links.set(id, down);
     try {
       // Our own media goes out as copies of the loopback's ciphertext when the loop works.
       const encodeHere = origin && (await host.ownLoop()) === null;
       down.encodes = encodeHere;
+      if (encodeHere && standby) {
+        // An encoder of our own for a link that passes nothing: not worth it. The child repairs
+        // with a new link if it must.
+        this.close(id, true, 'standby-refused');
+        return;
+      }
       if (!encodeHere) this.placeholders ??= makePlaceholderTracks();
       const tracks = encodeHere ? host.localTracks() : { audio: null, video: this.placeholders?.video ?? null };
       const link = await openDownstream(node, {
@@ -108,6 +118,7 @@ export class ChildLinks {
         ...host.relayPolicy(),
         trickle: true,
         onStep: (step) => host.note(`down-${step} ${ends(child, source)} +${Date.now() - startedAt}`),
+        ...(standby ? { paused: true } : {}),
       });
       if (down.closed) {
         link.pc.close();
@@ -119,7 +130,7 @@ export class ChildLinks {
       down.senders = link.senders;
       if (encodeHere && link.senders.video) await host.limitVideo(link.senders.video);
       link.pc.addEventListener('connectionstatechange', () => {
-        if (link.pc.connectionState === 'connected' && !down.closed && !encodeHere) {
+        if (link.pc.connectionState === 'connected' && !down.closed && !encodeHere && !down.paused) {
           // Its first picture needs a key frame: ask now rather than after its decoder asks.
           void node.childConnected(id).then((n) => n > 0 && host.count('key-on-connect'), () => undefined);
         }
@@ -133,6 +144,18 @@ export class ChildLinks {
       console.warn('[tree] could not answer a link', error);
       this.close(id, true, 'answer-failed');
     }
+  }
+
+  /** The child `from` takes up its standby link `link`: frames flow on it from now on (and a key frame is asked for it). */
+  resume(from: string, link: string): void {
+    const down = this.links.get(link);
+    if (down?.child !== from || !down.paused || down.closed) return;
+    down.paused = false;
+    this.host.count('down-resume', ends(from, down.source));
+    void this.host
+      .ensureNode()
+      .resumeChild(link)
+      .then((n) => n > 0 && this.host.count('key-on-connect'), (error: unknown) => console.warn('[tree] could not resume a link', error));
   }
 
   /** A trickled candidate from `from` for one of its links to us. */
@@ -159,7 +182,7 @@ export class ChildLinks {
   }
 
   rows(): ChildLinkRow[] {
-    return [...this.links.values()].map((d) => ({ link: d.id, source: d.source, child: d.child, state: d.pc?.connectionState ?? 'new', ...(d.branch ? { sendDelayMs: d.branch.delayMs, fractionLost: d.branch.lost, cap: d.branch.applied, packets: d.branch.packets } : {}) }));
+    return [...this.links.values()].map((d) => ({ link: d.id, source: d.source, child: d.child, state: d.pc?.connectionState ?? 'new', ...(d.paused ? { paused: true } : {}), ...(d.branch ? { sendDelayMs: d.branch.delayMs, fractionLost: d.branch.lost, cap: d.branch.applied, packets: d.branch.packets } : {}) }));
   }
 
   /**

@@ -24,6 +24,8 @@ import { ParentMedia } from './parent-media';
 import { planTree } from './plan-tree';
 import { openSelfLoop, SelfLoopKeeper } from './self-loop';
 import { SpareUpstream } from './spare-upstream';
+import { StandbyLinks } from './standby-links';
+import { standbyParents } from './standby-plan';
 import type { TreePlan } from './tree-types';
 
 export type CallMode = 'mesh' | 'tree';
@@ -95,6 +97,8 @@ const TIMELINE_MAX = 150;
 const SPARE_DELAY_MS = 3000;
 /** And renewed this often. */
 const SPARE_MAX_AGE_MS = 60_000;
+/** Standby links are re-worked this long after the last re-plan that moved links, and this often. */
+const STANDBY_DELAY_MS = 4000;
 
 interface Upstream extends HeldLink {
   id: string;
@@ -152,6 +156,19 @@ export class TreeCall {
     wanted: () => this.loopWanted(),
     prepare: (o) => prepareUpstream(this.ensureNode(), o),
   });
+  /** Ready-made links round each forwarder we depend on (standby-links.ts). */
+  private readonly standby = new StandbyLinks({
+    node: () => this.ensureNode(),
+    send: (to, msg) => this.port.send(to, msg),
+    linkOptions: () => ({ iceServers: this.port.iceServers, ...this.relayPolicy() }),
+    spare: () => this.spare.take(),
+    count: (event, detail) => this.count(event, detail),
+    note: (what) => this.note(what),
+    newLinkId: () => linkId(),
+  });
+  private standbyTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The members of the last plan (standby links are planned from them). */
+  private lastMembers: CallMember[] = [];
   private readonly churn: Record<string, number> = {};
   private readonly timeline: { at: number; what: string }[] = [];
   private stage: string | null = null;
@@ -267,6 +284,7 @@ export class TreeCall {
   update(): void {
     if (this.disposed) return;
     const members = this.callMembers();
+    this.lastMembers = members;
     const ids = new Set(members.map((m) => m.id));
     for (const id of this.hellos.keys()) if (!ids.has(id)) this.hellos.delete(id);
     let plan: TreePlan | null = null;
@@ -290,6 +308,7 @@ export class TreeCall {
     } else {
       this.selfLoop.close();
       this.spare.drop();
+      this.standby.closeAll();
     }
     const stalled = new Set(this.port.members().filter((m) => m.stalled).map((m) => m.id));
     const planned = { wanted: plan ? upstreamOf(plan, this.port.myId) : new Map<string, string>(), video: plan ? videoTo(plan, this.port.myId) : new Set<string>() };
@@ -297,6 +316,7 @@ export class TreeCall {
     const diff = this.holdMoves(diffUpstream(this.upstream, wanted, video), stalled);
     let streamsChanged = false;
     if (diff.close.length > 0 || diff.open.length > 0) this.count('relink');
+    this.scheduleStandby(modeChanged || diff.close.length > 0 || diff.open.length > 0);
     for (const id of diff.close) streamsChanged = this.closeUpstream(id, true, 'plan') || streamsChanged;
     for (const want of diff.open) this.openUpstreamLink(want);
     // Back to a mesh: media goes on the mesh again, so parked links have nothing left to wait for.
@@ -337,9 +357,13 @@ export class TreeCall {
         return;
       }
       case 'offer':
-        void this.children.answer(from, msg.link, msg.source, msg.sdp);
+        void this.children.answer(from, msg.link, msg.source, msg.sdp, msg.standby === true);
+        return;
+      case 'resume':
+        this.children.resume(from, msg.link);
         return;
       case 'answer': {
+        if (this.standby.answer(from, msg.link, msg.sdp)) return;
         const up = this.upstream.get(msg.link);
         if (!up || up.parent !== from || !up.link || up.closed) return;
         up.link.accept({ type: 'answer', sdp: msg.sdp }).catch((error: unknown) => {
@@ -352,6 +376,7 @@ export class TreeCall {
         const c = { candidate: msg.candidate, sdpMid: msg.sdpMid, sdpMLineIndex: msg.sdpMLineIndex };
         const up = this.upstream.get(msg.link);
         if (up?.parent === from && up.link) up.link.addRemote(c);
+        this.standby.candidate(from, msg.link, c);
         this.children.candidate(from, msg.link, c);
         return;
       }
@@ -363,6 +388,7 @@ export class TreeCall {
           if (this.closeUpstream(up.id, false, 'parent-closed')) this.port.onChange();
         }
         if (this.parked.get(msg.link)?.up.parent === from) this.dropParked(msg.link, false);
+        this.standby.closedBy(from, msg.link);
         this.children.closedBy(from, msg.link);
         return;
       }
@@ -425,6 +451,8 @@ export class TreeCall {
     this.children.dispose();
     this.selfLoop.close();
     this.spare.dispose();
+    this.standby.closeAll();
+    if (this.standbyTimer) clearTimeout(this.standbyTimer);
     this.node?.dispose();
   }
 
@@ -506,8 +534,69 @@ export class TreeCall {
     this.churn[event] = (this.churn[event] ?? 0) + 1;
   }
 
+  /** `up` carries `link` from now on: its tile's stream, and what happens when it fails. */
+  private watchUpstream(up: Upstream, link: UpstreamLink): void {
+    up.link = link;
+    link.pc.addEventListener('connectionstatechange', () => {
+      // 'closed' here means the parent closed its end (Chromium reports its DTLS close).
+      const state = link.pc.connectionState;
+      if (state === 'connected') this.note(`up-connected ${ends(up.parent, up.source)}`);
+      if ((state !== 'failed' && state !== 'closed') || up.closed) return;
+      if (this.parked.has(up.id)) {
+        this.dropParked(up.id, true);
+        return;
+      }
+      this.closeUpstream(up.id, true, `up-${state}`);
+      this.update();
+    });
+    const { audio, video } = link.receivers;
+    this.streams.set(up.source, new MediaStream(video ? [audio.track, video.track] : [audio.track]));
+  }
+
+  /** Our standby link for `want`, connected already, takes over (standby-links.ts); false when there is none. */
+  private adoptStandby(want: HeldLink): boolean {
+    const s = this.standby.take(want);
+    if (!s?.link) return false;
+    const up: Upstream = { source: s.source, parent: s.parent, ...(s.video === undefined ? {} : { video: s.video }), id: s.id, openedAt: Date.now(), link: null, closed: false };
+    this.upstream.set(up.id, up);
+    this.media.forget(up.parent);
+    this.watchUpstream(up, s.link);
+    this.count('up-standby', ends(up.parent, up.source));
+    if (!this.port.send(up.parent, { t: 'tree', v: 1, kind: 'resume', link: up.id })) this.closeUpstream(up.id, false, 'no-channel');
+    this.port.onChange();
+    return true;
+  }
+
+  /**
+   * Standby links follow the plan, re-worked in quiet moments: STANDBY_DELAY_MS after the last
+   * re-plan that moved links (`restart`), and then every STANDBY_DELAY_MS while nothing moves.
+   */
+  private scheduleStandby(restart: boolean): void {
+    if (this.disposed || (this.standbyTimer && !restart)) return;
+    if (this.standbyTimer) clearTimeout(this.standbyTimer);
+    this.standbyTimer = setTimeout(() => {
+      this.standbyTimer = null;
+      this.syncStandby();
+      this.scheduleStandby(false);
+    }, STANDBY_DELAY_MS);
+  }
+
+  private syncStandby(): void {
+    if (this.disposed || this.mode !== 'tree') return;
+    const current = new Map<string, string>();
+    for (const up of this.upstream.values()) {
+      // Not while a link of ours is still connecting: that is no quiet moment.
+      if (up.link?.pc.connectionState !== 'connected') return;
+      current.set(up.source, up.parent);
+    }
+    const stalled = new Set(this.port.members().filter((m) => m.stalled).map((m) => m.id));
+    // No standby round a parent already judged stalled: the plan is moving off it anyway.
+    for (const [source, parent] of [...current]) if (stalled.has(parent)) current.delete(source);
+    this.standby.sync(standbyParents(this.lastMembers, this.options.params, this.port.myId, current));
+  }
+
   private openUpstreamLink(want: HeldLink): void {
-    if (this.revive(want)) return;
+    if (this.revive(want) || this.adoptStandby(want)) return;
     this.count('up-open', ends(want.parent, want.source));
     const node = this.ensureNode();
     const up: Upstream = { ...want, id: linkId(), openedAt: Date.now(), link: null, closed: false };
@@ -525,21 +614,7 @@ export class TreeCall {
           link.pc.close();
           return;
         }
-        up.link = link;
-        link.pc.addEventListener('connectionstatechange', () => {
-          // 'closed' here means the parent closed its end (Chromium reports its DTLS close).
-          const state = link.pc.connectionState;
-          if (state === 'connected') this.note(`up-connected ${ends(up.parent, up.source)}`);
-          if ((state !== 'failed' && state !== 'closed') || up.closed) return;
-          if (this.parked.has(up.id)) {
-            this.dropParked(up.id, true);
-            return;
-          }
-          this.closeUpstream(up.id, true, `up-${state}`);
-          this.update();
-        });
-        const { audio, video } = link.receivers;
-        this.streams.set(up.source, new MediaStream(video ? [audio.track, video.track] : [audio.track]));
+        this.watchUpstream(up, link);
         this.note(`up-offer ${ends(up.parent, up.source)}`);
         if (!this.port.send(up.parent, { t: 'tree', v: 1, kind: 'offer', link: up.id, source: up.source, sdp: link.offer.sdp ?? '' })) {
           this.closeUpstream(up.id, false, 'no-channel');

@@ -47,7 +47,7 @@ test("congestion on one child's link lowers that branch's frame rate, not the ot
     for (const parent of [ana, bea, cem]) {
       if (parent === child) continue;
       const t = await parent.tree();
-      const link = t.downstream.find((d) => d.source === ana.id && d.child === child.id);
+      const link = t.downstream.find((d) => d.source === ana.id && d.child === child.id && !d.paused);
       if (!link) continue;
       const stream = Object.values(t.counters?.streams ?? {}).find((x) => x.sourceId === ana.id && x.kind === 'video');
       return { parent: parent.name, link, counters: stream?.children[link.link], layers: stream?.temporalLayers };

@@ -32,6 +32,8 @@ export interface ChildOptions {
   kind: MediaKind;
   sourceId: string;
   childId: string;
+  /** A standby link (tree-call.ts): nothing passes until it is resumed. */
+  paused?: boolean;
 }
 
 /** Our own sender: encodes and encrypts our `kind` track (we are `localId`). */
@@ -67,7 +69,8 @@ export function parseForwardOptions(raw: unknown): ForwardOptions {
     case 'receive-later':
       return { role: 'receive-later', kind, token: id(o.token, 'token') };
     case 'child':
-      return { role: 'child', kind, sourceId: id(o.sourceId, 'sourceId'), childId: id(o.childId, 'childId') };
+      if (o.paused !== undefined && typeof o.paused !== 'boolean') return fail('paused');
+      return { role: 'child', kind, sourceId: id(o.sourceId, 'sourceId'), childId: id(o.childId, 'childId'), ...(o.paused ? { paused: true } : {}) };
     case 'origin':
       return { role: 'origin', kind, localId: id(o.localId, 'localId') };
     default:

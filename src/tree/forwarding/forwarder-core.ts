@@ -78,6 +78,8 @@ export interface ForwarderApi {
   /** Per-branch layers: the highest temporal layer (0–2) of video passed to this child link. */
   setChildLayers(childId: string, maxTemporal: number): ForwardResult;
   counters(): ForwardResult<ForwarderCounters>;
+  /** A standby child link takes over: frames flow to it from now on, and a key frame is asked for it; returns the outputs resumed. */
+  resumeChild(childId: string): ForwardResult<number>;
   /** A spare receiver (`receive-later`) is `sourceId`'s now: its frames start flowing to the decrypter and children. */
   bindReceiver(token: string, sourceId: string): ForwardResult;
   /** Frames received per stream id (cheap: polled often to tell a live parent from a gone one). */
@@ -101,6 +103,8 @@ interface ChildOutput<F> {
   counters: ChildCounters;
   thinning: ChildThinning;
   abort: AbortController;
+  /** A standby link: connected, but passed nothing (and asking nothing) until `resumeChild`. */
+  paused: boolean;
 }
 
 interface StreamState<F> {
@@ -115,8 +119,11 @@ interface StreamState<F> {
   children: Map<string, ChildOutput<F>>;
 }
 
-/** Spare receivers waiting for their source (and bindings waiting for their receiver), at most. */
-const MAX_WAITING = 8;
+/**
+ * Spare and standby receivers waiting for their source (and bindings waiting for their
+ * receiver), at most: two per link, and a closed link's stay until pushed out.
+ */
+const MAX_WAITING = 64;
 
 /** Sets `key` in a map kept to MAX_WAITING entries, the oldest forgotten first. */
 function remember<V>(map: Map<string, V>, key: string, value: V): void {
@@ -202,6 +209,19 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
         return undefined;
       }),
     counters: () => run(() => this.counters()),
+    resumeChild: (childId) =>
+      run(() => {
+        let n = 0;
+        for (const s of this.streams.values()) {
+          const out = s.children.get(id(childId, 'childId'));
+          if (!out?.paused) continue;
+          out.paused = false;
+          n++;
+        }
+        // Its first picture needs a key frame, as a newly connected child's does.
+        if (n > 0) this.childConnected(childId);
+        return n;
+      }),
     bindReceiver: (token, sourceId) =>
       run(() => {
         const t = id(token, 'token');
@@ -274,6 +294,7 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
       stream.temporalLayers[layer] = (stream.temporalLayers[layer] ?? 0) + 1;
     }
     for (const child of stream.children.values()) {
+      if (child.paused) continue;
       child.counters.offered++;
       if (temporal && !child.thinning.admit(temporal)) {
         child.counters.thinned++;
@@ -305,12 +326,14 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
     const abort = new AbortController();
     // Its placeholder's first frame: the link's sender has started, so the child is coming up.
     let firstFrameAt: number | undefined;
-    const output: ChildOutput<F> = { writer: (writable as WritableStream<F>).getWriter(), counters, thinning: new ChildThinning(), abort };
+    const output: ChildOutput<F> = { writer: (writable as WritableStream<F>).getWriter(), counters, thinning: new ChildThinning(), abort, paused: options.paused === true };
     stream.children.set(options.childId, output);
     // The placeholder encoder's frames: never sent, but its key frames tell us the child lost the picture.
     const discard = new WritableStream<F>({
       write: (frame) => {
         counters.placeholderDiscarded++;
+        // A standby child has no picture to lose yet; once resumed it counts as new from then.
+        if (output.paused) return;
         firstFrameAt ??= this.now();
         if (frame.type === 'key') {
           counters.placeholderKeyFrames++;

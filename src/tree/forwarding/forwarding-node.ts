@@ -90,10 +90,15 @@ export class ForwardingNode {
   }
 
   /** `sender` (its track a placeholder) will carry `sourceId`'s `kind` ciphertext to `childId`. */
-  async attachChild(sender: RTCRtpSender, kind: MediaKind, sourceId: string, childId: string): Promise<void> {
-    const options: ChildOptions = { role: 'child', kind, sourceId, childId };
+  async attachChild(sender: RTCRtpSender, kind: MediaKind, sourceId: string, childId: string, paused = false): Promise<void> {
+    const options: ChildOptions = { role: 'child', kind, sourceId, childId, ...(paused ? { paused } : {}) };
     const { readable, writable } = this.encodedStreams(sender);
     await this.call(this.api.attachChild(Comlink.transfer(readable, [readable]), Comlink.transfer(writable, [writable]), options));
+  }
+
+  /** A standby child link takes over (see ForwarderCore.resumeChild). */
+  async resumeChild(childId: string): Promise<number> {
+    return await this.call(this.api.resumeChild(childId));
   }
 
   async detachChild(childId: string): Promise<number> {

@@ -193,16 +193,28 @@ export async function prepareUpstream(node: ForwardingNode, options: LinkOptions
  * has our offer, which goes out after this.
  */
 export function bindUpstream(node: ForwardingNode, sourceId: string, p: PreparedUpstream): UpstreamLink {
-  const { pc, ice } = p;
-  const audio = p.transceivers.audio.receiver;
-  const video = p.transceivers.video?.receiver ?? null;
+  bindReceivers(node, sourceId, p);
+  return unboundLink(p);
+}
+
+/** Binds a prepared child end's receivers to `sourceId` in the worker (a no-op when made for a source). */
+export function bindReceivers(node: ForwardingNode, sourceId: string, p: PreparedUpstream): void {
   for (const token of Object.values(p.later ?? {})) {
     node.bindReceiver(token, sourceId).catch((error: unknown) => console.warn('[tree] could not bind a spare receiver', error));
   }
+  p.later = null;
+}
+
+/**
+ * The link of a prepared child end, its receivers left as they are: a standby link connects
+ * this way and passes nothing on in our worker until `bindReceivers` (standby-links.ts).
+ */
+export function unboundLink(p: PreparedUpstream): UpstreamLink {
+  const { pc, ice } = p;
   return {
     pc,
     offer: p.offer,
-    receivers: { audio, video },
+    receivers: { audio: p.transceivers.audio.receiver, video: p.transceivers.video?.receiver ?? null },
     accept: async (answer) => {
       await pc.setRemoteDescription(answer);
       ice.remoteSet();
@@ -222,6 +234,8 @@ export interface DownstreamOptions extends LinkOptions {
   localId?: string;
   /** Each step's end, for the debug timeline (where an answer's time goes). */
   onStep?: (step: string) => void;
+  /** A standby link: its child outputs pass nothing until resumed. */
+  paused?: boolean;
 }
 
 /** The parent end: sends `sourceId`'s media to one child. */
@@ -240,7 +254,7 @@ export async function openDownstream(node: ForwardingNode, o: DownstreamOptions)
     await t.sender.replaceTrack(o.tracks[kind] ?? null);
     attached.push(
       o.localId === undefined
-        ? node.attachChild(t.sender, kind, o.sourceId, o.childId)
+        ? node.attachChild(t.sender, kind, o.sourceId, o.childId, o.paused === true)
         : node.attachOrigin(t.sender, kind, o.localId),
     );
     senders[kind] = t.sender;

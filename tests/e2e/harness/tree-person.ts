@@ -89,7 +89,7 @@ export async function describeTree(p: Person): Promise<unknown> {
     mode: t.mode,
     members: t.members.map((m) => m.slice(0, 4)),
     up: t.upstream.map((u) => `${u.source.slice(0, 4)}<${u.parent.slice(0, 4)} ${u.state} ${u.framesDecoded}`),
-    down: t.downstream.map((d) => `${d.source.slice(0, 4)}>${d.child.slice(0, 4)} ${d.state}`),
+    down: t.downstream.map((d) => `${d.source.slice(0, 4)}>${d.child.slice(0, 4)} ${d.state}${d.paused ? ' standby' : ''}`),
     drops: t.counters?.drops,
     selfLoop: t.selfLoop,
     churn: t.churn,

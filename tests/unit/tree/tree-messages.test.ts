@@ -14,6 +14,8 @@ describe('parseTreeSignal', () => {
     expect(parseTreeSignal({ t: 'tree', v: 1, kind: 'offer', link, source: peer, sdp })).toEqual({ t: 'tree', v: 1, kind: 'offer', link, source: peer, sdp });
     expect(parseTreeSignal({ t: 'tree', v: 1, kind: 'answer', link, sdp })).toEqual({ t: 'tree', v: 1, kind: 'answer', link, sdp });
     expect(parseTreeSignal({ t: 'tree', v: 1, kind: 'close', link })).toEqual({ t: 'tree', v: 1, kind: 'close', link });
+    expect(parseTreeSignal({ t: 'tree', v: 1, kind: 'offer', link, source: peer, sdp, standby: true })).toEqual({ t: 'tree', v: 1, kind: 'offer', link, source: peer, sdp, standby: true });
+    expect(parseTreeSignal({ t: 'tree', v: 1, kind: 'resume', link })).toEqual({ t: 'tree', v: 1, kind: 'resume', link });
     expect(parseTreeSignal(cand)).toEqual(cand);
     expect(parseTreeSignal({ ...cand, sdpMid: null })).toEqual({ ...cand, sdpMid: null });
   });
@@ -33,6 +35,8 @@ describe('parseTreeSignal', () => {
     ['unknown kind', { t: 'tree', v: 1, kind: 'reroute', link }],
     ['short link id', { t: 'tree', v: 1, kind: 'close', link: 'abc' }],
     ['upper-case link id', { t: 'tree', v: 1, kind: 'close', link: link.toUpperCase() }],
+    ['standby not true', { t: 'tree', v: 1, kind: 'offer', link, source: peer, sdp, standby: 'yes' }],
+    ['resume without a link', { t: 'tree', v: 1, kind: 'resume' }],
     ['source not a peer id', { t: 'tree', v: 1, kind: 'offer', link, source: 'x', sdp }],
     ['not an SDP', { t: 'tree', v: 1, kind: 'answer', link, sdp: '<script>' }],
     ['oversized SDP', { t: 'tree', v: 1, kind: 'answer', link, sdp: sdp + 'a'.repeat(MAX_TREE_SDP) }],
