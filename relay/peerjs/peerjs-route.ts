@@ -83,17 +83,20 @@ class PeerHandler implements ConnectionHandler {
     this.contacts = null;
   }
 
-  /** Who to tell when this socket closes: the peers it negotiates with (LEAVE ends that). */
+  /**
+   * Who to tell when this socket closes: the peers it sent an offer or answer to (every pair
+   * that talks has sent one; candidates are skipped, they are most of the traffic), until a LEAVE.
+   */
   private remember(type: RelayedType, dst: string): void {
-    if (type === 'EXPIRE') return;
     if (type === 'LEAVE') {
       this.contacts?.delete(dst);
       return;
     }
+    if (type !== 'OFFER' && type !== 'ANSWER') return;
     const contacts = (this.contacts ??= new Set());
-    // Re-inserted so the set stays oldest first, and the oldest is what a full set forgets.
-    contacts.delete(dst);
+    if (contacts.has(dst)) return;
     contacts.add(dst);
+    // Full: the first contact is forgotten (GONE is a hint, and the newest matter most).
     if (contacts.size > MAX_CONTACTS) {
       const oldest = contacts.values().next();
       if (!oldest.done) contacts.delete(oldest.value);

@@ -72,16 +72,19 @@ describe('PeerJS route', () => {
     b.close();
   });
 
-  it('tells the peers a socket negotiated with that it is GONE when it closes, and no one else', async () => {
+  it('tells the peers a socket sent offers or answers to that it is GONE when it closes, and no one else', async () => {
     const alice = await openPeer(relay, 'alice');
     const bob = await openPeer(relay, 'bob');
     const carol = await openPeer(relay, 'carol');
     const dave = await openPeer(relay, 'dave');
     alice.send({ type: 'OFFER', dst: 'bob', payload: 1 });
-    alice.send({ type: 'CANDIDATE', dst: 'carol', payload: 2 });
+    alice.send({ type: 'ANSWER', dst: 'carol', payload: 2 });
+    // Candidates alone do not make a contact (a pair that talks has sent an offer or answer).
+    alice.send({ type: 'CANDIDATE', dst: 'dave', payload: 4 });
     alice.send({ type: 'OFFER', dst: 'absent', payload: 3 });
     expect(await bob.next()).toMatchObject({ type: 'OFFER', src: 'alice' });
-    expect(await carol.next()).toMatchObject({ type: 'CANDIDATE', src: 'alice' });
+    expect(await carol.next()).toMatchObject({ type: 'ANSWER', src: 'alice' });
+    expect(await dave.next()).toMatchObject({ type: 'CANDIDATE', src: 'alice' });
     alice.close();
     expect(await bob.next()).toEqual({ type: 'GONE', src: 'alice', dst: 'bob' });
     expect(await carol.next()).toEqual({ type: 'GONE', src: 'alice', dst: 'carol' });
