@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measurePlan, planStability, planTree, replanTree } from '../../src/tree';
+import { standbyLoad } from '../../src/tree/standby-plan';
 import { createPrng } from '../../tests/support/prng';
 import { churn, randomRoom } from '../../tests/unit/tree/room-sim';
 import { median, percentile, printTable } from '../stats';
@@ -33,7 +34,18 @@ export interface TreeBenchRow {
   keptFractionMedian: number;
   /** Repairs that fell back to a fresh plan. */
   freshFallbacks: number;
+  /**
+   * Standby links (src/tree/standby-plan.ts, sizes up to STANDBY_MAX_N): the most one member
+   * holds as a child, and answers as a would-be parent; null above that size.
+   */
+  standbyAsChildMax: number | null;
+  standbyAsParentMax: number | null;
+  /** Of the (member, source) pairs that would want a standby link, the share that get one (worst room). */
+  standbyCoveredMin: number | null;
 }
+
+/** Standby load is worked out up to this size: every forwarder's would-be repair is planned once. */
+const STANDBY_MAX_N = 256;
 
 export interface TreeBenchResult {
   rows: TreeBenchRow[];
@@ -59,6 +71,9 @@ export function runTreeBench(opts: { sizes?: number[]; rooms?: number; runs?: nu
     const repairMs: number[] = [];
     const kept: number[] = [];
     const row = { maxDepth: 0, maxUploadKbps: 0, maxNeighbours: 0, unreached: 0, repairMaxDepth: 0, repairUnreached: 0, freshFallbacks: 0 };
+    let standbyAsChildMax: number | null = n <= STANDBY_MAX_N ? 0 : null;
+    let standbyAsParentMax: number | null = n <= STANDBY_MAX_N ? 0 : null;
+    let standbyCoveredMin: number | null = n <= STANDBY_MAX_N ? 1 : null;
     for (let room = 0; room < roomsPerSize; room++) {
       const rng = createPrng(n * 7919 + room);
       const state = randomRoom(rng, n);
@@ -73,6 +88,12 @@ export function runTreeBench(opts: { sizes?: number[]; rooms?: number; runs?: nu
       row.maxUploadKbps = Math.max(row.maxUploadKbps, m.maxUploadKbps);
       row.maxNeighbours = Math.max(row.maxNeighbours, m.maxNeighbours);
       row.unreached += m.unreached;
+      if (standbyAsChildMax !== null && standbyAsParentMax !== null) {
+        const load = standbyLoad(state, plan);
+        standbyAsChildMax = Math.max(standbyAsChildMax, 0, ...load.asChild.values());
+        standbyAsParentMax = Math.max(standbyAsParentMax, 0, ...load.asParent.values());
+        standbyCoveredMin = Math.min(standbyCoveredMin ?? 1, load.wanted === 0 ? 1 : load.covered / load.wanted);
+      }
 
       const after = churn(rng, state, 0.1);
       const [repaired, ms] = timed(() => replanTree(plan, after));
@@ -92,6 +113,9 @@ export function runTreeBench(opts: { sizes?: number[]; rooms?: number; runs?: nu
       repairMedianMs: median(repairMs),
       keptFractionMin: Math.min(...kept),
       keptFractionMedian: median(kept),
+      standbyAsChildMax,
+      standbyAsParentMax,
+      standbyCoveredMin,
     };
   });
 
@@ -100,7 +124,7 @@ export function runTreeBench(opts: { sizes?: number[]; rooms?: number; runs?: nu
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   printTable(
     `Tree planner: ${roomsPerSize} rooms per size, ${runs} timed runs each; 9 video (1 stage) + 3 audio; upload cap ${result.uploadCapKbps} kbps`,
-    ['N', 'plan ms med', 'p95', 'depth', 'max up kbps', 'max nbrs', 'unreached', 'repair ms', 'depth after', 'unreached after', 'kept (min / med)', 'fresh fallbacks'],
+    ['N', 'plan ms med', 'p95', 'depth', 'max up kbps', 'max nbrs', 'unreached', 'repair ms', 'depth after', 'unreached after', 'kept (min / med)', 'fresh fallbacks', 'standby: child / parent max, covered'],
     rows.map((r) => [
       String(r.n),
       ms(r.planMedianMs),
@@ -114,6 +138,7 @@ export function runTreeBench(opts: { sizes?: number[]; rooms?: number; runs?: nu
       String(r.repairUnreached),
       `${pct(r.keptFractionMin)} / ${pct(r.keptFractionMedian)}`,
       String(r.freshFallbacks),
+      r.standbyAsChildMax === null ? '-' : `${r.standbyAsChildMax} / ${r.standbyAsParentMax}, ${pct(r.standbyCoveredMin ?? 0)}`,
     ]),
   );
   mkdirSync(path.join(REPO_ROOT, 'bench/results'), { recursive: true });

@@ -13,6 +13,7 @@ import type { ForwardingNode } from './forwarding/forwarding-node';
 import { makePlaceholderTracks, type PlaceholderTracks } from './forwarding/placeholder-tracks';
 import { openDownstream, type Trickle } from './forwarding/tree-links';
 import { present } from './self-loop';
+import { STANDBY_PER_PARENT } from './standby-plan';
 
 /** What the call lends its child links. */
 export interface ChildLinksHost {
@@ -87,6 +88,12 @@ export class ChildLinks {
     const members = host.memberIds();
     if (!members.has(child) || this.links.has(id) || (source !== host.myId && !members.has(source))) {
       host.count('refused');
+      host.send(child, { t: 'tree', v: 1, kind: 'close', link: id });
+      return;
+    }
+    if (standby && [...this.links.values()].filter((d) => d.paused && !d.closed).length >= STANDBY_PER_PARENT) {
+      // Enough idle connections held for others' repairs (standby-plan.ts): the child does without.
+      host.count('standby-refused');
       host.send(child, { t: 'tree', v: 1, kind: 'close', link: id });
       return;
     }

@@ -38,6 +38,8 @@ export interface StandbyLink extends HeldLink {
 
 /** A standby link not connected this long after its offer is dropped (the next sync may try again). */
 const STANDBY_TIMEOUT_MS = 15_000;
+/** A parent that closed a standby link (it holds enough, or it refused) is not asked again for this long. */
+const REFUSED_MS = 30_000;
 
 function same(a: HeldLink, b: HeldLink): boolean {
   return a.source === b.source && a.parent === b.parent && (a.video ?? true) === (b.video ?? true);
@@ -46,6 +48,8 @@ function same(a: HeldLink, b: HeldLink): boolean {
 export class StandbyLinks {
   /** Source → its standby link. */
   private readonly links = new Map<string, StandbyLink>();
+  /** `source/parent` → when that parent closed our standby link for it. */
+  private readonly refused = new Map<string, number>();
 
   constructor(private readonly host: StandbyHost) {}
 
@@ -59,7 +63,9 @@ export class StandbyLinks {
       const w = want.get(source);
       if (!w || !same(w, s)) this.close(s, true, 'unwanted');
     }
-    for (const w of want.values()) if (!this.links.has(w.source)) this.open(w);
+    const now = Date.now();
+    for (const [key, at] of [...this.refused]) if (now - at > REFUSED_MS) this.refused.delete(key);
+    for (const w of want.values()) if (!this.links.has(w.source) && !this.refused.has(`${w.source}/${w.parent}`)) this.open(w);
   }
 
   /**
@@ -93,7 +99,9 @@ export class StandbyLinks {
   /** The parent closed one of our standby links. */
   closedBy(from: string, link: string): void {
     const s = this.byId(link);
-    if (s?.parent === from) this.close(s, false, 'parent-closed');
+    if (s?.parent !== from) return;
+    this.refused.set(`${s.source}/${s.parent}`, Date.now());
+    this.close(s, false, 'parent-closed');
   }
 
   closeAll(): void {

@@ -7,6 +7,16 @@
  */
 import { upstreamOf, videoTo, treeStateFor, type CallMember, type HeldLink, type TreeCallParams } from './call-plan';
 import { planTree } from './plan-tree';
+import type { TreePlan, TreeState } from './tree-types';
+
+/**
+ * The most standby links one child holds, and one parent answers. Uncapped, a 256-member room in
+ * the planner's simulation asked up to 10 of one child and 58 of one parent (bench/tree): the
+ * orphans of many forwarders would all move to the few members with spare uplink. Beyond the
+ * caps a repair opens a new link, as before.
+ */
+export const STANDBY_PER_CHILD = 4;
+export const STANDBY_PER_PARENT = 8;
 
 /**
  * `current`: source → its parent on our links now. Returns source → the link we would want if
@@ -28,5 +38,45 @@ export function standbyParents(members: readonly CallMember[], params: TreeCallP
       out.set(source, { source, parent: next, video: video.has(source) });
     }
   }
-  return out;
+  // Video first (a picture frozen is what a repair is for), then by source id: the same order on every page.
+  const ranked = [...out.values()].sort((a, b) => Number(b.video ?? true) - Number(a.video ?? true) || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+  return new Map(ranked.slice(0, STANDBY_PER_CHILD).map((l) => [l.source, l]));
+}
+
+/**
+ * What standby links cost a room (the benchmark): every forwarder's would-be repair planned once;
+ * each member, in join order, asks for its standby links (at most STANDBY_PER_CHILD) and a parent
+ * takes at most STANDBY_PER_PARENT. `wanted`: (member, source) pairs that would want one;
+ * `covered`: those that get one.
+ */
+export function standbyLoad(state: TreeState, plan: TreePlan): { asChild: Map<string, number>; asParent: Map<string, number>; wanted: number; covered: number } {
+  const asChild = new Map<string, number>();
+  const asParent = new Map<string, number>();
+  const without = new Map<string, TreePlan>();
+  const planWithout = (failed: string): TreePlan => {
+    let p = without.get(failed);
+    if (p === undefined) {
+      p = planTree({ ...state, members: state.members.map((m) => (m.id === failed ? { ...m, canForward: false } : m)) });
+      without.set(failed, p);
+    }
+    return p;
+  };
+  let wanted = 0;
+  let covered = 0;
+  if (plan.mode !== 'tree') return { asChild, asParent, wanted, covered };
+  for (const { id: me } of state.members) {
+    let mine = 0;
+    for (const [source, parent] of upstreamOf(plan, me)) {
+      if (parent === source) continue;
+      const next = upstreamOf(planWithout(parent), me).get(source);
+      if (next === undefined || next === parent) continue;
+      wanted++;
+      if (mine >= STANDBY_PER_CHILD || (asParent.get(next) ?? 0) >= STANDBY_PER_PARENT) continue;
+      mine++;
+      covered++;
+      asChild.set(me, mine);
+      asParent.set(next, (asParent.get(next) ?? 0) + 1);
+    }
+  }
+  return { asChild, asParent, wanted, covered };
 }

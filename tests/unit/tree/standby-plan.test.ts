@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { treeStateFor, upstreamOf, videoTo, type CallMember } from '../../../src/tree/call-plan';
 import { planTree } from '../../../src/tree';
-import { standbyParents } from '../../../src/tree/standby-plan';
+import { STANDBY_PER_CHILD, STANDBY_PER_PARENT, standbyLoad, standbyParents } from '../../../src/tree/standby-plan';
+import { createPrng } from '../../support/prng';
+import { randomRoom } from './room-sim';
 
 const id = (n: number) => n.toString(16).padStart(32, '0');
 const member = (n: number, turn?: number): CallMember => ({ id: id(n), joinedAt: 1000 + n, uplinkKbps: 4000, canForward: true, ...(turn ? { turn } : {}) });
@@ -17,6 +19,7 @@ describe('standbyParents', () => {
       for (const me of members) {
         const current = upstreamOf(plan, me.id);
         const standby = standbyParents(members, params, me.id, current);
+        let candidates = 0;
         for (const [source, parent] of current) {
           const link = standby.get(source);
           if (parent === source) {
@@ -26,11 +29,15 @@ describe('standbyParents', () => {
           // What every page plans once `parent` is judged stalled (planned as a leaf).
           const after = planTree(treeStateFor(members.map((m) => (m.id === parent ? { ...m, canForward: false } : m)), params));
           const next = upstreamOf(after, me.id).get(source);
-          expect(link?.parent).toBe(next);
-          expect(link?.parent).not.toBe(parent);
-          expect(link?.video).toBe(videoTo(after, me.id).has(source));
+          if (next !== undefined && next !== parent) candidates++;
+          if (!link) continue;
+          expect(link.parent).toBe(next);
+          expect(link.parent).not.toBe(parent);
+          expect(link.video).toBe(videoTo(after, me.id).has(source));
           checked++;
         }
+        // At most STANDBY_PER_CHILD, and as many as that allows.
+        expect(standby.size).toBe(Math.min(candidates, STANDBY_PER_CHILD));
       }
     }
     expect(checked).toBeGreaterThan(20);
@@ -40,5 +47,18 @@ describe('standbyParents', () => {
     const params = { meshMax: 6, lastN: 9, quality: 'low' as const };
     const members = [member(1), member(2), member(3)];
     expect(standbyParents(members, params, id(1), new Map([[id(2), id(2)], [id(3), id(3)]])).size).toBe(0);
+  });
+
+  it('standbyLoad: on seeded rooms no child holds more than STANDBY_PER_CHILD, no parent answers more than STANDBY_PER_PARENT', () => {
+    for (const [seed, n] of [[1, 32], [2, 64]] as const) {
+      const state = randomRoom(createPrng(seed), n);
+      const load = standbyLoad(state, planTree(state));
+      expect(load.wanted).toBeGreaterThan(0);
+      expect(load.covered).toBeGreaterThan(0);
+      expect(load.covered).toBeLessThanOrEqual(load.wanted);
+      expect(Math.max(...load.asChild.values())).toBeLessThanOrEqual(STANDBY_PER_CHILD);
+      expect(Math.max(...load.asParent.values())).toBeLessThanOrEqual(STANDBY_PER_PARENT);
+      expect([...load.asChild.values()].reduce((a, b) => a + b, 0)).toBe(load.covered);
+    }
   });
 });
