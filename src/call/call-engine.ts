@@ -103,6 +103,12 @@ const iceAlive = (pc: RTCPeerConnection): boolean => pc.iceConnectionState === '
 const SILENCE_TIMEOUT_MS = 8000;
 /** ...judged against the others (src/call/silence-check.ts); absent from the relay too this long: gone. */
 const SILENCE_LIMITS = { silenceMs: SILENCE_TIMEOUT_MS, goneMs: 25_000 };
+/**
+ * The relay reported a peer's signalling socket closed (GONE: a crashed or killed page): if
+ * nothing came from it this long after the report (heartbeats go every 2 s), it is gone. Its
+ * tile went after 8 s of silence or more before (ICE stays connected for seconds after a crash).
+ */
+const GONE_CONFIRM_MS = 3000;
 /** The longest the join holds back work that can wait (see CallEngine.settled). */
 const SETTLE_CAP_MS = 1500;
 /**
@@ -140,6 +146,8 @@ export class CallEngine {
   private readonly events = new Emitter<Events>();
   private readonly members = new Map<string, MemberRecord>();
   private readonly sessions = new Map<string, PeerSession>();
+  /** Peers the relay reported gone (GONE), and when; dropped once heard from again. */
+  private readonly goneReports = new Map<string, number>();
   private readonly sessionStarted = new Map<string, number>();
   private readonly peerjs: PeerjsSignaling;
   private readonly presence: PresenceChannel;
@@ -209,7 +217,16 @@ export class CallEngine {
         this.updateSignaling();
       }),
       this.peerjs.on('expire', ({ peerId }) => this.onExpire(peerId)),
-      this.peerjs.on('gone', ({ peerId }) => this.large?.reportedGone(peerId)),
+      this.peerjs.on('gone', ({ peerId }) => {
+        if (this.sessions.get(peerId)?.everConnected) {
+          this.goneReports.set(peerId, this.now());
+          // Judged when the confirmation is due, not at the next heartbeat (up to 2 s later).
+          setTimeout(() => {
+            if (!this.left && this.checkGone(peerId, this.now())) this.changed();
+          }, GONE_CONFIRM_MS + 50);
+        }
+        this.large?.reportedGone(peerId);
+      }),
       this.presence.on('status', (s) => {
         if (s === 'closed' && !this.everOnline) this.failedFirstConnects++;
         this.updateSignaling();
@@ -556,6 +573,7 @@ export class CallEngine {
     s.close();
     this.sessions.delete(peerId);
     this.sessionStarted.delete(peerId);
+    this.goneReports.delete(peerId);
     this.outbox.forget(peerId);
     this.updateDocLink(peerId);
   }
@@ -654,6 +672,25 @@ export class CallEngine {
     if (s && !s.everConnected) this.removeMember(peerId, 'expire');
   }
 
+  /**
+   * A peer the relay reported gone (GONE) that said nothing in GONE_CONFIRM_MS since is removed;
+   * one heard since keeps its place and the report is dropped. True when it was removed.
+   */
+  private checkGone(peerId: string, now: number): boolean {
+    const goneAt = this.goneReports.get(peerId);
+    const session = this.sessions.get(peerId);
+    if (goneAt === undefined || !session) return false;
+    if (session.lastHeardAt > goneAt) {
+      this.goneReports.delete(peerId);
+      return false;
+    }
+    if (now - goneAt < GONE_CONFIRM_MS) return false;
+    // Its socket closed and it has not said a word since: its page is gone.
+    this.goneReports.delete(peerId);
+    this.removeMember(peerId, 'relay-gone');
+    return true;
+  }
+
   private heartbeat(): void {
     const now = this.now();
     const heard = [...this.sessions].filter(([, s]) => s.everConnected);
@@ -669,6 +706,7 @@ export class CallEngine {
       // A mode switch racing a pending replaceTrack can leave a camera on a mesh sender: re-assert.
       if (this.large && this.trust?.isVerified(peerId)) this.pushTracks(session);
       const m = this.members.get(peerId);
+      if (this.checkGone(peerId, now)) continue;
       const silenceCtx = { now, freshestOther: freshestOther(peerId) };
       if (session.everConnected && isSilent({ lastHeardAt: session.lastHeardAt, lastSeen: m?.lastSeen ?? -Infinity, transportAlive: iceAlive(session.pc) }, silenceCtx, SILENCE_LIMITS)) {
         // Dropped off the network. If it comes back, its announce starts a fresh session.

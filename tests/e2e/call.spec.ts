@@ -125,6 +125,29 @@ test('a reload does not leave a ghost tile or a duplicate connection', async ({ 
   await expect.poll(async () => (await ana.peers()).length, { timeout: 8000 }).toBe(1);
 });
 
+test("a participant's page crashes: the others' tile for them goes within seconds, and the call goes on", async ({ browser }) => {
+  const room = newRoomUrl(fx.relay.url);
+  const ana = await joinCall(browser, room, 'Ana');
+  const bea = await joinCall(browser, room, 'Bea');
+  const cem = await joinCall(browser, room, 'Cem');
+  fx.people.push(ana, bea, cem);
+  await expectMediaFrom(ana, ['Bea', 'Cem']);
+  await expectMediaFrom(cem, ['Ana', 'Bea']);
+  // No goodbye: the page's process dies. Its media just stops, and ICE stays connected for
+  // seconds; its socket to the relay closes, and the relay tells the others (GONE).
+  const crashed = new Promise<void>((resolve) => bea.page.once('crash', () => resolve()));
+  const cdp = await bea.context.newCDPSession(bea.page);
+  const at = Date.now();
+  void cdp.send('Page.crash').catch(() => undefined);
+  await crashed;
+  // The report comes within a second, and a peer silent 3 s after it is gone (8 s or more
+  // without the report: the silence rules).
+  for (const p of [ana, cem]) await expect(p.page.getByRole('figure', { name: 'Bea' })).toHaveCount(0, { timeout: 7000 });
+  console.log(`[call] Bea's page crashed; her tile was gone from Ana's and Cem's in ${Date.now() - at} ms`);
+  await expectMediaFrom(ana, ['Cem']);
+  await expectMediaFrom(cem, ['Ana']);
+});
+
 test('the person past the limit sees "room full", the call goes on', async ({ browser }) => {
   await fx.relay.stop();
   fx.relay = await startRelay({ MAX_PARTICIPANTS: '2' });
