@@ -221,9 +221,8 @@ export class CallEngine {
         if (this.sessions.get(peerId)?.everConnected) {
           this.goneReports.set(peerId, this.now());
           // Judged when the confirmation is due, not at the next heartbeat (up to 2 s later).
-          setTimeout(() => {
-            if (!this.left && this.checkGone(peerId, this.now())) this.changed();
-          }, GONE_CONFIRM_MS + 50);
+          // (A removal reconciles and tells the UI itself.)
+          setTimeout(() => !this.left && this.checkGone(peerId, this.now()), GONE_CONFIRM_MS + 50);
         }
         this.large?.reportedGone(peerId);
       }),

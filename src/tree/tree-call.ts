@@ -152,7 +152,7 @@ export class TreeCall {
   private readonly spare = new SpareUpstream({
     delayMs: SPARE_DELAY_MS,
     maxAgeMs: SPARE_MAX_AGE_MS,
-    linkOptions: () => ({ iceServers: this.port.iceServers, ...this.relayPolicy() }),
+    linkOptions: () => this.linkOptions(),
     wanted: () => this.loopWanted(),
     prepare: (o) => prepareUpstream(this.ensureNode(), o),
   });
@@ -160,7 +160,7 @@ export class TreeCall {
   private readonly standby = new StandbyLinks({
     node: () => this.ensureNode(),
     send: (to, msg) => this.port.send(to, msg),
-    linkOptions: () => ({ iceServers: this.port.iceServers, ...this.relayPolicy() }),
+    linkOptions: () => this.linkOptions(),
     spare: () => this.spare.take(),
     count: (event, detail) => this.count(event, detail),
     note: (what) => this.note(what),
@@ -607,7 +607,7 @@ export class TreeCall {
     const video = want.video ?? true;
     const prepared = video ? this.spare.take() : null;
     if (prepared) this.count('up-spare');
-    const opening = prepared ? Promise.resolve().then(() => bindUpstream(node, up.source, prepared)) : openUpstream(node, up.source, { iceServers: this.port.iceServers, ...this.relayPolicy(), video, trickle: true });
+    const opening = prepared ? Promise.resolve().then(() => bindUpstream(node, up.source, prepared)) : openUpstream(node, up.source, { ...this.linkOptions(), video, trickle: true });
     opening.then(
       (link) => {
         if (up.closed) {
@@ -694,6 +694,11 @@ export class TreeCall {
 
   private loopWanted(): boolean {
     return !this.disposed && this.mode === 'tree';
+  }
+
+  /** The ICE settings every tree link of ours is made with. */
+  private linkOptions(): { iceServers: RTCIceServer[]; iceTransportPolicy?: RTCIceTransportPolicy } {
+    return { iceServers: this.port.iceServers, ...this.relayPolicy() };
   }
 
   private relayPolicy(): { iceTransportPolicy?: RTCIceTransportPolicy } {
