@@ -23,7 +23,7 @@ export interface JoinBenchResult {
   ratio: number;
 }
 
-async function timeJoin(browser: Browser, firstUrl: string, secondUrl: string, ready: (p: Page) => Promise<void>): Promise<number> {
+export async function timeJoin(browser: Browser, firstUrl: string, secondUrl: string, ready: (p: Page) => Promise<void>): Promise<number> {
   const ctxA = await browser.newContext();
   const ctxB = await browser.newContext();
   try {

@@ -16,6 +16,7 @@ import { PasscodeGate } from './PasscodeGate';
 import { roomTopic, sanitizeDisplayName, type RoomLink } from '../room/room-link';
 import { rememberName, rememberedName } from './display-name-store';
 import { PreJoin } from './PreJoin';
+import { untilFirstPeer } from './until-first-peer';
 
 /**
  * The in-call UI and the room doc (Yjs and its sync)
@@ -32,37 +33,6 @@ function securityFailure(err: unknown, relayBase: string): string {
   // The worker's script comes from the relay: if it cannot load, the relay is the problem.
   if (err instanceof E2eeError && err.code === 'worker-failed') return unreachableMessage(relayBase);
   return err instanceof Error ? err.message : String(err);
-}
-
-/**
- * How long a page that finds no one waits before showing the call anyway. Someone already in
- * the room offers within ≈100 ms of our announce and is verified ≈150 ms later (bench/join).
- */
-const ALONE_GRACE_MS = 400;
-
-/**
- * Resolves once a first peer is connected and verified, or ALONE_GRACE_MS after signalling
- * came online without one. The in-call UI is the page's heaviest chunk to run and render
- * (≈60 ms of main thread on this machine, profiled): run earlier, it sits in front of the
- * WebSocket handshakes, the offer, the answer and the key hand-out that a newcomer's first
- * video frame waits for. Run here, it overlaps the wait for the sender's first encoded frame.
- */
-function untilFirstPeer(e: CallEngine): Promise<void> {
-  return new Promise((resolve) => {
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const done = () => {
-      off();
-      if (timer) clearTimeout(timer);
-      resolve();
-    };
-    const check = () => {
-      if (e.signaling === 'connecting') return;
-      if (e.roomFull || e.relayUnreachable || e.participants().some((p) => p.phase === 'connected' && p.trust === 'verified')) done();
-      else timer ??= setTimeout(done, ALONE_GRACE_MS);
-    };
-    const off = e.on(check);
-    check();
-  });
 }
 
 type Phase =
@@ -208,8 +178,10 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     if (before === 'loading' || before === 'prejoin' || before === 'passcode') setPhase({ kind: 'loading', joining: true });
     await untilFirstPeer(e);
     // Its module was fetched and compiled with the page (a modulepreload link, vite.config.ts).
+    markOnce('ui-eval-start');
     try {
       await CallRoom.preload();
+      markOnce('ui-evaluated');
     } catch {
       leave('left');
       setPhase({ kind: 'error', message: unreachableMessage(new URL('.', location.href).href) });
@@ -218,6 +190,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     // Left, full or unreachable meanwhile: that phase stays.
     if (engine !== e || phase().kind !== 'loading') return;
     setPhase({ kind: 'call', engine: e, conn, secret: roomSecret, relayBase });
+    markOnce('ui-rendered');
   };
 
   const leave = (why: 'left' | 'removed' | 'locked' = 'left') => {
