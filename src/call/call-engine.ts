@@ -17,6 +17,7 @@ import { admitted, isInitiator, type Member } from './membership';
 import { PeerSession, SEND_SLOTS, type FrameTransformHook, type SessionPhase } from './peer-session';
 import { placeholderTrack } from './placeholder-tracks';
 import { applySendSettings, localTracks, sdpPolicy } from './send-settings';
+import { WARM_UP_MS } from '../media/send-encodings';
 import { sdpFingerprint } from './sdp-fingerprint';
 import { TrustKeeper } from './trust-keeper';
 import { LargeRoom } from './large-room';
@@ -558,7 +559,11 @@ export class CallEngine {
         this.events.emit('dm', { from: peerId, message: msg });
       }
     });
-    void applySendSettings(session, media);
+    // Start small and go to full size once bandwidth estimation has ramped up (warmUpEncoding).
+    void applySendSettings(session, media, { warmUp: true });
+    setTimeout(() => {
+      if (this.sessions.get(peerId) === session) void applySendSettings(session, media);
+    }, WARM_UP_MS);
     this.sessions.set(peerId, session);
     this.count(initiator ? 'session-offer' : 'session-answer');
     markOnce('session-created');

@@ -5,7 +5,7 @@
  */
 import { applyReceiveCap, tuneOpus } from '../media/sdp-munging';
 import { mergeEncoding } from '../media/quality-settings';
-import { sendEncodings } from '../media/send-encodings';
+import { sendEncodings, warmUpEncoding } from '../media/send-encodings';
 import type { LocalMedia } from './local-media';
 import type { PeerSession, SdpPolicy, SendSlot } from './peer-session';
 
@@ -27,12 +27,17 @@ export function sdpPolicy(media: LocalMedia): SdpPolicy {
   };
 }
 
-/** Bitrate, scale and frame rate of each sender from the settings (setParameters, no renegotiation). */
-export function applySendSettings(session: PeerSession, media: LocalMedia): Promise<unknown> {
-  const enc = sendEncodings(media.settings, { cameraHeight: media.videoTrack?.getSettings().height, screenOn: media.screen.active });
+/**
+ * Bitrate, scale and frame rate of each sender from the settings (setParameters, no
+ * renegotiation). `warmUp`: a new connection's camera starts small (see warmUpEncoding).
+ */
+export function applySendSettings(session: PeerSession, media: LocalMedia, opts: { warmUp?: boolean } = {}): Promise<unknown> {
+  const cameraHeight = media.videoTrack?.getSettings().height;
+  const enc = sendEncodings(media.settings, { cameraHeight, screenOn: media.screen.active });
+  const camera = opts.warmUp === true ? warmUpEncoding(enc.camera, cameraHeight) : enc.camera;
   return Promise.all([
     session.setSendParameters('audio', (p) => mergeEncoding(p, enc.audio)),
-    session.setSendParameters('video', (p) => mergeEncoding(p, enc.camera)),
+    session.setSendParameters('video', (p) => mergeEncoding(p, camera)),
     session.setSendParameters('screen-video', (p) => mergeEncoding(p, enc.screen)),
   ]);
 }

@@ -22,6 +22,8 @@ export interface PeerMediaStats {
   e2ee: string;
   /** Split by receiver: the camera's frames and the screen share's. */
   cameraFramesDecoded: number;
+  /** Height of the camera frames we decode from this peer (0 before the first). */
+  cameraFrameHeight: number;
   screenFramesDecoded: number;
   /** What our camera sender has sent to this peer (outbound-rtp bytesSent). */
   videoBytesSent: number;
@@ -89,7 +91,7 @@ declare global {
   }
 }
 
-export async function peerStats(pc: RTCPeerConnection): Promise<Omit<PeerMediaStats, 'peerId' | 'name' | 'phase' | 'trust' | 'e2ee' | 'cameraFramesDecoded' | 'screenFramesDecoded' | 'videoBytesSent' | 'localSdp'>> {
+export async function peerStats(pc: RTCPeerConnection): Promise<Omit<PeerMediaStats, 'peerId' | 'name' | 'phase' | 'trust' | 'e2ee' | 'cameraFramesDecoded' | 'cameraFrameHeight' | 'screenFramesDecoded' | 'videoBytesSent' | 'localSdp'>> {
   const report = await pc.getStats();
   let framesDecoded = 0;
   let videoBytesReceived = 0;
@@ -179,6 +181,7 @@ export function exposeDebug(engine: CallEngine, media: LocalMedia, security: Cal
           e2ee: v?.e2ee ?? 'off',
           ...(await peerStats(session.pc)),
           cameraFramesDecoded: await sumStat(session.pc, session.receiver('video'), 'inbound-rtp', 'framesDecoded'),
+          cameraFrameHeight: await sumStat(session.pc, session.receiver('video'), 'inbound-rtp', 'frameHeight'),
           screenFramesDecoded: await sumStat(session.pc, session.receiver('screen-video'), 'inbound-rtp', 'framesDecoded'),
           videoBytesSent: await sumStat(session.pc, session.sender('video'), 'outbound-rtp', 'bytesSent'),
           localSdp: session.pc.localDescription?.sdp ?? '',

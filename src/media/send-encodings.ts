@@ -38,3 +38,20 @@ export function sendEncodings(s: MediaSettings, o: { cameraHeight?: number | und
   if (budget < MIN_VIDEO_KBPS) screen.active = false;
   return { audio, camera, screen };
 }
+
+/**
+ * A new connection's camera starts at half its size while it is sent at 540 lines or more.
+ * At the start bitrate (≈300 kbps) the encoder drops the first 720p frames and asks for a
+ * smaller picture before it sends anything: in the join benchmark's bare page, a 720p camera
+ * reached the first decoded frame in 468 ms and the same camera scaled by 2 in 321 ms
+ * (medians of 9). The full size comes back WARM_UP_MS later, once bandwidth estimation has
+ * ramped up (the encoder would have scaled down until then anyway).
+ */
+export const WARM_UP_MS = 2500;
+export const WARM_UP_MIN_HEIGHT = 540;
+
+export function warmUpEncoding(camera: RTCRtpEncodingParameters, sourceHeight: number | undefined): RTCRtpEncodingParameters {
+  const scale = camera.scaleResolutionDownBy ?? 1;
+  if (camera.active === false || sourceHeight === undefined || sourceHeight / scale < WARM_UP_MIN_HEIGHT) return camera;
+  return { ...camera, scaleResolutionDownBy: scale * 2 };
+}

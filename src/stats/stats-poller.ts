@@ -27,7 +27,8 @@ export function pollConnectionStats(source: StatsSource, onStats: (stats: Connec
       busy = false;
     }
   };
-  void tick();
+  // The first sample waits an interval too: a tile mounts as its first frames arrive, and a
+  // getStats then competes with them for WebRTC's threads (one sample gives no rates anyway).
   const timer = setInterval(() => void tick(), intervalMs);
   return () => {
     stopped = true;

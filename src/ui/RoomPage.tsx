@@ -173,6 +173,15 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
       return;
     }
     exposeRoomDebug(conn);
+    // Run the in-call UI's module (≈30 ms alone, ≈100 ms on two busy cores) while we wait for
+    // the first offer: our announce has just gone out, and an answer takes 60–110 ms to come
+    // back (bench/join). Run later, it sat between the key hand-out and the first picture.
+    const evalUi = () => e.signaling === 'online' && (CallRoom.preload().catch(() => undefined), true);
+    if (!evalUi()) {
+      const offEval = e.on(() => {
+        if (evalUi()) offEval();
+      });
+    }
     // Say what is happening while the first peer connects (from the pre-join or passcode screen too).
     const before = phase().kind;
     if (before === 'loading' || before === 'prejoin' || before === 'passcode') setPhase({ kind: 'loading', joining: true });

@@ -125,6 +125,33 @@ test('a reload does not leave a ghost tile or a duplicate connection', async ({ 
   await expect.poll(async () => (await ana.peers()).length, { timeout: 8000 }).toBe(1);
 });
 
+test("a newcomer's camera starts at half size for a quick first picture, then goes to full size", async ({ browser }) => {
+  // Two pages at the default quality: the fake camera gives 1280×720.
+  const room = newRoomUrl(fx.relay.url);
+  const ana = await joinCall(browser, room, 'Ana');
+  fx.people.push(ana);
+  const heights: number[] = [];
+  let watching = true;
+  const watch = (async () => {
+    while (watching) {
+      const bea = (await ana.peers().catch(() => [])).find((p) => p.name === 'Bea');
+      if (bea && bea.cameraFramesDecoded > 0) heights.push(bea.cameraFrameHeight);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  const bea = await joinCall(browser, room, 'Bea');
+  fx.people.push(bea);
+  try {
+    // Full size once bandwidth estimation has ramped up (WARM_UP_MS, 2.5 s, after the connection started).
+    await expect.poll(() => heights.at(-1) ?? 0, { timeout: 15_000 }).toBeGreaterThanOrEqual(700);
+  } finally {
+    watching = false;
+    await watch;
+  }
+  console.log(`[call] heights of Bea's camera seen by Ana: ${[...new Set(heights)].join(' → ')}`);
+  expect(heights[0]).toBeLessThanOrEqual(400);
+});
+
 test("a participant's page crashes: the others' tile for them goes within seconds, and the call goes on", async ({ browser }) => {
   const room = newRoomUrl(fx.relay.url);
   const ana = await joinCall(browser, room, 'Ana');

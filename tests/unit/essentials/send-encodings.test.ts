@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MEDIA_SETTINGS, type MediaSettings } from '../../../src/media/quality-settings';
-import { SCREEN_FRAME_RATE, sendEncodings } from '../../../src/media/send-encodings';
+import { SCREEN_FRAME_RATE, sendEncodings, warmUpEncoding } from '../../../src/media/send-encodings';
 
 const settings = (o: Partial<MediaSettings>): MediaSettings => ({ ...DEFAULT_MEDIA_SETTINGS, ...o });
 
@@ -37,5 +37,27 @@ describe('sendEncodings', () => {
     const tiny = sendEncodings(settings({ sendCapKbps: 60 }), { screenOn: true });
     expect(tiny.camera.active).toBe(false);
     expect(tiny.screen.active).toBe(false);
+  });
+});
+
+describe('warmUpEncoding', () => {
+  it('halves a camera sent at 540 lines or more, on top of its own scale', () => {
+    expect(warmUpEncoding({ active: true, scaleResolutionDownBy: 1 }, 720).scaleResolutionDownBy).toBe(2);
+    expect(warmUpEncoding({ active: true, scaleResolutionDownBy: 1 }, 1080).scaleResolutionDownBy).toBe(2);
+    expect(warmUpEncoding({ active: true, scaleResolutionDownBy: 1.5 }, 1080).scaleResolutionDownBy).toBe(3);
+  });
+
+  it('leaves small, scaled-down, paused and unknown cameras alone', () => {
+    const small = { active: true, scaleResolutionDownBy: 1 };
+    expect(warmUpEncoding(small, 480)).toBe(small);
+    const scaled = { active: true, scaleResolutionDownBy: 2 };
+    expect(warmUpEncoding(scaled, 720)).toBe(scaled); // sent at 360 lines already
+    const paused = { active: false, scaleResolutionDownBy: 1 };
+    expect(warmUpEncoding(paused, 720)).toBe(paused);
+    expect(warmUpEncoding(small, undefined)).toBe(small);
+  });
+
+  it('keeps the rest of the encoding', () => {
+    expect(warmUpEncoding({ active: true, maxBitrate: 900_000, maxFramerate: 30 }, 720)).toEqual({ active: true, maxBitrate: 900_000, maxFramerate: 30, scaleResolutionDownBy: 2 });
   });
 });

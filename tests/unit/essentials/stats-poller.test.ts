@@ -21,11 +21,13 @@ describe('pollConnectionStats', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('reports rates over the last interval, keeps going after a failed getStats, stops when disposed', async () => {
+  it('waits an interval for its first sample, reports rates over the last interval, keeps going after a failed getStats, stops when disposed', async () => {
     const pc = fakeConnection();
     const seen: ConnectionStats[] = [];
     const stop = pollConnectionStats(pc, (s) => seen.push(s), 1000);
-    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(seen).toHaveLength(0); // the first sample waits an interval (first frames are arriving)
+    await vi.advanceTimersByTimeAsync(1);
     expect(seen).toHaveLength(1);
     expect(seen[0]?.bitrateDownKbps).toBeUndefined(); // one snapshot: no rate yet
     await vi.advanceTimersByTimeAsync(1000);
