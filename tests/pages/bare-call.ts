@@ -11,6 +11,20 @@ const pc = new RTCPeerConnection({ iceServers: [] });
 // the app adds, not a smaller picture.
 const media = navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30, max: 30 } }, audio: true });
 
+// `?scale=2`: the camera goes out at half size, as the app's new connections start (the
+// join benchmark's like-for-like row; see warmUpEncoding in src/media/send-encodings.ts).
+const scale = Number(params.get('scale') ?? 1);
+const addTracks = (stream: MediaStream) => {
+  for (const t of stream.getTracks()) {
+    const sender = pc.addTrack(t, stream);
+    const p = sender.getParameters();
+    if (t.kind === 'video' && scale > 1 && p.encodings[0]) {
+      p.encodings[0].scaleResolutionDownBy = scale;
+      void sender.setParameters(p);
+    }
+  }
+};
+
 pc.onicecandidate = (e) => ws.send(JSON.stringify({ candidate: e.candidate }));
 pc.ontrack = (e) => {
   const v = document.getElementById('remote') as HTMLVideoElement;
@@ -22,13 +36,13 @@ ws.onmessage = async (ev) => {
   if (msg.peers === 2 && pc.signalingState === 'stable' && !pc.remoteDescription) {
     // The newcomer offers.
     const stream = await media;
-    for (const t of stream.getTracks()) pc.addTrack(t, stream);
+    addTracks(stream);
     await pc.setLocalDescription();
     ws.send(JSON.stringify({ sdp: pc.localDescription }));
   } else if (msg.sdp) {
     if (msg.sdp.type === 'offer') {
       const stream = await media;
-      for (const t of stream.getTracks()) pc.addTrack(t, stream);
+      addTracks(stream);
       await pc.setRemoteDescription(msg.sdp);
       await pc.setLocalDescription();
       ws.send(JSON.stringify({ sdp: pc.localDescription }));
