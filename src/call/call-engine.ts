@@ -23,7 +23,6 @@ import { TrustKeeper } from './trust-keeper';
 import { LargeRoom } from './large-room';
 import { isSilent } from './silence-check';
 
-import { JoinSettler } from './join-settler';
 import { markOnce } from '../util/mark-once';
 import type { CallMode, TreeDebug } from '../tree/tree-call';
 import type { DocTransport } from '../room-state/doc-sync';
@@ -110,13 +109,6 @@ const SILENCE_LIMITS = { silenceMs: SILENCE_TIMEOUT_MS, goneMs: 25_000 };
  * tile went after 8 s of silence or more before (ICE stays connected for seconds after a crash).
  */
 const GONE_CONFIRM_MS = 3000;
-/** The longest the join holds back work that can wait (see CallEngine.settled). */
-const SETTLE_CAP_MS = 1500;
-/**
- * From "connected, verified and keyed" to settled: the first pictures are still being
- * decoded then, and work started at that moment delayed them by up to 200 ms (bench/join).
- */
-const SETTLE_GRACE_MS = 400;
 
 /** A peer we never reached is forgotten after this long without a presence announce. */
 const PRESENCE_TIMEOUT_MS = 30_000;
@@ -133,16 +125,6 @@ const UNREACHABLE_AFTER_FAILURES = 3;
 
 export class CallEngine {
   readonly myId: string;
-  /**
-   * Resolves once the join is over: every member we know of is connected and verified and we
-   * hold a media key, or SETTLE_CAP_MS after we started (alone, or a slow peer). Work that can
-   * wait starts then instead of competing with the join: the room doc's own WebRTC mesh cost
-   * a joining page ≈300 ms to its first picture (bench/join, two cores).
-   */
-  get settled(): Promise<void> {
-    return this.settler.settled;
-  }
-  private readonly settler = new JoinSettler(SETTLE_CAP_MS, SETTLE_GRACE_MS);
   private readonly joinedAt: number;
   private readonly events = new Emitter<Events>();
   private readonly members = new Map<string, MemberRecord>();
@@ -374,7 +356,6 @@ export class CallEngine {
   leave(): void {
     if (this.left) return;
     this.left = true;
-    this.settler.now();
     this.trust?.dispose();
     this.large?.dispose();
     this.presence.publish({ v: 1, kind: 'bye', peerId: this.myId });
@@ -405,19 +386,7 @@ export class CallEngine {
   private changed(): void {
     // Every membership, trust or state change can move the tree: re-plan (cheap, idempotent).
     this.large?.update();
-    if (this.settler.pending && this.joinIsOver()) this.settler.ready();
     this.events.emit('change', undefined);
-  }
-
-  private joinIsOver(): boolean {
-    if (this.members.size === 0 || this.roomFull) return false;
-    // Keyed: the leader's hand-out reached us (epoch 0 is only the link's key).
-    if (this.opts.security?.controller && this.epoch === 0) return false;
-    for (const peerId of this.members.keys()) {
-      const session = this.sessions.get(peerId);
-      if (!session || session.phase !== 'connected' || (this.trust && !this.trust.isVerified(peerId))) return false;
-    }
-    return true;
   }
 
   /**
