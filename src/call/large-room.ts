@@ -74,6 +74,7 @@ export class LargeRoom {
   private readonly stallTimer: ReturnType<typeof setInterval>;
   private mode: CallMode = 'mesh';
   private stallChanges = 0;
+  private lastStallChangeAt = -Infinity;
   private disposed = false;
 
   constructor(
@@ -97,6 +98,12 @@ export class LargeRoom {
         localTracks: () => host.localTracks(),
         iceServers: host.iceServers,
         ...(host.iceTransportPolicy ? { iceTransportPolicy: host.iceTransportPolicy } : {}),
+        // Strained: gaps raised the stall limit, or a stall judgement changed in the last
+        // STALL_GAP_WINDOW_MS (the room is still settling who is there).
+        strained: () => {
+          const now = Date.now();
+          return this.stallWatch.strained(now) || now - this.lastStallChangeAt < STALL_GAP_WINDOW_MS;
+        },
         onChange: () => {
           const next = this.tree.currentMode;
           if (next !== this.mode) {
@@ -215,6 +222,7 @@ export class LargeRoom {
     if (sameMembers(stalled, this.stalled)) return;
     this.stalled = stalled;
     this.stallChanges++;
+    this.lastStallChangeAt = now;
     this.tree.note(`stalled [${[...stalled].map((id) => id.slice(0, 4)).join(' ')}]`);
     this.tree.update();
   }

@@ -82,6 +82,14 @@ export class StallWatch {
   constructor(private readonly o: StallWatchOptions) {}
 
   /** The silence that counts as a stall now (see the file's comment). */
+  /**
+   * Under strain: a member was heard again after a gap long enough to raise the limit (its
+   * page, or ours, was starved) within `gapWindowMs`. The limit is then above `stallMs`.
+   */
+  strained(now: number): boolean {
+    return this.limit(now) > this.o.stallMs;
+  }
+
   limit(now: number): number {
     this.gaps = this.gaps.filter((g) => now - g.at <= this.o.gapWindowMs);
     const longest = Math.max(0, ...this.gaps.map((g) => g.ms));

@@ -57,12 +57,22 @@ export class StandbyLinks {
     return this.links.size;
   }
 
-  /** Keeps exactly the standby links in `want` (source → link): closes the others, opens the missing. */
-  sync(want: ReadonlyMap<string, HeldLink>): void {
+  /** Is there a standby link (connected or not) for exactly this source and parent? */
+  holds(want: HeldLink): boolean {
+    const s = this.links.get(want.source);
+    return s !== undefined && same(s, want);
+  }
+
+  /**
+   * Keeps exactly the standby links in `want` (source → link): closes the others, opens the
+   * missing (unless `openNew` is false: then only those already held stay).
+   */
+  sync(want: ReadonlyMap<string, HeldLink>, opts: { openNew?: boolean } = {}): void {
     for (const [source, s] of [...this.links]) {
       const w = want.get(source);
       if (!w || !same(w, s)) this.close(s, true, 'unwanted');
     }
+    if (opts.openNew === false) return;
     const now = Date.now();
     for (const [key, at] of [...this.refused]) if (now - at > REFUSED_MS) this.refused.delete(key);
     for (const w of want.values()) if (!this.links.has(w.source) && !this.refused.has(`${w.source}/${w.parent}`)) this.open(w);

@@ -52,6 +52,11 @@ export interface TreeCallPort {
   iceTransportPolicy?: RTCIceTransportPolicy;
   /** The mode or a source's stream changed. */
   onChange(): void;
+  /**
+   * The room is under strain (members heard after long gaps, or stall judgements changing):
+   * no new standby links then, only the ones already made are kept (see syncStandby).
+   */
+  strained?(): boolean;
 }
 
 export interface TreeCallOptions {
@@ -592,7 +597,13 @@ export class TreeCall {
     const stalled = new Set(this.port.members().filter((m) => m.stalled).map((m) => m.id));
     // No standby round a parent already judged stalled: the plan is moving off it anyway.
     for (const [source, parent] of [...current]) if (stalled.has(parent)) current.delete(source);
-    this.standby.sync(standbyParents(this.lastMembers, this.options.params, this.port.myId, current));
+    const want = standbyParents(this.lastMembers, this.options.params, this.port.myId, current);
+    // A strained room gets no new standby links: each is a connection to set up (ICE, DTLS,
+    // an answer from a busy parent), and on a 2-core VM where pages' main threads were starved
+    // for seconds they tipped the eight-page room over (it never formed; without them it did).
+    const strained = this.port.strained?.() === true;
+    if (strained && [...want.keys()].some((source) => !this.standby.holds(want.get(source)!))) this.count('standby-skip:strained');
+    this.standby.sync(want, { openNew: !strained });
   }
 
   private openUpstreamLink(want: HeldLink): void {

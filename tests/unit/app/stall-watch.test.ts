@@ -39,15 +39,18 @@ describe('StallWatch', () => {
     // Pings every 400 ms: the limit stays at its floor.
     for (let t = 0; t <= 2000; t += 400) w.check([heard('a', t), heard('b', t)], t);
     expect(w.limit(2000)).toBe(1200);
+    expect(w.strained(2000)).toBe(false);
     // b's page is starved: silent for 1.2 s while a is heard, then back. Not yet a stall...
     for (let t = 2400; t <= 3200; t += 400) expect([...w.check([heard('a', t), heard('b', 2000)], t)]).toEqual([]);
     w.check([heard('a', 3300), heard('b', 3300)], 3300);
     // ...but now the room is known to be this slow: the limit is 1.5 × 1.2 s.
     expect(w.limit(3300)).toBe(1800);
+    expect(w.strained(3300)).toBe(true); // no new standby links in a room this slow
     for (let t = 3700; t <= 4900; t += 400) expect([...w.check([heard('a', t), heard('b', 3300)], t)]).toEqual([]);
     expect([...w.check([heard('a', 5300), heard('b', 3300)], 5300)]).toEqual(['b']);
     // The gaps age out of the window.
     expect(w.limit(3300 + 10_001)).toBe(1200);
+    expect(w.strained(3300 + 10_001)).toBe(false);
   });
 
   it('does not count our own page being starved (everyone late together) as a gap', () => {
