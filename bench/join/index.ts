@@ -25,6 +25,8 @@ export interface JoinBenchResult {
   bareHalfMedianMs: number;
   ratio: number;
   ratioHalf: number;
+  /** `BENCH_JOIN_COMPARE=<dir>`: another build of the app (say `npx vite build --outDir /tmp/old` on an older commit), interleaved. */
+  compare?: { dir: string; ms: number[]; medianMs: number };
 }
 
 export async function timeJoin(browser: Browser, firstUrl: string, secondUrl: string, ready: (p: Page) => Promise<void>): Promise<number> {
@@ -57,6 +59,10 @@ export async function timeJoin(browser: Browser, firstUrl: string, secondUrl: st
 export async function runJoinBench(runs = 7): Promise<JoinBenchResult> {
   const app = await createRelay({ host: '127.0.0.1', port: 0, staticDir: path.join(REPO_ROOT, 'dist/app'), log: () => undefined });
   const pages = await createRelay({ host: '127.0.0.1', port: 0, staticDir: path.join(REPO_ROOT, 'dist/test-pages'), log: () => undefined });
+  // Another build side by side (an A/B of a change), served by a relay of its own.
+  const compareDir = process.env.BENCH_JOIN_COMPARE;
+  const other = compareDir ? await createRelay({ host: '127.0.0.1', port: 0, staticDir: path.resolve(compareDir), log: () => undefined }) : null;
+  const otherMs: number[] = [];
   const exe = chromiumExecutable();
   const browser = await chromium.launch({ ...(exe ? { executablePath: exe } : {}), args: CHROMIUM_ARGS });
   const oursMs: number[] = [];
@@ -78,12 +84,16 @@ export async function runJoinBench(runs = 7): Promise<JoinBenchResult> {
   try {
     for (let i = 0; i < runs + 1; i++) {
       // Interleaved, so drift in machine load hits both alike; run 0 warms caches and is dropped.
-      const { roomId, secret } = createRoom();
-      const room = `${app.url}/${formatRoomHash(roomId, secret, { prejoin: false, name: 'Bench' })}`;
-      const ours = await timeJoin(browser, room, room, async (p) => {
-        await p.getByRole('button', { name: 'Leave' }).waitFor();
-        await p.waitForFunction(() => window.__lunar?.signaling() === 'online');
-      });
+      const timeApp = async (base: string) => {
+        const { roomId, secret } = createRoom();
+        const room = `${base}/${formatRoomHash(roomId, secret, { prejoin: false, name: 'Bench' })}`;
+        return timeJoin(browser, room, room, async (p) => {
+          await p.getByRole('button', { name: 'Leave' }).waitFor();
+          await p.waitForFunction(() => window.__lunar?.signaling() === 'online');
+        });
+      };
+      const ours = await timeApp(app.url);
+      if (other && i > 0) otherMs.push(await timeApp(other.url));
       const bare = await timeBare('');
       const bareHalf = await timeBare('&scale=2');
       if (i > 0) {
@@ -96,17 +106,20 @@ export async function runJoinBench(runs = 7): Promise<JoinBenchResult> {
     await browser.close();
     await app.close();
     await pages.close();
+    await other?.close();
   }
   const oursMedianMs = median(oursMs);
   const bareMedianMs = median(bareMs);
   const bareHalfMedianMs = median(bareHalfMs);
   const result: JoinBenchResult = { runs, oursMs, bareMs, bareHalfMs, oursMedianMs, bareMedianMs, bareHalfMedianMs, ratio: oursMedianMs / bareMedianMs, ratioHalf: oursMedianMs / bareHalfMedianMs };
+  if (compareDir) result.compare = { dir: compareDir, ms: otherMs, medianMs: median(otherMs) };
   printTable('Join: link opened → first remote video frame decoded (2 participants)', ['page', 'median ms', 'p90 ms', 'runs'], [
     ['Lunar Chat (app + relay)', oursMedianMs.toFixed(0), percentile(oursMs, 90).toFixed(0), String(runs)],
     ['bare RTCPeerConnection + WS, 720p', bareMedianMs.toFixed(0), percentile(bareMs, 90).toFixed(0), String(runs)],
     ['bare, camera sent at half size (as ours starts)', bareHalfMedianMs.toFixed(0), percentile(bareHalfMs, 90).toFixed(0), String(runs)],
     ['ratio (ours / bare 720p)', result.ratio.toFixed(2), '', 'target ≤ 1.15'],
     ['ratio (ours / bare at half size)', result.ratioHalf.toFixed(2), '', 'like for like'],
+    ...(result.compare ? [[`other build (${result.compare.dir})`, result.compare.medianMs.toFixed(0), percentile(otherMs, 90).toFixed(0), String(runs)], ['ratio (ours / other build)', (oursMedianMs / result.compare.medianMs).toFixed(2), '', '']] : []),
   ]);
   mkdirSync(path.join(REPO_ROOT, 'bench/results'), { recursive: true });
   writeFileSync(path.join(REPO_ROOT, 'bench/results/join.json'), JSON.stringify(result, null, 2));
