@@ -29,7 +29,7 @@ export interface JoinBenchResult {
   compare?: { dir: string; ms: number[]; medianMs: number };
 }
 
-export async function timeJoin(browser: Browser, firstUrl: string, secondUrl: string, ready: (p: Page) => Promise<void>): Promise<number> {
+async function timeJoin(browser: Browser, firstUrl: string, secondUrl: string, ready: (p: Page) => Promise<void>): Promise<number> {
   const ctxA = await browser.newContext();
   const ctxB = await browser.newContext();
   try {
@@ -81,23 +81,24 @@ export async function runJoinBench(runs = 7): Promise<JoinBenchResult> {
       await signaller.close();
     }
   };
+  const timeApp = async (base: string) => {
+    const { roomId, secret } = createRoom();
+    const room = `${base}/${formatRoomHash(roomId, secret, { prejoin: false, name: 'Bench' })}`;
+    return timeJoin(browser, room, room, async (p) => {
+      await p.getByRole('button', { name: 'Leave' }).waitFor();
+      await p.waitForFunction(() => window.__lunar?.signaling() === 'online');
+    });
+  };
   try {
     for (let i = 0; i < runs + 1; i++) {
-      // Interleaved, so drift in machine load hits both alike; run 0 warms caches and is dropped.
-      const timeApp = async (base: string) => {
-        const { roomId, secret } = createRoom();
-        const room = `${base}/${formatRoomHash(roomId, secret, { prejoin: false, name: 'Bench' })}`;
-        return timeJoin(browser, room, room, async (p) => {
-          await p.getByRole('button', { name: 'Leave' }).waitFor();
-          await p.waitForFunction(() => window.__lunar?.signaling() === 'online');
-        });
-      };
+      // Interleaved, so drift in machine load hits all alike; run 0 warms caches and is dropped.
       const ours = await timeApp(app.url);
-      if (other && i > 0) otherMs.push(await timeApp(other.url));
+      const otherBuild = other ? await timeApp(other.url) : null;
       const bare = await timeBare('');
       const bareHalf = await timeBare('&scale=2');
       if (i > 0) {
         oursMs.push(ours);
+        if (otherBuild !== null) otherMs.push(otherBuild);
         bareMs.push(bare);
         bareHalfMs.push(bareHalf);
       }

@@ -602,7 +602,7 @@ export class TreeCall {
     // an answer from a busy parent), and on a 2-core VM where pages' main threads were starved
     // for seconds they tipped the eight-page room over (it never formed; without them it did).
     const strained = this.port.strained?.() === true;
-    if (strained && [...want.keys()].some((source) => !this.standby.holds(want.get(source)!))) this.count('standby-skip:strained');
+    if (strained && [...want.values()].some((w) => !this.standby.holds(w))) this.count('standby-skip:strained');
     this.standby.sync(want, { openNew: !strained });
   }
 

@@ -176,7 +176,11 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     // Run the in-call UI's module (≈30 ms alone, ≈100 ms on two busy cores) while we wait for
     // the first offer: our announce has just gone out, and an answer takes 60–110 ms to come
     // back (bench/join). Run later, it sat between the key hand-out and the first picture.
-    const evalUi = () => e.signaling === 'online' && (CallRoom.preload().catch(() => undefined), true);
+    const evalUi = (): boolean => {
+      if (e.signaling !== 'online') return false;
+      CallRoom.preload().catch(() => undefined);
+      return true;
+    };
     if (!evalUi()) {
       const offEval = e.on(() => {
         if (evalUi()) offEval();
