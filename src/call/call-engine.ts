@@ -14,9 +14,12 @@ import { Emitter, type Unsubscribe } from '../util/emitter';
 import type { CallSecurity, PeerTrust } from './call-security';
 import type { LocalMedia } from './local-media';
 import { admitted, isInitiator, type Member } from './membership';
-import { PeerSession, SEND_SLOTS, type FrameTransformHook, type SessionPhase } from './peer-session';
+import { PeerSession, type SessionPhase } from './peer-session';
+import { SEND_SLOTS, type FrameTransformHook } from './send-slots';
 import { placeholderTrack } from './placeholder-tracks';
-import { applySendSettings, localTracks, sdpPolicy } from './send-settings';
+import { applySendSettings, kitShape, localTracks, sdpPolicy } from './send-settings';
+import { SessionKit } from './session-kit';
+import { SpareConnection } from './spare-connection';
 import { WARM_UP_MS } from '../media/send-encodings';
 import { sdpFingerprint } from './sdp-fingerprint';
 import { TrustKeeper } from './trust-keeper';
@@ -143,6 +146,8 @@ export class CallEngine {
   private signalChain: Promise<void> = Promise.resolve();
   private readonly trust: TrustKeeper | null;
   private readonly large: LargeRoom | null;
+  /** A connection built ahead of time for the next newcomer (spare-connection.ts). */
+  private readonly spare: SpareConnection;
   /** Participants removed from this call: their announces and offers are refused. */
   private readonly banned = new Set<string>();
   private readonly rejectedSeen = new Map<string, { rejected: number; decrypted: number }>();
@@ -190,6 +195,17 @@ export class CallEngine {
     this.peerjs = sockets.peerjs;
     this.outbox = new SignalOutbox(this.peerjs, (event) => this.count(event));
     this.presence = sockets.presence;
+    this.spare = new SpareConnection(
+      {
+        allowed: () => !this.left && !this.roomFull,
+        busy: () => [...this.sessions.values()].some((s) => s.phase === 'connecting'),
+        shape: () => kitShape(this.opts.media),
+        build: () => this.buildKit(),
+        tune: (sdp) => sdpPolicy(this.opts.media).local(sdp),
+        count: (event) => this.count(event),
+      },
+      now,
+    );
 
     this.disposers.push(
       this.peerjs.on('signal', (s) => {
@@ -222,6 +238,7 @@ export class CallEngine {
     );
     // Sockets opened early may be up already: their 'open' came before we listened.
     this.updateSignaling();
+    this.spare.start();
     const ready = (opts.mediaReady ?? Promise.resolve()).catch(() => undefined);
     this.signalChain = ready.then(() => undefined);
     void ready.then(() => {
@@ -358,6 +375,7 @@ export class CallEngine {
     this.left = true;
     this.trust?.dispose();
     this.large?.dispose();
+    this.spare.dispose();
     this.presence.publish({ v: 1, kind: 'bye', peerId: this.myId });
     for (const s of this.sessions.values()) s.close();
     this.sessions.clear();
@@ -406,6 +424,8 @@ export class CallEngine {
       // Both sockets up (first time, or back after the relay restarted): say we are here, and
       // ask everyone to answer. Only then can their offers reach our PeerJS id.
       if (online) this.announce(true);
+      if (online) this.spare.online();
+      else this.spare.offline();
       this.signaling = next;
       this.changed();
     }
@@ -467,27 +487,22 @@ export class CallEngine {
   private openSession(peerId: string, sid: string, initiator: boolean): PeerSession {
     this.closeSession(peerId);
     const media = this.opts.media;
-    const security = this.opts.security;
-    const transforms = this.opts.transforms ?? security?.transforms();
+    const transforms = this.transforms();
+    const kit = this.spare.take(initiator);
     const session = new PeerSession({
       myId: this.myId,
       remoteId: peerId,
       sid,
       initiator,
-      rtcConfig: security ? { ...this.opts.rtcConfig, certificates: security.certificates } : this.opts.rtcConfig,
+      rtcConfig: this.rtcConfig(),
       localStream: media.stream,
-      // With verification on, nothing is sent until the peer proves it holds the room key.
-      // With frame encryption the worker holds the frames (keeping the encoder warm: a
-      // camera attached only after verification took ≈250 ms to its first frame, measured by
-      // bench/join); without it the tracks wait.
-      // Only while the room fits the mesh: in a large room every control connection would
-      // otherwise run a camera encoder until it verifies.
-      tracks: security?.holdsUnverified && this.meshFits() ? this.meshTracks() : this.trust ? { audio: null, video: null, 'screen-audio': null, 'screen-video': null } : localTracks(media),
+      tracks: this.sessionTracks(),
       videoOff: media.settings.audioOnly,
       sdp: sdpPolicy(media),
       placeholder: placeholderTrack,
       sendSignal: (payload) => this.outbox.send(peerId, payload),
       ...(transforms ? { transforms } : {}),
+      ...(kit ? { kit } : {}),
     });
     const sendAuth = (auth: { proof: string; pub: string }) => this.outbox.send(peerId, { v: 1, sid, auth });
     session.on('described', () => this.trust?.sendProof(session, 'signal', sendAuth));
@@ -587,7 +602,7 @@ export class CallEngine {
     );
     // This member may tip the room into tree mode: decide before choosing the mesh tracks.
     this.large?.update();
-    this.opts.security?.releaseLink(session.sid);
+    this.opts.security?.releaseLink(session.link);
     this.pushTracks(session);
     session.sendState(this.localState());
     if (this.large) session.sendControl(this.large.hello());
@@ -700,6 +715,7 @@ export class CallEngine {
     for (const [peerId, m] of this.members) {
       if (!this.sessions.has(peerId) && now - m.lastSeen > PRESENCE_TIMEOUT_MS) this.members.delete(peerId);
     }
+    this.spare.tend();
     this.changed();
   }
 
@@ -776,6 +792,42 @@ export class CallEngine {
     // In tree mode the camera and mic go over the tree; the mesh keeps control (and screens).
     if (this.mode === 'tree') Object.assign(tracks, { audio: null, video: null });
     return tracks;
+  }
+
+  /**
+   * What a new connection sends. With verification on, nothing is sent until the peer proves
+   * it holds the room key. With frame encryption the worker holds the frames (keeping the
+   * encoder warm: a camera attached only after verification took ≈250 ms to its first frame,
+   * measured by bench/join); without it the tracks wait. Only while the room fits the mesh: in
+   * a large room every control connection would otherwise run a camera encoder until it verifies.
+   */
+  private sessionTracks(): ReturnType<typeof localTracks> {
+    if (this.opts.security?.holdsUnverified && this.meshFits()) return this.meshTracks();
+    return this.trust ? { audio: null, video: null, 'screen-audio': null, 'screen-video': null } : localTracks(this.opts.media);
+  }
+
+  private rtcConfig(): RTCConfiguration {
+    const security = this.opts.security;
+    return security ? { ...this.opts.rtcConfig, certificates: security.certificates } : this.opts.rtcConfig;
+  }
+
+  private transforms(): FrameTransformHook | undefined {
+    return this.opts.transforms ?? this.opts.security?.transforms();
+  }
+
+  /** A connection built ahead of time, for the spare (spare-connection.ts). */
+  private buildKit(): SessionKit {
+    const media = this.opts.media;
+    const transforms = this.transforms();
+    return new SessionKit({
+      rtcConfig: this.rtcConfig(),
+      localStream: media.stream,
+      tracks: this.sessionTracks(),
+      videoOff: media.settings.audioOnly,
+      placeholder: placeholderTrack,
+      link: toHex(randomBytes(8)),
+      ...(transforms ? { transforms } : {}),
+    });
   }
 
   private onSettingsChange(): void {

@@ -18,7 +18,7 @@ import { deriveRoomKey, randomKey } from '../e2ee/room-keys';
 import { safetyWords } from '../e2ee/safety-words';
 import { fromBase64Url, toBase64Url } from '../util/base64url';
 import { EpochBook, type EpochId } from './epoch-book';
-import type { FrameTransformHook, MediaKind } from './peer-session';
+import type { FrameTransformHook, MediaKind } from './send-slots';
 
 export interface CallSecurityOptions {
   secret: string;
@@ -99,7 +99,10 @@ export class CallSecurity {
     if (!c) return undefined;
     return {
       attachSender: (sender: RTCRtpSender, kind: MediaKind, link: string) => c.attachSender(sender, kind, this.opts.myId, link),
-      attachReceiver: (receiver: RTCRtpReceiver, kind: MediaKind, remoteId: string) => c.attachReceiver(receiver, kind, remoteId),
+      attachReceiverLater: (receiver: RTCRtpReceiver, kind: MediaKind) => c.attachReceiverLater(receiver, kind),
+      bindReceivers: (tokens: readonly string[], remoteId: string) => {
+        for (const token of tokens) c.bindReceiver(token, remoteId).catch((err: unknown) => console.warn('could not bind a receiver', err));
+      },
     };
   }
 

@@ -1,40 +1,20 @@
 /**
  * One RTCPeerConnection to one remote participant. Perfect negotiation (the responder is
- * polite), tracks added at creation so frame transforms attach before any description is
- * applied, a negotiated control data channel for names/state/heartbeats, a second one for the
- * room doc (binary, see src/room-state/doc-sync.ts), and ICE restarts when the path fails.
+ * polite), tracks added at creation so frame transforms attach before the remote's description
+ * is applied, a negotiated control data channel for names/state/heartbeats, a second one for
+ * the room doc (binary, see src/room-state/doc-sync.ts), and ICE restarts when the path fails.
+ * The connection itself comes from a SessionKit: a fresh one, or the call's spare.
  */
 import { parseControl, type ControlMessage, type NegotiationPayload, type PeerState } from '../protocol/mesh-messages';
 import { Emitter, type Unsubscribe } from '../util/emitter';
-import { preferVideoCodecs } from './codec-preferences';
 import { markOnce } from '../util/mark-once';
-
-export type MediaKind = 'audio' | 'video';
-
-/**
- * What a sender carries. Camera and microphone, plus the screen share's video and (tab or
- * system) audio on transceivers of their own, created up front like the others so their
- * transforms are attached before any description: starting a share is then replaceTrack only.
- */
-export type SendSlot = MediaKind | 'screen-audio' | 'screen-video';
-/** Creation order: both sides add them in this order so a remote offer's m-lines map onto them. */
-export const SEND_SLOTS: readonly SendSlot[] = ['audio', 'video', 'screen-audio', 'screen-video'];
-
-export function slotKind(slot: SendSlot): MediaKind {
-  return slot === 'audio' || slot === 'screen-audio' ? 'audio' : 'video';
-}
+import { SEND_SLOTS, type FrameTransformHook, type MediaKind, type SendSlot } from './send-slots';
+import { SessionKit, setTuned } from './session-kit';
 
 /** SDP edits the session applies: to the description it sets locally, and to the one it sends. */
 export interface SdpPolicy {
   local(sdp: string): string;
   outgoing(sdp: string): string;
-}
-
-/** Where end-to-end encryption hooks in: called for every sender/receiver before negotiation. */
-export interface FrameTransformHook {
-  /** `link` names the connection, so its senders can be held until the peer is verified. */
-  attachSender(sender: RTCRtpSender, kind: MediaKind, link: string): void;
-  attachReceiver(receiver: RTCRtpReceiver, kind: MediaKind, remoteId: string): void;
 }
 
 export type SessionPhase = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
@@ -54,6 +34,11 @@ export interface PeerSessionOptions {
   placeholder: (kind: MediaKind) => MediaStreamTrack;
   sendSignal: (payload: NegotiationPayload) => void;
   transforms?: FrameTransformHook;
+  /**
+   * A connection built ahead of time (the call's spare), with `videoOff` as asked; its senders
+   * get `tracks`. Absent: one is built now, its senders linked by `sid`.
+   */
+  kit?: SessionKit;
 }
 
 type Events = {
@@ -81,6 +66,8 @@ export class PeerSession {
   readonly remoteId: string;
   readonly sid: string;
   readonly initiator: boolean;
+  /** Names this connection's senders in the E2EE worker (held until the peer is verified). */
+  readonly link: string;
   readonly pc: RTCPeerConnection;
   readonly remoteStream: MediaStream;
   /** The remote screen share (video, and audio when shared); shown when their state says so. */
@@ -88,7 +75,7 @@ export class PeerSession {
   private readonly control: RTCDataChannel;
   private readonly docChannel: RTCDataChannel;
   private readonly events = new Emitter<Events>();
-  private readonly transceivers = new Map<SendSlot, RTCRtpTransceiver>();
+  private readonly transceivers: ReadonlyMap<SendSlot, RTCRtpTransceiver>;
   /** setParameters calls per sender, one at a time (a second call mid-flight is refused). */
   private readonly paramChains = new Map<SendSlot, Promise<void>>();
   private makingOffer = false;
@@ -110,9 +97,23 @@ export class PeerSession {
     this.sid = opts.sid;
     this.initiator = opts.initiator;
     this.answeredOnce = opts.initiator;
-    this.pc = new RTCPeerConnection(opts.rtcConfig);
-    // Negotiated channel: both sides create it up front, nothing to wait for in ondatachannel.
-    this.control = this.pc.createDataChannel('control', { negotiated: true, id: 0, ordered: true });
+    const kit =
+      opts.kit ??
+      new SessionKit({
+        rtcConfig: opts.rtcConfig,
+        localStream: opts.localStream,
+        tracks: opts.tracks,
+        ...(opts.videoOff === undefined ? {} : { videoOff: opts.videoOff }),
+        placeholder: opts.placeholder,
+        link: opts.sid,
+        ...(opts.transforms ? { transforms: opts.transforms } : {}),
+      });
+    this.link = kit.link;
+    this.pc = kit.pc;
+    this.transceivers = kit.transceivers;
+    this.remoteStream = kit.remoteStream;
+    this.remoteScreenStream = kit.remoteScreenStream;
+    this.control = kit.control;
     this.control.onmessage = (ev) => {
       const msg = parseControl(ev.data);
       if (!msg) return;
@@ -127,49 +128,18 @@ export class PeerSession {
       this.updatePhase();
     };
     this.control.onclose = () => this.updatePhase();
-    // The room doc rides the same connection on its own channel (one SCTP stream, no new
-    // connection): it replaced y-webrtc's mesh, a second connection per pair.
-    this.docChannel = this.pc.createDataChannel('doc', { negotiated: true, id: 1, ordered: true });
-    this.docChannel.binaryType = 'arraybuffer';
+    this.docChannel = kit.docChannel;
     this.docChannel.onmessage = (ev: MessageEvent<unknown>) => {
       if (ev.data instanceof ArrayBuffer) this.events.emit('doc', new Uint8Array(ev.data));
     };
     this.docChannel.onopen = () => this.events.emit('docOpen', true);
     this.docChannel.onclose = () => this.events.emit('docOpen', false);
+    // The receivers decrypt as this remote, named now that we know who it is.
+    opts.transforms?.bindReceivers(kit.receiverTokens, opts.remoteId);
+    if (opts.kit) for (const slot of SEND_SLOTS) void this.setTrack(slot, opts.tracks[slot]);
 
-    const receiverTracks: MediaStreamTrack[] = [];
-    const screenTracks: MediaStreamTrack[] = [];
-    const screenStream = new MediaStream();
-    // addTrack, not addTransceiver: only addTrack's transceivers are reused by a remote offer.
-    for (const slot of SEND_SLOTS) {
-      const kind = slotKind(slot);
-      const track = opts.tracks[slot] ?? opts.placeholder(kind);
-      const sender = this.pc.addTrack(track, slot.startsWith('screen') ? screenStream : opts.localStream);
-      const transceiver = this.pc.getTransceivers().find((t) => t.sender === sender);
-      if (transceiver) this.transceivers.set(slot, transceiver);
-      if (kind === 'video' && transceiver && typeof RTCRtpReceiver.getCapabilities === 'function') {
-        const caps = RTCRtpReceiver.getCapabilities('video');
-        if (caps) {
-          try {
-            transceiver.setCodecPreferences(preferVideoCodecs(caps.codecs));
-          } catch {
-            // Older browsers: keep their default order.
-          }
-        }
-      }
-      if (transceiver) {
-        opts.transforms?.attachSender(sender, kind, opts.sid);
-        opts.transforms?.attachReceiver(transceiver.receiver, kind, opts.remoteId);
-        (slot.startsWith('screen') ? screenTracks : receiverTracks).push(transceiver.receiver.track);
-        if (kind === 'video' && opts.videoOff) transceiver.direction = 'inactive';
-      }
-    }
-    // Only once all four exist: addTrack reuses a transceiver whose sender has no track, so
-    // clearing one earlier would fold the screen slots onto the camera's transceivers.
-    for (const slot of SEND_SLOTS) if (!opts.tracks[slot]) void this.transceivers.get(slot)?.sender.replaceTrack(null);
-    this.remoteStream = new MediaStream(receiverTracks);
-    this.remoteScreenStream = new MediaStream(screenTracks);
-
+    // Candidates the spare gathered wait for our first description like any others.
+    for (const c of kit.takeCandidates()) this.heldCandidates.push({ v: 1, sid: this.sid, candidate: c as { candidate: string } | null });
     this.pc.onnegotiationneeded = () => void this.negotiate();
     this.pc.onicecandidate = ({ candidate }) => {
       const payload: NegotiationPayload = { v: 1, sid: this.sid, candidate: candidate ? candidate.toJSON() as { candidate: string } : null };
@@ -179,6 +149,31 @@ export class PeerSession {
       else if (this.heldCandidates.length < 64) this.heldCandidates.push(payload);
     };
     this.pc.onconnectionstatechange = () => this.onConnectionState();
+    // The initiator's first offer starts now, not on 'negotiationneeded' (a task later, after
+    // whatever the page does next: the new tile's render came first, bench/join); a spare's is
+    // ready or on its way.
+    if (!this.initiator) return;
+    // A spare's offer that is ready goes out now, in this task: before the page renders the
+    // new tile (an await would let that run first).
+    if (kit.offerReady && !this.sendPreparedOffer()) void this.negotiate();
+    else if (!kit.offerReady) void this.firstOffer(kit.offer);
+  }
+
+  private sendPreparedOffer(): boolean {
+    const local = this.pc.localDescription;
+    if (local?.type !== 'offer' || this.pc.signalingState !== 'have-local-offer') return false;
+    markOnce('offer-from-spare');
+    this.sendDescription({ type: 'offer', sdp: this.outgoing(local.sdp) });
+    return true;
+  }
+
+  private async firstOffer(ready: Promise<boolean> | null): Promise<void> {
+    if (!ready) return this.negotiate();
+    this.makingOffer = true;
+    const ok = await ready;
+    this.makingOffer = false;
+    if (this.currentPhase === 'closed') return;
+    if (!ok || !this.sendPreparedOffer()) await this.negotiate();
   }
 
   /** The control channel's readyState (diagnostics). */
@@ -339,7 +334,8 @@ export class PeerSession {
   private async negotiate(): Promise<void> {
     // The responder waits for the initiator's first offer: an offer of its own would only
     // collide with it.
-    if (!this.answeredOnce || this.currentPhase === 'closed') return;
+    // One offer at a time: 'negotiationneeded' fires again once we are back to stable if needed.
+    if (!this.answeredOnce || this.makingOffer || this.currentPhase === 'closed') return;
     try {
       this.makingOffer = true;
       markOnce('negotiation-needed');
@@ -364,24 +360,9 @@ export class PeerSession {
     for (const c of this.heldCandidates.splice(0)) this.opts.sendSignal(c);
   }
 
-  /**
-   * Sets our description with the SDP policy applied (Opus FEC/DTX). Should the browser
-   * refuse the edited text, the description goes in as created: a call without our Opus
-   * tuning beats no call.
-   */
-  private async setLocal(desc: RTCSessionDescriptionInit): Promise<void> {
-    const sdp = desc.sdp ?? '';
-    const tuned = this.opts.sdp ? this.opts.sdp.local(sdp) : sdp;
-    if (tuned === sdp) {
-      await this.pc.setLocalDescription(desc);
-      return;
-    }
-    try {
-      await this.pc.setLocalDescription({ type: desc.type, sdp: tuned });
-    } catch (err) {
-      console.warn('edited local description refused; using it unedited', err);
-      await this.pc.setLocalDescription(desc);
-    }
+  /** Sets our description with the SDP policy applied (Opus FEC/DTX). */
+  private setLocal(desc: RTCSessionDescriptionInit): Promise<void> {
+    return setTuned(this.pc, desc, this.opts.sdp?.local);
   }
 
   private outgoing(sdp: string): string {

@@ -7,7 +7,8 @@ import { applyReceiveCap, tuneOpus } from '../media/sdp-munging';
 import { mergeEncoding } from '../media/quality-settings';
 import { sendEncodings, warmUpEncoding } from '../media/send-encodings';
 import type { LocalMedia } from './local-media';
-import type { PeerSession, SdpPolicy, SendSlot } from './peer-session';
+import type { PeerSession, SdpPolicy } from './peer-session';
+import type { SendSlot } from './send-slots';
 
 /** Our tracks per sender slot (camera only while it is on; the mic as processed for sending). */
 export function localTracks(media: LocalMedia): Record<SendSlot, MediaStreamTrack | null> {
@@ -17,6 +18,11 @@ export function localTracks(media: LocalMedia): Record<SendSlot, MediaStreamTrac
     'screen-audio': media.screen.audioTrack,
     'screen-video': media.screen.videoTrack,
   };
+}
+
+/** The settings a connection is built and first offered with: a spare fits only the same. */
+export function kitShape(media: LocalMedia): string {
+  return `${media.settings.audioOnly ? 'audio-only' : 'video'}|${media.settings.music ? 'music' : 'voice'}`;
 }
 
 /** Reads the settings at negotiation time, so a later offer carries the current ones. */

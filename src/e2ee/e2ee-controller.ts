@@ -10,7 +10,7 @@ import * as Comlink from 'comlink';
 import type { MediaKind } from './clear-prefix';
 import { E2eeError } from './errors';
 import type { SenderCounters } from './frame-cryptor';
-import type { TransformOptions } from './frame-transform';
+import type { LaterReceiveOptions, TransformOptions } from './frame-transform';
 import type { ApiResult, E2eeWorkerApi } from './worker-core';
 
 export interface E2eeControllerOptions {
@@ -88,6 +88,20 @@ export class E2eeController {
     this.attach(receiver, { operation: 'decrypt', kind, participantId: remoteId });
   }
 
+  /**
+   * A receiver whose sender is not known yet (a spare connection): its transform is set now, as
+   * Chromium requires, and `bindReceiver` names the sender later. Returns its token.
+   */
+  attachReceiverLater(receiver: RTCRtpReceiver, kind: MediaKind): string {
+    const token = `later-${kind}-${crypto.randomUUID()}`;
+    this.attach(receiver, { operation: 'decrypt', kind, token });
+    return token;
+  }
+
+  async bindReceiver(token: string, remoteId: string): Promise<void> {
+    unwrap(await this.api.bindReceiver(token, remoteId));
+  }
+
   async setRoomSecret(secret: string): Promise<void> {
     unwrap(await Promise.race([this.api.setRoomSecret(secret), this.workerFailed]));
   }
@@ -113,7 +127,7 @@ export class E2eeController {
     this.worker.terminate();
   }
 
-  private attach(endpoint: Endpoint, options: TransformOptions): void {
+  private attach(endpoint: Endpoint, options: TransformOptions | LaterReceiveOptions): void {
     if (this.disposed) throw new E2eeError('unsupported', 'E2eeController is disposed');
     if (hasScriptTransform()) {
       endpoint.transform = new RTCRtpScriptTransform(this.worker, options);

@@ -37,6 +37,19 @@ export interface TransformOptions {
   link?: string;
 }
 
+/**
+ * The options of a receiver made before its sender is known (the call's spare connection, built
+ * before anyone turns up): Chromium runs a receiver transform only when it is set as the
+ * receiver is created, so it is set then, and its frames wait in the worker until
+ * `bindReceiver(token, participantId)` names the sender. Unbound, nothing passes.
+ */
+export interface LaterReceiveOptions {
+  operation: 'decrypt';
+  kind: MediaKind;
+  token: string;
+  codec?: Codec;
+}
+
 const CODECS: ReadonlySet<string> = new Set<Codec>(['vp8', 'vp9', 'opus', 'h264', 'av1', 'unknown']);
 const MAX_ID_LENGTH = 256;
 
@@ -80,6 +93,24 @@ export function frameCodec(frame: EncodedFrame, options: TransformOptions): Code
   }
   if (codec !== 'unknown') return codec;
   return options.codec ?? (options.kind === 'video' ? 'vp8' : 'opus');
+}
+
+/**
+ * Options naming a `token` are a later-bound receiver's (LaterReceiveOptions): validated and
+ * returned. Any other options give null (parseTransformOptions reads those).
+ */
+export function parseLaterReceive(raw: unknown): LaterReceiveOptions | null {
+  if (typeof raw !== 'object' || raw === null || !('token' in raw)) return null;
+  const o = raw as Record<string, unknown>;
+  const fail = (why: string): never => {
+    throw new E2eeError('invalid-message', `invalid transform options: ${why}`);
+  };
+  if (o.operation !== 'decrypt') return fail('a token is for receivers only');
+  if (o.kind !== 'audio' && o.kind !== 'video') return fail('kind');
+  if (typeof o.token !== 'string' || o.token.length === 0 || o.token.length > MAX_ID_LENGTH) return fail('token');
+  if (o.participantId !== undefined) return fail('a later-bound receiver names its sender in bindReceiver');
+  if (o.codec !== undefined && (typeof o.codec !== 'string' || !CODECS.has(o.codec))) return fail('codec');
+  return { operation: 'decrypt', kind: o.kind, token: o.token, ...(o.codec === undefined ? {} : { codec: o.codec as Codec }) };
 }
 
 /** A transform stage; `dispose()` detaches it from the cryptor once its pipe has ended. */

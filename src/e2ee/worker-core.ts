@@ -6,7 +6,7 @@
  */
 import { E2eeError, type E2eeErrorCode, type E2eeErrorData } from './errors';
 import { FrameCryptor, type FrameCryptorOptions, type SenderCounters } from './frame-cryptor';
-import { createFrameTransform, parseTransformOptions, type EncodedFrame, type TransformOptions } from './frame-transform';
+import { createFrameTransform, parseLaterReceive, parseTransformOptions, type EncodedFrame, type LaterReceiveOptions, type TransformOptions } from './frame-transform';
 
 export type ApiResult<T = undefined> = { ok: true; value: T } | { ok: false; error: E2eeErrorData };
 
@@ -16,9 +16,11 @@ export interface E2eeWorkerApi {
   /** Lets a held link's senders send (see TransformOptions.link), starting with a key frame. */
   releaseLink(link: string): ApiResult;
   removeParticipant(participantId: string): ApiResult;
+  /** Names the sender of a later-bound receiver (LaterReceiveOptions); its frames then flow. */
+  bindReceiver(token: string, participantId: string): ApiResult;
   counters(): ApiResult<Record<string, SenderCounters>>;
   /** The createEncodedStreams fallback: the main thread transfers the streams here. */
-  attachStreams(readable: ReadableStream, writable: WritableStream, options: TransformOptions): ApiResult;
+  attachStreams(readable: ReadableStream, writable: WritableStream, options: TransformOptions | LaterReceiveOptions): ApiResult;
 }
 
 /** What an RTCRtpScriptTransformer offers for key frames (both optional: not every browser has them). */
@@ -26,6 +28,20 @@ export interface KeyFrameControl {
   generateKeyFrame?(): Promise<unknown>;
   sendKeyFrameRequest?(): Promise<unknown>;
 }
+
+/** A later-bound receiver's pipe, waiting for its sender's name. */
+interface WaitingReceiver {
+  readable: ReadableStream;
+  writable: WritableStream;
+  options: LaterReceiveOptions;
+  keyFrames: KeyFrameControl | undefined;
+  stop: (() => void) | null;
+}
+
+/** Bindings that arrived before their receiver's transform did (it reaches the worker on its own event). */
+const MAX_BOUND_EARLY = 64;
+/** Spare connections closed unused leave their receivers here: the oldest are forgotten. */
+const MAX_WAITING = 256;
 
 interface ActiveTransform {
   options: TransformOptions;
@@ -48,6 +64,8 @@ export class E2eeWorkerCore {
   private readonly released = new Set<string>();
   /** Frames dropped by each transform stage, for diagnostics next to the cryptor's counters. */
   readonly drops = new Map<E2eeErrorCode, number>();
+  private readonly waiting = new Map<string, WaitingReceiver>();
+  private readonly boundEarly = new Map<string, string>();
 
   constructor(options: FrameCryptorOptions = {}) {
     this.cryptor = new FrameCryptor(options);
@@ -87,6 +105,20 @@ export class E2eeWorkerCore {
         this.cryptor.removeParticipant(participantId);
         return undefined;
       }),
+    bindReceiver: (token, participantId) =>
+      run(() => {
+        if (typeof token !== 'string' || token.length === 0) throw new E2eeError('invalid-message', 'token must be a non-empty string');
+        if (typeof participantId !== 'string' || participantId.length === 0) throw new E2eeError('invalid-message', 'participant id must be a non-empty string');
+        const w = this.waiting.get(token);
+        if (!w) {
+          if (this.boundEarly.size >= MAX_BOUND_EARLY) this.boundEarly.delete(this.boundEarly.keys().next().value as string);
+          this.boundEarly.set(token, participantId);
+          return undefined;
+        }
+        this.waiting.delete(token);
+        w.stop = this.startBound(w, participantId);
+        return undefined;
+      }),
     counters: () => run(() => this.cryptor.counters()),
     attachStreams: (readable, writable, options) =>
       run(() => {
@@ -110,6 +142,8 @@ export class E2eeWorkerCore {
     rawOptions: unknown,
     keyFrames?: KeyFrameControl,
   ): () => void {
+    const later = parseLaterReceive(rawOptions);
+    if (later) return this.waitForSender(readable, writable, later, keyFrames);
     const options = parseTransformOptions(rawOptions);
     if (options.operation === 'encrypt') this.cryptor.setLocalId(options.participantId);
     else this.cryptor.addParticipant(options.participantId);
@@ -138,6 +172,28 @@ export class E2eeWorkerCore {
         stage.dispose();
       });
     return () => abort.abort();
+  }
+
+  /** A later-bound receiver: nothing is read from it until its sender is named (bindReceiver). */
+  private waitForSender(readable: ReadableStream, writable: WritableStream, options: LaterReceiveOptions, keyFrames: KeyFrameControl | undefined): () => void {
+    const w: WaitingReceiver = { readable, writable, options, keyFrames, stop: null };
+    const early = this.boundEarly.get(options.token);
+    if (early !== undefined) {
+      this.boundEarly.delete(options.token);
+      w.stop = this.startBound(w, early);
+    } else {
+      if (this.waiting.size >= MAX_WAITING) this.waiting.delete(this.waiting.keys().next().value as string);
+      this.waiting.set(options.token, w);
+    }
+    return () => {
+      this.waiting.delete(options.token);
+      w.stop?.();
+    };
+  }
+
+  private startBound(w: WaitingReceiver, participantId: string): () => void {
+    const { token: _token, ...rest } = w.options;
+    return this.handleTransform(w.readable, w.writable, { ...rest, participantId }, w.keyFrames);
   }
 
   /** After a key change, new key frames let pictures recover at once instead of at the next periodic one. */

@@ -152,6 +152,28 @@ test("a newcomer's camera starts at half size for a quick first picture, then go
   expect(heights[0]).toBeLessThanOrEqual(400);
 });
 
+test('a newcomer is offered a connection made before they came, carrying what the host sends now', async ({ browser }) => {
+  // Ana is alone: her spare connection is built with her camera on, and offered. She turns
+  // the camera off before Bea comes, then on again: what Bea sees must follow, not the spare.
+  const room = newRoomUrl(fx.relay.url);
+  const ana = await joinCall(browser, room, 'Ana', '&quality=low');
+  fx.people.push(ana);
+  const churnOf = (p: typeof ana) => p.page.evaluate(() => window.__lunar?.churn() ?? {});
+  await expect.poll(async () => (await churnOf(ana))['spare-built'] ?? 0).toBeGreaterThanOrEqual(1);
+  await ana.page.getByRole('button', { name: 'Turn off camera' }).click();
+  const bea = await joinCall(browser, room, 'Bea', '&quality=low');
+  fx.people.push(bea);
+  await expect(bea.page.getByRole('figure', { name: 'Ana' }).getByRole('img', { name: 'Camera off' })).toBeVisible();
+  expect((await churnOf(ana))['spare-used:offered'], 'Ana offered to Bea on her spare').toBe(1);
+  expect((await churnOf(bea))['spare-used:plain'], "Bea answered on hers").toBe(1);
+  await expectMediaFrom(ana, ['Bea']);
+  // Camera off: no picture from Ana, though her audio comes.
+  await expect.poll(async () => (await bea.peers()).find((p) => p.name === 'Ana')?.audioPacketsReceived ?? 0).toBeGreaterThan(0);
+  expect(await framesFrom(bea, 'Ana')).toBe(0);
+  await ana.page.getByRole('button', { name: 'Turn on camera' }).click();
+  await expectMediaFrom(bea, ['Ana']);
+});
+
 test("a participant's page crashes: the others' tile for them goes within seconds, and the call goes on", async ({ browser }) => {
   const room = newRoomUrl(fx.relay.url);
   const ana = await joinCall(browser, room, 'Ana');

@@ -146,6 +146,67 @@ describe('E2eeWorkerCore transforms', () => {
   });
 });
 
+describe('E2eeWorkerCore later-bound receivers (a spare connection, built before anyone is there)', () => {
+  /** A receiver pipe we can push into and read from, like an RTCRtpScriptTransformer's. */
+  function pipe() {
+    let push!: ReadableStreamDefaultController<FakeFrame>;
+    const readable = new ReadableStream<FakeFrame>({ start: (c) => void (push = c) });
+    const out: FakeFrame[] = [];
+    const writable = new WritableStream<FakeFrame>({ write: (f) => void out.push(f) });
+    return { readable, writable, out, push: (f: FakeFrame) => push.enqueue(f) };
+  }
+  const settle = () => new Promise((r) => setTimeout(r, 10));
+  const later = (token: string) => ({ operation: 'decrypt', kind: 'video', token });
+
+  it('passes nothing until bound, then decrypts as the named sender', async () => {
+    const { alice, bob } = setup();
+    const encrypted = await pump(alice, send('video'), videoFrames());
+    const p = pipe();
+    bob.handleTransform(p.readable, p.writable, later('t1'));
+    p.push(encrypted[0]!);
+    await settle();
+    expect(p.out).toHaveLength(0);
+    expect(bob.api.bindReceiver('t1', 'alice')).toEqual({ ok: true, value: undefined });
+    p.push(encrypted[1]!);
+    p.push(encrypted[2]!);
+    await settle();
+    expect(p.out).toHaveLength(3); // the frame that waited, then the rest, in order
+    expect(bob.cryptor.counters('alice').decrypted).toBe(3);
+  });
+
+  it('takes a binding that arrives before the transform does', async () => {
+    const { alice, bob } = setup();
+    const encrypted = await pump(alice, send('video'), videoFrames());
+    expect(bob.api.bindReceiver('t2', 'alice')).toEqual({ ok: true, value: undefined });
+    const p = pipe();
+    bob.handleTransform(p.readable, p.writable, later('t2'));
+    for (const f of encrypted) p.push(f);
+    await settle();
+    expect(p.out).toHaveLength(3);
+  });
+
+  it("bound to one sender, rejects another's frames", async () => {
+    const { alice, bob } = setup();
+    const encrypted = await pump(alice, send('video'), videoFrames());
+    const p = pipe();
+    bob.handleTransform(p.readable, p.writable, later('t3'));
+    bob.api.bindReceiver('t3', 'carol');
+    for (const f of encrypted) p.push(f);
+    await settle();
+    expect(p.out).toHaveLength(0);
+  });
+
+  it('refuses bad later-bound options and bindings', () => {
+    const core = new E2eeWorkerCore();
+    const refuse = (options: unknown) => expect(() => core.handleTransform(new ReadableStream(), new WritableStream(), options)).toThrowError(expect.objectContaining({ code: 'invalid-message' }));
+    refuse({ operation: 'encrypt', kind: 'video', token: 't' });
+    refuse({ operation: 'decrypt', kind: 'video', token: '' });
+    refuse({ operation: 'decrypt', kind: 'video', token: 't', participantId: 'alice' });
+    expect(core.api.bindReceiver('', 'alice')).toMatchObject({ ok: false, error: { code: 'invalid-message' } });
+    expect(core.api.bindReceiver('t', '')).toMatchObject({ ok: false, error: { code: 'invalid-message' } });
+  });
+});
+
 describe('E2eeWorkerCore API', () => {
   it('returns errors as plain data that rebuild into E2eeError', () => {
     const core = new E2eeWorkerCore();
