@@ -238,7 +238,6 @@ export class CallEngine {
     );
     // Sockets opened early may be up already: their 'open' came before we listened.
     this.updateSignaling();
-    this.spare.start();
     const ready = (opts.mediaReady ?? Promise.resolve()).catch(() => undefined);
     this.signalChain = ready.then(() => undefined);
     void ready.then(() => {

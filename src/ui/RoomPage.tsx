@@ -3,6 +3,7 @@ import { Match, Switch, createSignal, lazy, onCleanup, onMount, type JSX } from 
 import { CallEngine } from '../call/call-engine';
 import { CallSecurity } from '../call/call-security';
 import { closeCallSignaling, openCallSignaling } from '../call/call-signaling';
+import { takeEarlySignaling } from '../call/early-signaling';
 import { startQualityReports } from '../call/quality-reporter';
 import { randomBytes, toHex } from '../util/base64url';
 import { LocalMedia } from '../call/local-media';
@@ -67,7 +68,9 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
   });
   // Keys, the E2EE worker and our DTLS certificate start with the page, in parallel with the
   // config fetch and the camera: none of them waits for the others.
-  const myId = toHex(randomBytes(16));
+  // A link without a pre-join screen had its sockets opened by main.tsx, for this id.
+  const early = takeEarlySignaling(props.link.roomId);
+  const myId = early?.myId ?? toHex(randomBytes(16));
   // The creator's link carries the host key (`host=`); it is checked against the room id.
   const query = location.hash.split('?')[1] ?? '';
   const hostKey = readHostKey(query, props.link.roomId);
@@ -93,7 +96,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     rememberName(displayName);
     const { config, relayBase } = loaded;
     // The sockets open while the keys and the worker get ready (they need neither).
-    const signaling = openCallSignaling(relayBase, myId, await topicReady, props.link.params.jwt);
+    const signaling = (await early?.sockets) ?? openCallSignaling(relayBase, myId, await topicReady, props.link.params.jwt);
     try {
       if (!config.features.e2ee) {
         // The relay turned media encryption off (debugging): verification stays on.

@@ -155,6 +155,7 @@ test("a newcomer's camera starts at half size for a quick first picture, then go
 test('a newcomer is offered a connection made before they came, carrying what the host sends now', async ({ browser }) => {
   // Ana is alone: her spare connection is built with her camera on, and offered. She turns
   // the camera off before Bea comes, then on again: what Bea sees must follow, not the spare.
+  // Both directions decode: the spare's receivers were bound to Bea after they were made.
   const room = newRoomUrl(fx.relay.url);
   const ana = await joinCall(browser, room, 'Ana', '&quality=low');
   fx.people.push(ana);
@@ -164,8 +165,7 @@ test('a newcomer is offered a connection made before they came, carrying what th
   const bea = await joinCall(browser, room, 'Bea', '&quality=low');
   fx.people.push(bea);
   await expect(bea.page.getByRole('figure', { name: 'Ana' }).getByRole('img', { name: 'Camera off' })).toBeVisible();
-  expect((await churnOf(ana))['spare-used:offered'], 'Ana offered to Bea on her spare').toBe(1);
-  expect((await churnOf(bea))['spare-used:plain'], "Bea answered on hers").toBe(1);
+  expect((await churnOf(ana))['spare-used'], 'Ana offered to Bea on her spare').toBe(1);
   await expectMediaFrom(ana, ['Bea']);
   // Camera off: no picture from Ana, though her audio comes.
   await expect.poll(async () => (await bea.peers()).find((p) => p.name === 'Ana')?.audioPacketsReceived ?? 0).toBeGreaterThan(0);
