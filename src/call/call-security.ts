@@ -12,7 +12,7 @@
 import { markOnce } from '../util/mark-once';
 import { E2eeController } from '../e2ee/e2ee-controller';
 import type { SenderCounters } from '../e2ee/frame-cryptor';
-import { epochSealContext, generateX25519KeyPair, openSealed, sealToPeer, type X25519KeyPair } from '../e2ee/key-seal';
+import { epochSealContext, generateX25519KeyPair, openSealed, prepareEphemeral, sealToPeer, type Ephemeral, type X25519KeyPair } from '../e2ee/key-seal';
 import { computePeerProof, deriveAuthKey, verifyPeerProof } from '../e2ee/peer-auth';
 import { deriveRoomKey, randomKey } from '../e2ee/room-keys';
 import { safetyWords } from '../e2ee/safety-words';
@@ -43,6 +43,8 @@ export class CallSecurity {
   /** Recent epoch keys (epoch 0 = the link's room key), for keys derived from them (moderation MACs). */
   private readonly epochKeys = new Map<number, Uint8Array>();
   private certificate!: RTCCertificate;
+  /** The next epoch hand-out's ephemeral key pair, made ahead (see `seal`). */
+  private nextEphemeral: Promise<Ephemeral> | null = null;
   /** The last safety words, with the fingerprint set they were derived from. */
   private words: { key: string; words: string[] } | null = null;
   /** Serialises key installs: they must reach the worker in order. */
@@ -78,6 +80,8 @@ export class CallSecurity {
     ]);
     // The worker is not awaited: it took ≈150 ms to start on a busy page (bench/join), and
     // nothing needs it before the first connection's frames. Its failure surfaces in `started`.
+    security.nextEphemeral = prepareEphemeral();
+    security.nextEphemeral.catch(() => undefined);
     return security;
   }
 
@@ -152,7 +156,12 @@ export class CallSecurity {
   }
 
   async seal(id: EpochId, key: Uint8Array, toId: string, theirPublicKey: string): Promise<string> {
-    return toBase64Url(await sealToPeer(key, fromBase64Url(theirPublicKey), epochSealContext(id.epoch, id.minter, this.opts.myId, toId)));
+    // Each seal takes the ephemeral made ahead and starts the next one: one use each.
+    const ephemeral = this.nextEphemeral ?? prepareEphemeral();
+    const next = prepareEphemeral();
+    next.catch(() => undefined);
+    this.nextEphemeral = next;
+    return toBase64Url(await sealToPeer(key, fromBase64Url(theirPublicKey), epochSealContext(id.epoch, id.minter, this.opts.myId, toId), ephemeral));
   }
 
   /**

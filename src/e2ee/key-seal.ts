@@ -42,14 +42,33 @@ export function epochSealContext(epoch: number, minter: string, fromId: string, 
   return encodeParts(utf8('lunar epoch key v2'), uintToBytes(BigInt(epoch), 4), utf8(minter), utf8(fromId), utf8(toId));
 }
 
-async function sharedSecret(secretKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array> {
+/**
+ * A one-use ephemeral key pair for `sealToPeer`, made ahead of time: the seal then starts at the
+ * key agreement. Its private half never leaves WebCrypto.
+ */
+export interface Ephemeral {
+  privateKey: CryptoKey;
+  publicKey: Uint8Array;
+}
+
+export async function prepareEphemeral(): Promise<Ephemeral> {
+  const pair = (await crypto.subtle.generateKey(X25519, false, ['deriveBits'])) as CryptoKeyPair;
+  return { privateKey: pair.privateKey, publicKey: new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey)) };
+}
+
+function importPublic(publicKey: Uint8Array): Promise<CryptoKey> {
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== PUBLIC_KEY_BYTES) {
     throw new E2eeError('invalid-key', 'X25519 public key must be 32 bytes');
   }
+  return crypto.subtle.importKey('raw', new Uint8Array(publicKey), X25519, false, []);
+}
+
+async function sharedSecret(secretKey: Uint8Array | CryptoKey, publicKey: Uint8Array): Promise<Uint8Array> {
+  const pubReady = importPublic(publicKey);
   try {
     const [priv, pub] = await Promise.all([
-      crypto.subtle.importKey('pkcs8', new Uint8Array(concatBytes(PKCS8_X25519_PREFIX, secretKey)), X25519, false, ['deriveBits']),
-      crypto.subtle.importKey('raw', new Uint8Array(publicKey), X25519, false, []),
+      secretKey instanceof Uint8Array ? crypto.subtle.importKey('pkcs8', new Uint8Array(concatBytes(PKCS8_X25519_PREFIX, secretKey)), X25519, false, ['deriveBits']) : secretKey,
+      pubReady,
     ]);
     // WebCrypto rejects low-order points (an all-zero shared secret) itself.
     return new Uint8Array(await crypto.subtle.deriveBits({ name: 'X25519', public: pub }, priv, 256));
@@ -64,10 +83,15 @@ function sealKeys(shared: Uint8Array, ephemeralPublic: Uint8Array, recipientPubl
   return { key: okm.subarray(0, 32), nonce: okm.subarray(32) };
 }
 
-export async function sealToPeer(plaintext: Uint8Array, recipientPublicKey: Uint8Array, context: Uint8Array): Promise<Uint8Array> {
-  const ephemeral = await generateX25519KeyPair();
-  const { key, nonce } = sealKeys(await sharedSecret(ephemeral.secretKey, recipientPublicKey), ephemeral.publicKey, recipientPublicKey);
-  return concatBytes(ephemeral.publicKey, await aesGcm('encrypt', key, nonce, context, plaintext));
+/**
+ * `ephemeral`: a key pair from `prepareEphemeral`, used for this seal only (the epoch hand-out
+ * keeps one ready: generating it on the spot was two more WebCrypto round trips between
+ * verifying a newcomer and its key, bench/join). Without it one is made now.
+ */
+export async function sealToPeer(plaintext: Uint8Array, recipientPublicKey: Uint8Array, context: Uint8Array, ephemeral?: Promise<Ephemeral>): Promise<Uint8Array> {
+  const eph = await (ephemeral ?? prepareEphemeral());
+  const { key, nonce } = sealKeys(await sharedSecret(eph.privateKey, recipientPublicKey), eph.publicKey, recipientPublicKey);
+  return concatBytes(eph.publicKey, await aesGcm('encrypt', key, nonce, context, plaintext));
 }
 
 /** AES-256-GCM in WebCrypto too: noble's first GCM call builds its GHASH tables (≈20 ms, profiled). */

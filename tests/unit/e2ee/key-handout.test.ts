@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes, utf8 } from '../../../src/e2ee/bytes';
-import { epochSealContext, generateX25519KeyPair, openSealed, sealToPeer } from '../../../src/e2ee/key-seal';
+import { epochSealContext, generateX25519KeyPair, openSealed, prepareEphemeral, sealToPeer } from '../../../src/e2ee/key-seal';
 import { computePeerProof, deriveAuthKey, verifyPeerProof } from '../../../src/e2ee/peer-auth';
 import { deriveRoomKey, randomKey } from '../../../src/e2ee/room-keys';
 import { safetyWords } from '../../../src/e2ee/safety-words';
@@ -19,6 +19,18 @@ describe('X25519 epoch key sealing', () => {
     expect(bytesToHex(await openSealed(sealed, bob, ctx))).toBe(bytesToHex(key));
     // Fresh ephemeral key each time: two seals of one key differ.
     expect(bytesToHex(await sealToPeer(key, bob.publicKey, ctx))).not.toBe(bytesToHex(sealed));
+  });
+
+  it('seals with an ephemeral made ahead: its public half leads the seal, and it opens', async () => {
+    const bob = await generateX25519KeyPair();
+    const key = randomKey();
+    const ctx = epochSealContext(4, 'alice', 'alice', 'bob');
+    const ephemeral = prepareEphemeral();
+    const sealed = await sealToPeer(key, bob.publicKey, ctx, ephemeral);
+    expect(bytesToHex(sealed.subarray(0, 32))).toBe(bytesToHex((await ephemeral).publicKey));
+    expect(bytesToHex(await openSealed(sealed, bob, ctx))).toBe(bytesToHex(key));
+    // Its private half stays inside WebCrypto.
+    expect((await ephemeral).privateKey.extractable).toBe(false);
   });
 
   it('opens with the RFC 7748 §6.1 key pairs (raw private keys, as the host key derives them)', async () => {
