@@ -24,7 +24,7 @@ import { WARM_UP_MS } from '../media/send-encodings';
 import { sdpFingerprint } from './sdp-fingerprint';
 import { TrustKeeper } from './trust-keeper';
 import { LargeRoom } from './large-room';
-import { isSilent } from './silence-check';
+import { CONNECT_TIMEOUT_MS, GONE_CONFIRM_MS, PRESENCE_TIMEOUT_MS, iceAlive, judgeGoneReport, judgeSession } from './peer-liveness';
 
 import { markOnce } from '../util/mark-once';
 import type { CallMode, TreeDebug } from '../tree/tree-call';
@@ -100,23 +100,7 @@ const DOC_AFTER_KEY_MAX_MS = 300;
 const MAX_EARLY_DOC_FRAMES = 64;
 
 const HEARTBEAT_MS = 2000;
-/** Packets from the peer still arrive (media, ICE consent): its page may be slow, not gone. */
-const iceAlive = (pc: RTCPeerConnection): boolean => pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed';
-/** A connected peer silent for this long (no heartbeats) has dropped off the network. */
-const SILENCE_TIMEOUT_MS = 8000;
-/** ...judged against the others (src/call/silence-check.ts); absent from the relay too this long: gone. */
-const SILENCE_LIMITS = { silenceMs: SILENCE_TIMEOUT_MS, goneMs: 25_000 };
-/**
- * The relay reported a peer's signalling socket closed (GONE: a crashed or killed page): if
- * nothing came from it this long after the report (heartbeats go every 2 s), it is gone. Its
- * tile went after 8 s of silence or more before (ICE stays connected for seconds after a crash).
- */
-const GONE_CONFIRM_MS = 3000;
-
-/** A peer we never reached is forgotten after this long without a presence announce. */
-const PRESENCE_TIMEOUT_MS = 30_000;
 const ANNOUNCE_EVERY_MS = 10_000;
-const CONNECT_TIMEOUT_MS = 20_000;
 
 interface MemberRecord extends Member {
   lastSeen: number;
@@ -661,23 +645,16 @@ export class CallEngine {
 
   /**
    * A peer the relay reported gone (GONE) that said nothing in GONE_CONFIRM_MS since is removed;
-   * one heard since keeps its place and the report is dropped. True when it was removed.
+   * one heard since keeps its place and the report is dropped (judgeGoneReport). True when it
+   * was removed.
    */
   private checkGone(peerId: string, now: number): boolean {
-    const goneAt = this.goneReports.get(peerId);
     const session = this.sessions.get(peerId);
-    if (goneAt === undefined || !session) return false;
-    if (session.lastHeardAt > goneAt) {
-      this.goneReports.delete(peerId);
-      return false;
-    }
-    if (now - goneAt < GONE_CONFIRM_MS) return false;
-    // In a tree the member is a stalled leaf already (LargeRoom), and its children re-attach.
-    // Removing it now would re-plan and rekey in the middle of that repair (one CI run: first
-    // frames 4.7–5.5 s after the crash instead of 2.3–3.3 s); the silence rules remove it later.
-    if (this.large?.currentMode === 'tree') return false;
+    if (!session) return false;
+    const verdict = judgeGoneReport(this.goneReports.get(peerId), session.lastHeardAt, now, this.large?.currentMode === 'tree');
+    if (verdict === 'heard-since' || verdict === 'gone') this.goneReports.delete(peerId);
+    if (verdict !== 'gone') return false;
     // Its socket closed and it has not said a word since: its page is gone.
-    this.goneReports.delete(peerId);
     this.removeMember(peerId, 'relay-gone');
     return true;
   }
@@ -696,17 +673,12 @@ export class CallEngine {
       session.sendControl({ t: 'ping', at: now, ...this.trust?.pingFields() });
       // A mode switch racing a pending replaceTrack can leave a camera on a mesh sender: re-assert.
       if (this.large && this.trust?.isVerified(peerId)) this.pushTracks(session);
-      const m = this.members.get(peerId);
       if (this.checkGone(peerId, now)) continue;
-      const silenceCtx = { now, freshestOther: freshestOther(peerId) };
-      if (session.everConnected && isSilent({ lastHeardAt: session.lastHeardAt, lastSeen: m?.lastSeen ?? -Infinity, transportAlive: iceAlive(session.pc) }, silenceCtx, SILENCE_LIMITS)) {
-        // Dropped off the network. If it comes back, its announce starts a fresh session.
-        this.removeMember(peerId, 'silent');
-        continue;
-      }
-      if (!session.everConnected && m && now - m.lastSeen > PRESENCE_TIMEOUT_MS) this.removeMember(peerId, 'never-connected');
-      else if (!session.everConnected && session.initiator && session.phase === 'failed' && now - (this.sessionStarted.get(peerId) ?? now) > CONNECT_TIMEOUT_MS) {
-        // ICE restarts did not help: try a whole new connection, keep the tile's message.
+      const facts = { everConnected: session.everConnected, lastHeardAt: session.lastHeardAt, transportAlive: iceAlive(session.pc), initiator: session.initiator, failed: session.phase === 'failed', startedAt: this.sessionStarted.get(peerId) };
+      const verdict = judgeSession(facts, this.members.get(peerId)?.lastSeen, now, freshestOther(peerId));
+      // Silent: dropped off the network; if it comes back, its announce starts a fresh session.
+      if (verdict === 'silent' || verdict === 'never-connected') this.removeMember(peerId, verdict);
+      else if (verdict === 'retry') {
         this.count('session-retry');
         this.openSession(peerId, toHex(randomBytes(8)), true);
       }
