@@ -471,21 +471,16 @@ export class CallEngine {
     this.closeSession(peerId);
     const media = this.opts.media;
     const transforms = this.transforms();
-    const kit = this.spare.take(initiator);
     const session = new PeerSession({
       myId: this.myId,
       remoteId: peerId,
       sid,
       initiator,
-      rtcConfig: this.rtcConfig(),
-      localStream: media.stream,
+      kit: this.spare.take(initiator) ?? this.buildKit(),
       tracks: this.sessionTracks(),
-      videoOff: media.settings.audioOnly,
       sdp: sdpPolicy(media),
-      placeholder: placeholderTrack,
       sendSignal: (payload) => this.outbox.send(peerId, payload),
       ...(transforms ? { transforms } : {}),
-      ...(kit ? { kit } : {}),
     });
     const sendAuth = (auth: { proof: string; pub: string }) => this.outbox.send(peerId, { v: 1, sid, auth });
     session.on('described', () => this.trust?.sendProof(session, 'signal', sendAuth));
@@ -786,7 +781,7 @@ export class CallEngine {
     return this.opts.transforms ?? this.opts.security?.transforms();
   }
 
-  /** A connection built ahead of time, for the spare (spare-connection.ts). */
+  /** A new connection, for a session or for the spare (spare-connection.ts). */
   private buildKit(): SessionKit {
     const media = this.opts.media;
     const transforms = this.transforms();

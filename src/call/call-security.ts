@@ -33,6 +33,13 @@ export type PeerTrust = 'pending' | 'verified' | 'failed';
 
 const EPOCH_KEYS_KEPT = 4;
 
+/** An ephemeral key pair on its way; a failure surfaces in the seal that uses it. */
+function readyEphemeral(): Promise<Ephemeral> {
+  const e = prepareEphemeral();
+  e.catch(() => undefined);
+  return e;
+}
+
 export class CallSecurity {
   readonly controller: E2eeController | null;
   private readonly roomKey: Uint8Array;
@@ -44,7 +51,7 @@ export class CallSecurity {
   private readonly epochKeys = new Map<number, Uint8Array>();
   private certificate!: RTCCertificate;
   /** The next epoch hand-out's ephemeral key pair, made ahead (see `seal`). */
-  private nextEphemeral: Promise<Ephemeral> | null = null;
+  private nextEphemeral = readyEphemeral();
   /** The last safety words, with the fingerprint set they were derived from. */
   private words: { key: string; words: string[] } | null = null;
   /** Serialises key installs: they must reach the worker in order. */
@@ -80,8 +87,6 @@ export class CallSecurity {
     ]);
     // The worker is not awaited: it took ≈150 ms to start on a busy page (bench/join), and
     // nothing needs it before the first connection's frames. Its failure surfaces in `started`.
-    security.nextEphemeral = prepareEphemeral();
-    security.nextEphemeral.catch(() => undefined);
     return security;
   }
 
@@ -157,10 +162,8 @@ export class CallSecurity {
 
   async seal(id: EpochId, key: Uint8Array, toId: string, theirPublicKey: string): Promise<string> {
     // Each seal takes the ephemeral made ahead and starts the next one: one use each.
-    const ephemeral = this.nextEphemeral ?? prepareEphemeral();
-    const next = prepareEphemeral();
-    next.catch(() => undefined);
-    this.nextEphemeral = next;
+    const ephemeral = this.nextEphemeral;
+    this.nextEphemeral = readyEphemeral();
     return toBase64Url(await sealToPeer(key, fromBase64Url(theirPublicKey), epochSealContext(id.epoch, id.minter, this.opts.myId, toId), ephemeral));
   }
 

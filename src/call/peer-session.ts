@@ -8,8 +8,8 @@
 import { parseControl, type ControlMessage, type NegotiationPayload, type PeerState } from '../protocol/mesh-messages';
 import { Emitter, type Unsubscribe } from '../util/emitter';
 import { markOnce } from '../util/mark-once';
-import { SEND_SLOTS, type FrameTransformHook, type MediaKind, type SendSlot } from './send-slots';
-import { SessionKit, setTuned } from './session-kit';
+import { SEND_SLOTS, type FrameTransformHook, type SendSlot } from './send-slots';
+import { setTuned, type SessionKit } from './session-kit';
 
 /** SDP edits the session applies: to the description it sets locally, and to the one it sends. */
 export interface SdpPolicy {
@@ -24,21 +24,17 @@ export interface PeerSessionOptions {
   remoteId: string;
   sid: string;
   initiator: boolean;
-  rtcConfig: RTCConfiguration;
-  localStream: MediaStream;
-  /** The track to send per slot; `null` sends nothing (a placeholder creates the transceiver). */
-  tracks: Record<SendSlot, MediaStreamTrack | null>;
-  /** Video transceivers start inactive (audio-only mode). */
-  videoOff?: boolean;
-  sdp?: SdpPolicy;
-  placeholder: (kind: MediaKind) => MediaStreamTrack;
-  sendSignal: (payload: NegotiationPayload) => void;
-  transforms?: FrameTransformHook;
   /**
-   * A connection built ahead of time (the call's spare), with `videoOff` as asked; its senders
-   * get `tracks`. Absent: one is built now, its senders linked by `sid`.
+   * The connection: built for this session, or the call's spare built ahead of time (then
+   * possibly with older tracks, and its offer already made).
    */
-  kit?: SessionKit;
+  kit: SessionKit;
+  /** The track to send per slot now (`null`: nothing); the kit's senders are brought to it. */
+  tracks: Record<SendSlot, MediaStreamTrack | null>;
+  sdp?: SdpPolicy;
+  sendSignal: (payload: NegotiationPayload) => void;
+  /** Names the sender of the kit's receivers in the E2EE worker. */
+  transforms?: FrameTransformHook;
 }
 
 type Events = {
@@ -97,17 +93,7 @@ export class PeerSession {
     this.sid = opts.sid;
     this.initiator = opts.initiator;
     this.answeredOnce = opts.initiator;
-    const kit =
-      opts.kit ??
-      new SessionKit({
-        rtcConfig: opts.rtcConfig,
-        localStream: opts.localStream,
-        tracks: opts.tracks,
-        ...(opts.videoOff === undefined ? {} : { videoOff: opts.videoOff }),
-        placeholder: opts.placeholder,
-        link: opts.sid,
-        ...(opts.transforms ? { transforms: opts.transforms } : {}),
-      });
+    const kit = opts.kit;
     this.link = kit.link;
     this.pc = kit.pc;
     this.transceivers = kit.transceivers;
@@ -136,7 +122,7 @@ export class PeerSession {
     this.docChannel.onclose = () => this.events.emit('docOpen', false);
     // The receivers decrypt as this remote, named now that we know who it is.
     opts.transforms?.bindReceivers(kit.receiverTokens, opts.remoteId);
-    if (opts.kit) for (const slot of SEND_SLOTS) void this.setTrack(slot, opts.tracks[slot]);
+    for (const slot of SEND_SLOTS) void this.setTrack(slot, opts.tracks[slot]);
 
     // Candidates the spare gathered wait for our first description like any others.
     for (const c of kit.takeCandidates()) this.heldCandidates.push({ v: 1, sid: this.sid, candidate: c as { candidate: string } | null });

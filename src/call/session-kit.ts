@@ -4,7 +4,7 @@
  * its codec order and sender transform, and (for a spare the call keeps ready) a local offer
  * with its ICE candidates already gathered.
  *
- * Built on demand by PeerSession, or ahead of time as the call's spare: a newcomer's announce
+ * Built by the call for each new session, or ahead of time as its spare: a newcomer's announce
  * is then answered by sending an offer that already exists. Building one took 25–80 ms of main
  * thread and the offer 20–60 ms more, all between the announce and the offer (bench/join).
  */
@@ -35,7 +35,6 @@ export class SessionKit {
   readonly remoteStream: MediaStream;
   readonly remoteScreenStream: MediaStream;
   readonly link: string;
-  readonly videoOff: boolean;
   /** The receivers' tokens in the E2EE worker: the session names their sender (bindReceivers). */
   readonly receiverTokens: string[] = [];
   /** Set by `preOffer`: resolves true once our offer is the local description. */
@@ -47,7 +46,6 @@ export class SessionKit {
 
   constructor(opts: SessionKitOptions) {
     this.link = opts.link;
-    this.videoOff = opts.videoOff === true;
     this.pc = new RTCPeerConnection(opts.rtcConfig);
     // Negotiated channels: both sides create them up front, nothing to wait for in ondatachannel.
     this.control = this.pc.createDataChannel('control', { negotiated: true, id: 0, ordered: true });
@@ -80,7 +78,7 @@ export class SessionKit {
         this.receiverTokens.push(opts.transforms.attachReceiverLater(transceiver.receiver, kind));
       }
       (slot.startsWith('screen') ? screenTracks : receiverTracks).push(transceiver.receiver.track);
-      if (kind === 'video' && this.videoOff) transceiver.direction = 'inactive';
+      if (kind === 'video' && opts.videoOff === true) transceiver.direction = 'inactive';
     }
     // Only once all four exist: addTrack reuses a transceiver whose sender has no track, so
     // clearing one earlier would fold the screen slots onto the camera's transceivers.
@@ -115,11 +113,6 @@ export class SessionKit {
   takeCandidates(): (RTCIceCandidateInit | null)[] {
     this.pc.onicecandidate = null;
     return this.candidates.splice(0);
-  }
-
-  /** The tracks the senders carry now, per slot. */
-  track(slot: SendSlot): MediaStreamTrack | null {
-    return this.transceivers.get(slot)?.sender.track ?? null;
   }
 
   close(): void {

@@ -81,7 +81,6 @@ export class StallWatch {
 
   constructor(private readonly o: StallWatchOptions) {}
 
-  /** The silence that counts as a stall now (see the file's comment). */
   /**
    * Under strain: a member was heard again after a gap long enough to raise the limit (its
    * page, or ours, was starved) within `gapWindowMs`. The limit is then above `stallMs`.
@@ -90,6 +89,7 @@ export class StallWatch {
     return this.limit(now) > this.o.stallMs;
   }
 
+  /** The silence that counts as a stall now (see the file's comment). */
   limit(now: number): number {
     this.gaps = this.gaps.filter((g) => now - g.at <= this.o.gapWindowMs);
     const longest = Math.max(0, ...this.gaps.map((g) => g.ms));

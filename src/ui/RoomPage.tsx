@@ -83,7 +83,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     return ready;
   };
   let securityReady: Promise<CallSecurity> | null = secret ? makeSecurity(true) : null;
-  const topicReady = roomTopic(props.link.roomId);
+  const topicReady = early?.topic ?? roomTopic(props.link.roomId);
 
   // One join per page: every way back in (Rejoin, Try again) reloads it.
   let joinStarted = false;
