@@ -125,6 +125,9 @@ test('a reload does not leave a ghost tile or a duplicate connection', async ({ 
   await expect.poll(async () => (await ana.peers()).length, { timeout: 8000 }).toBe(1);
 });
 
+/** The fake camera's 720 lines at the warm-up's half size, with room for rounding. */
+const HALF_SIZE_LINES = 400;
+
 test("a newcomer's camera starts at half size for a quick first picture, then goes to full size", async ({ browser }) => {
   // Two pages at the default quality: the fake camera gives 1280×720.
   const room = newRoomUrl(fx.relay.url);
@@ -142,14 +145,16 @@ test("a newcomer's camera starts at half size for a quick first picture, then go
   const bea = await joinCall(browser, room, 'Bea');
   fx.people.push(bea);
   try {
-    // Full size once bandwidth estimation has ramped up (WARM_UP_MS, 2.5 s, after the connection started).
-    await expect.poll(() => heights.at(-1) ?? 0, { timeout: 15_000 }).toBeGreaterThanOrEqual(700);
+    // Past half size once the warm-up ends (WARM_UP_MS, 2.5 s, after the connection started):
+    // full size, or 540 lines when Chromium's own CPU adaptation takes its 3/4 step on a loaded
+    // machine (one CI run). Without the warm-up lifted the picture stays at 360.
+    await expect.poll(() => heights.at(-1) ?? 0, { timeout: 15_000 }).toBeGreaterThan(HALF_SIZE_LINES);
   } finally {
     watching = false;
     await watch;
   }
   console.log(`[call] heights of Bea's camera seen by Ana: ${[...new Set(heights)].join(' → ')}`);
-  expect(heights[0]).toBeLessThanOrEqual(400);
+  expect(heights[0]).toBeLessThanOrEqual(HALF_SIZE_LINES);
 });
 
 test('a newcomer is offered a connection made before they came, carrying what the host sends now', async ({ browser }) => {
