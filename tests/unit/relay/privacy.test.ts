@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { REPO_ROOT } from '../../../relay/options';
 import { createRoom, roomTopic } from '../../../src/room/room-link';
 import { TestClient } from './test-client';
@@ -92,7 +92,9 @@ describe('privacy: the relay never holds room ids, secrets, names or chat', () =
     );
     for (const p of peers) expect((await p.next()).type).toBe('OPEN');
     for (const p of presence) p.send({ type: 'subscribe', topics: [topic] });
-    await new Promise((r) => setTimeout(r, 50));
+    // The relay answers each socket in order: a pong means that socket's subscribe was taken.
+    for (const p of presence) p.send({ type: 'ping' });
+    for (const p of presence) await p.nextMatching((m) => m?.type === 'pong');
     for (let i = 0; i < 2; i++) {
       presence[i]!.send({ type: 'publish', topic, data: { t: 'hello', id: ids[i], sealed: await seal(names[i]!) } });
     }
@@ -114,12 +116,18 @@ describe('privacy: the relay never holds room ids, secrets, names or chat', () =
     });
     expect(snapshotText).toContain(topic);
     for (const c of [...presence, ...peers]) c.close();
-    await new Promise((r) => setTimeout(r, 500));
 
-    const stats = await (await fetch(`${base}/stats`)).text();
+    // The relay sees the closes and posts its webhooks in its own time: wait for them, not for a fixed time.
+    let stats = '';
+    await vi.waitFor(
+      async () => {
+        stats = await (await fetch(`${base}/stats`)).text();
+        expect(JSON.parse(stats)).toMatchObject({ total_conferences_completed: 1, total_quality_reports: 1 });
+        expect(webhookBodies.length).toBeGreaterThanOrEqual(6);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(JSON.parse(stats)).toMatchObject({ total_conferences_completed: 1, total_quality_reports: 1 });
-    expect(webhookBodies.length).toBeGreaterThanOrEqual(6);
     const places: Record<string, string> = { log: output, stats, metrics, webhooks: webhookBodies.join('\n'), heap: snapshotText };
     const hits: string[] = [];
     for (const [where, text] of Object.entries(places)) {

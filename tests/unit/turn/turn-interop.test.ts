@@ -37,6 +37,30 @@ function run(cmd: string, args: string[], timeoutMs: number): Promise<string> {
   });
 }
 
+/** Resolves once the echo server on `port` answers a datagram (its start-up time varies with load). */
+async function echoReady(port: number, timeoutMs = 10_000): Promise<void> {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const echoed = new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), 100);
+        s.once('message', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+      s.send(Buffer.from('ready?'), port, '127.0.0.1');
+      if (await echoed) return;
+      if (Date.now() > deadline) throw new Error(`turnutils_peer did not answer on ${port}`);
+    }
+  } finally {
+    s.removeAllListeners('message');
+    await new Promise<void>((r) => s.close(() => r()));
+  }
+}
+
 /** Totals from uclient's summary lines. */
 function summary(out: string): { sent: number; received: number; lost: number } | null {
   // Progress lines repeat the counters; the final summary is the last occurrence.
@@ -60,7 +84,7 @@ describe('interop with coturn turnutils_uclient', () => {
     server = await createTurnServer({ host: '127.0.0.1', port: 0, secrets: ['rotated-new', SECRET], allowPeers: '127.0.0.1', realm: 'interop' });
     peerPort = await freeUdpPort();
     peer = spawn('turnutils_peer', ['-L', '127.0.0.1', '-p', String(peerPort)], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 300));
+    await echoReady(peerPort);
   });
 
   afterAll(async () => {
