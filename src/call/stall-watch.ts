@@ -19,7 +19,8 @@
  *   gone, and is never stalled. A parent whose frames stopped while another parent's kept
  *   coming (relative again: when all stop together, the starved one is us) needs only
  *   `fastStallMs` of ping silence: that is how a crash looks to its children, who are the
- *   ones that must re-attach quickly.
+ *   ones that must re-attach quickly. Not while another member is down, though: then the
+ *   frames may have stopped upstream of that parent, and it gets the usual limit.
  * - The relay's word is quickest: a crashed page's signalling socket closes at once, and the
  *   relay tells the peers it negotiated with (GONE). A member reported gone that has not been
  *   heard since, and whose frames (if it is a parent) stopped `goneConfirmMs` ago, is stalled
@@ -96,12 +97,16 @@ export class StallWatch {
     return Math.min(this.o.maxStallMs, Math.max(this.o.stallMs, GAP_FACTOR * longest));
   }
 
-  /** Is `p` silent enough to stall, `lag` behind the freshest member (see the file's comment)? */
-  private silent(p: HeardFrom, lag: number, limit: number, now: number, freshestMedia: number): boolean {
+  /**
+   * Is `p` silent enough to stall, `lag` behind the freshest member (see the file's comment)?
+   * `othersDown`: another member is stalled or reported gone, which may be why frames through
+   * `p` stopped (it forwarded them from that member), so the short limit does not apply.
+   */
+  private silent(p: HeardFrom, lag: number, limit: number, now: number, freshestMedia: number, othersDown: boolean): boolean {
     if (p.mediaAt !== undefined) {
       if (now - p.mediaAt < this.o.mediaFreshMs) return false;
       const stoppedAlone = freshestMedia - p.mediaAt > this.o.mediaFreshMs;
-      if (stoppedAlone && now - p.mediaAt < this.o.mediaMemoryMs) return lag > this.o.fastStallMs;
+      if (stoppedAlone && !othersDown && now - p.mediaAt < this.o.mediaMemoryMs) return lag > this.o.fastStallMs;
     }
     return lag > limit;
   }
@@ -132,9 +137,16 @@ export class StallWatch {
     }
     const limit = this.limit(now);
     const freshestMedia = Math.max(-Infinity, ...live.map((p) => p.mediaAt ?? -Infinity));
+    // Members already down (stalled, or reported gone and not heard since). A forwarder whose
+    // own parent crashed stops passing frames at once and, busy with the repair, answers pings
+    // late: in the eight-page test its children flagged it with the crashed page, held it
+    // stalled for 6 s, planned it as a leaf while the others did not, and one child decoded
+    // again only after 15 s. A crash is seen by the relay's report in any case.
+    const down = new Set(live.filter((p) => p.goneAt !== undefined || this.flags.get(p.peerId)?.stalled === true).map((p) => p.peerId));
     const out = new Set<string>();
     for (const p of live) {
-      const silent = this.silent(p, freshest - p.lastHeardAt, limit, now, freshestMedia);
+      const othersDown = down.size > (down.has(p.peerId) ? 1 : 0);
+      const silent = this.silent(p, freshest - p.lastHeardAt, limit, now, freshestMedia, othersDown);
       const gone = !silent && this.reportedGone(p, now);
       const flag = this.flags.get(p.peerId);
       if (silent || gone) {

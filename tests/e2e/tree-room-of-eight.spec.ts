@@ -90,25 +90,44 @@ test('eight pages form a tree: the four active sources reach everyone, forwarded
     void cdp.send('Page.crash').catch(() => undefined);
     await crashed;
     const stillActive = active.filter((a) => a !== forwarder);
-    const decodingAgain = async (child: Person): Promise<number> => {
+    /**
+     * When a child decoded each source again, in ms after the crash. A starved page answers a
+     * poll late, so each time is a span: from the start of the last poll that still missed the
+     * source to the end of the first that saw it. It also shows which source a slow repair waited for.
+     */
+    const decodingAgain = async (child: Person): Promise<{ first: number; spans: string[] }> => {
       const sources = stillActive.filter((a) => a !== child);
+      const spans: string[] = [];
+      let missedFrom = 0;
+      let reported = false;
       await expect
         .poll(
           async () => {
+            const asked = Date.now() - droppedAt;
             const ups = (await child.tree()).upstream;
-            return sources.filter((s) => !ups.some((u) => u.source === s.id && u.parent !== forwarder.id && u.framesDecoded > (atCrash.get(child)?.get(u.link) ?? 0))).map((s) => s.name);
+            const answered = Date.now() - droppedAt;
+            const missing = sources.filter((s) => !ups.some((u) => u.source === s.id && u.parent !== forwarder.id && u.framesDecoded > (atCrash.get(child)?.get(u.link) ?? 0)));
+            for (const s of sources) if (!missing.includes(s) && !spans.some((x) => x.startsWith(`${s.name} `))) spans.push(`${s.name} ${missedFrom}–${answered}`);
+            missedFrom = asked;
+            if (missing.length > 0 && answered > 2500 && !reported) {
+              // Past the 2 s target: what this child's links to the missing sources look like.
+              reported = true;
+              const rows = ups.filter((u) => missing.some((m) => m.id === u.source)).map((u) => `${u.source.slice(0, 4)} via ${u.parent.slice(0, 4)} ${u.state} ${u.framesDecoded}`);
+              console.log(`[tree-eight] ${child.name} still waits for ${missing.map((m) => m.name).join(', ')} at ${answered} ms: ${rows.join('; ') || 'no link'}`);
+            }
+            return missing.map((s) => s.name);
           },
           { timeout: 30_000, intervals: [100], message: `${child.name} should decode the remaining sources again, not through ${forwarder.name}` },
         )
         .toEqual([]);
-      return Date.now() - droppedAt;
+      return { first: Date.now() - droppedAt, spans };
     };
     const repaired = await Promise.all(
       children.map(async (child) => {
-        const first = await decodingAgain(child);
+        const { first, spans } = await decodingAgain(child);
         // And keeps decoding: frame counts rising over 250 ms.
         await expectTreeVideo(child, stillActive.filter((a) => a !== child), 30_000, 250);
-        return `${child.name} ${first} ms (rising by ${Date.now() - droppedAt} ms)`;
+        return `${child.name} ${first} ms [${spans.join(', ')}] (rising by ${Date.now() - droppedAt} ms)`;
       }),
     );
     console.log(`[tree-eight] ${forwarder.name} (forwarder) crashed; its children decode again (first frame from a new parent): ${repaired.join(', ')}`);

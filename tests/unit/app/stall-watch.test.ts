@@ -103,6 +103,24 @@ describe('StallWatch', () => {
     expect([...w2.check([heard('x', 10_000), other(11_300)], 11_300)]).toEqual(['x']);
   });
 
+  it('does not take the short limit while another member is down: the parent may have been forwarding its frames', () => {
+    // The eight-page test: the crashed page's relay report arrives, and a forwarder that passed
+    // us the crashed page's stream stops at once and answers late while it repairs.
+    const at = (now: number): HeardFrom[] => [
+      { peerId: 'crashed', everConnected: true, lastHeardAt: 10_000, mediaAt: 10_000, goneAt: 10_050 },
+      { peerId: 'forwarder', everConnected: true, lastHeardAt: 10_000, mediaAt: 10_000 },
+      { peerId: 'b', everConnected: true, lastHeardAt: now, mediaAt: now },
+    ];
+    const w = watch();
+    expect([...w.check(at(10_900), 10_900)]).toEqual(['crashed']);
+    expect([...w.check(at(11_100), 11_100)]).toEqual(['crashed']);
+    // The forwarder is judged by the usual limit (1.2 s here) instead.
+    expect([...w.check(at(11_300), 11_300)]).toEqual(['crashed', 'forwarder']);
+    // Without the crashed page, the same forwarder is flagged on the short limit (0.8 s).
+    const alone = watch();
+    expect([...alone.check(at(10_900).slice(1), 10_900)]).toEqual(['forwarder']);
+  });
+
   it('does not take the short limit when every parent\'s frames stopped together (our page is the starved one)', () => {
     const w = watch();
     const peers = [{ ...heard('p1', 10_000), mediaAt: 10_000 }, { ...heard('p2', 10_950), mediaAt: 10_100 }];
