@@ -77,6 +77,11 @@ export interface TreeLinkStats {
   /** Height of the last video frame decoded on this link (0: none yet): which layer arrives. */
   frameHeight: number;
   audioPacketsReceived: number;
+  /**
+   * When the video counts were taken (ms since the epoch; 0: none yet). A starved page answers
+   * a debug call seconds late: this tells when `framesDecoded` was true, not when it was read.
+   */
+  statsAt: number;
 }
 
 export interface TreeDebug {
@@ -98,6 +103,12 @@ export interface TreeDebug {
 }
 
 const TIMELINE_MAX = 150;
+
+/** A stats timestamp as ms since the epoch: Chromium gives epoch time, the spec time since `timeOrigin`. */
+function epochMs(timestamp: number): number {
+  if (!Number.isFinite(timestamp) || timestamp <= 0) return 0;
+  return timestamp > 1e12 ? timestamp : performance.timeOrigin + timestamp;
+}
 /** A spare child end is made this long after the last was taken (SpareUpstream): in a quiet moment. */
 const SPARE_DELAY_MS = 3000;
 /** And renewed this often. */
@@ -428,15 +439,17 @@ export class TreeCall {
       let framesDecoded = 0;
       let frameHeight = 0;
       let audioPacketsReceived = 0;
+      let statsAt = 0;
       stats.forEach((s: Record<string, unknown>) => {
         if (s.type !== 'inbound-rtp') return;
         if (s.kind === 'video') {
           framesDecoded += Number(s.framesDecoded ?? 0);
           frameHeight = Math.max(frameHeight, Number(s.frameHeight ?? 0));
+          statsAt = Math.max(statsAt, epochMs(Number(s.timestamp ?? 0)));
         }
         if (s.kind === 'audio') audioPacketsReceived += Number(s.packetsReceived ?? 0);
       });
-      upstream.push({ link: up.id, source: up.source, parent: up.parent, state: up.link.pc.connectionState, framesDecoded, frameHeight, audioPacketsReceived });
+      upstream.push({ link: up.id, source: up.source, parent: up.parent, state: up.link.pc.connectionState, framesDecoded, frameHeight, audioPacketsReceived, statsAt });
     }
     const downstream = this.children.rows();
     const counters = this.node ? await this.node.counters().catch(() => null) : null;

@@ -91,14 +91,15 @@ test('eight pages form a tree: the four active sources reach everyone, forwarded
     await crashed;
     const stillActive = active.filter((a) => a !== forwarder);
     /**
-     * When a child decoded each source again, in ms after the crash. A starved page answers a
-     * poll late, so each time is a span: from the start of the last poll that still missed the
-     * source to the end of the first that saw it. It also shows which source a slow repair waited for.
+     * When a child decoded each source again, in ms after the crash command, as a span: from when
+     * the counts that still missed it were taken to when the counts that showed it were taken
+     * (the stats' own timestamps: a starved page answered a poll up to 2.8 s late). Past 2.5 s it
+     * also prints which source a child still waits for and its links to it.
      */
     const decodingAgain = async (child: Person): Promise<{ first: number; spans: string[] }> => {
       const sources = stillActive.filter((a) => a !== child);
-      const spans: string[] = [];
-      let missedFrom = 0;
+      const spans = new Map<string, string>();
+      const missedAt = new Map<string, number>();
       let reported = false;
       await expect
         .poll(
@@ -106,11 +107,15 @@ test('eight pages form a tree: the four active sources reach everyone, forwarded
             const asked = Date.now() - droppedAt;
             const ups = (await child.tree()).upstream;
             const answered = Date.now() - droppedAt;
-            const missing = sources.filter((s) => !ups.some((u) => u.source === s.id && u.parent !== forwarder.id && u.framesDecoded > (atCrash.get(child)?.get(u.link) ?? 0)));
-            for (const s of sources) if (!missing.includes(s) && !spans.some((x) => x.startsWith(`${s.name} `))) spans.push(`${s.name} ${missedFrom}–${answered}`);
-            missedFrom = asked;
+            const takenAt = (u: (typeof ups)[number]) => (u.statsAt > 0 ? Math.round(u.statsAt - droppedAt) : answered);
+            const fresh = (s: Person) => ups.find((u) => u.source === s.id && u.parent !== forwarder.id && u.framesDecoded > (atCrash.get(child)?.get(u.link) ?? 0));
+            const missing = sources.filter((s) => !fresh(s));
+            for (const s of sources) {
+              const hit = fresh(s);
+              if (hit && !spans.has(s.name)) spans.set(s.name, `${s.name} ${missedAt.get(s.name) ?? 0}–${takenAt(hit)}`);
+            }
+            for (const s of missing) missedAt.set(s.name, Math.max(asked, ...ups.filter((u) => u.source === s.id).map(takenAt)));
             if (missing.length > 0 && answered > 2500 && !reported) {
-              // Past the 2 s target: what this child's links to the missing sources look like.
               reported = true;
               const rows = ups.filter((u) => missing.some((m) => m.id === u.source)).map((u) => `${u.source.slice(0, 4)} via ${u.parent.slice(0, 4)} ${u.state} ${u.framesDecoded}`);
               console.log(`[tree-eight] ${child.name} still waits for ${missing.map((m) => m.name).join(', ')} at ${answered} ms: ${rows.join('; ') || 'no link'}`);
@@ -120,7 +125,7 @@ test('eight pages form a tree: the four active sources reach everyone, forwarded
           { timeout: 30_000, intervals: [100], message: `${child.name} should decode the remaining sources again, not through ${forwarder.name}` },
         )
         .toEqual([]);
-      return { first: Date.now() - droppedAt, spans };
+      return { first: Date.now() - droppedAt, spans: [...spans.values()] };
     };
     const repaired = await Promise.all(
       children.map(async (child) => {
