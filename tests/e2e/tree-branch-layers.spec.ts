@@ -11,7 +11,7 @@
 import { expect, test } from '@playwright/test';
 import { newRoomUrl } from './harness/participant';
 import { useRelayPerTest } from './harness/relay-per-test';
-import { expectForwardsEverything, expectTreeVideo, framesBySource, joinTree, type Person } from './harness/tree-person';
+import { expectForwardsEverything, expectTreeVideo, joinTree, type Person } from './harness/tree-person';
 
 const fx = useRelayPerTest({
   TURN_ENABLED: '1',
@@ -23,12 +23,25 @@ const fx = useRelayPerTest({
   TURN_MAX_BPS: '8000',
 });
 
-/** Frames per second `who` decodes of `source` over `ms`. */
-async function rate(who: Person, source: Person, ms: number): Promise<number> {
-  const a = (await framesBySource(who)).get(source.id) ?? 0;
+/**
+ * Frames per second `who` decodes of `source` over `ms`, summed per link: a link opened
+ * meanwhile counts from zero (the largest count per source would read a re-link as a freeze).
+ * Also returns the links' counts before and after, printed when the rates disappoint.
+ */
+async function rate(who: Person, source: Person, ms: number): Promise<{ fps: number; links: string }> {
+  const counts = async () => new Map((await who.tree()).upstream.filter((u) => u.source === source.id).map((u) => [u.link, { frames: u.framesDecoded, parent: u.parent, state: u.state }]));
+  const before = await counts();
   await who.page.waitForTimeout(ms);
-  const b = (await framesBySource(who)).get(source.id) ?? 0;
-  return ((b - a) * 1000) / ms;
+  const after = await counts();
+  let frames = 0;
+  for (const [link, now] of after) frames += now.frames - (before.get(link)?.frames ?? 0);
+  const links = [...new Set([...before.keys(), ...after.keys()])]
+    .map((link) => {
+      const x = after.get(link) ?? before.get(link);
+      return `${link.slice(0, 6)} via ${x?.parent.slice(0, 4)} ${x?.state}: ${before.get(link)?.frames ?? '-'} → ${after.get(link)?.frames ?? '-'}`;
+    })
+    .join('; ');
+  return { fps: (frames * 1000) / ms, links };
 }
 
 test("congestion on one child's link lowers that branch's frame rate, not the others'", async ({ browser }) => {
@@ -81,11 +94,20 @@ test("congestion on one child's link lowers that branch's frame rate, not the ot
   // few seconds while his link's estimate recovers), at a lower rate than Bea's full one.
   await expectTreeVideo(cem, [ana], 60_000, 3000);
   const beaBefore = (await branchTo(bea))?.counters;
-  const [beaFps, cemFps] = await Promise.all([rate(bea, ana, 10_000), rate(cem, ana, 10_000)]);
+  const [beaRate, cemRate] = await Promise.all([rate(bea, ana, 10_000), rate(cem, ana, 10_000)]);
+  const [beaFps, cemFps] = [beaRate.fps, cemRate.fps];
   const [toCem, toBea] = await Promise.all([branchTo(cem), branchTo(bea)]);
   console.log(
     `[branch-layers] Ana → Bea ${beaFps.toFixed(1)} fps, Ana → Cem ${cemFps.toFixed(1)} fps (via ${toCem?.parent}); Cem's branch: cap ${toCem?.counters?.maxTemporal}, thinned ${toCem?.counters?.thinned} of ${toCem?.counters?.offered}, last sample ${toCem?.link.sendDelayMs} ms pacer delay, ${((toCem?.link.fractionLost ?? 0) * 100).toFixed(0)} % lost; layers received ${JSON.stringify(toCem?.layers)}`,
   );
+  if (beaFps <= cemFps) {
+    // Once in CI Bea decoded nothing for these 10 s: what her links and tree did meanwhile.
+    const t = await bea.tree();
+    console.log(`[branch-layers] Bea's links from Ana: ${beaRate.links}; Cem's: ${cemRate.links}`);
+    const now = Date.now();
+    console.log(`[branch-layers] Bea's timeline (ms ago): ${t.timeline.slice(-30).map((e) => `${now - e.at} ${e.what}`).join(', ')}`);
+    console.log(`[branch-layers] Ana's branch to Bea: ${JSON.stringify(toBea)}`);
+  }
   expect(beaFps).toBeGreaterThan(cemFps);
   // Bea's branch kept (nearly) every frame while she was measured: a moment of pacer delay on
   // a loaded machine may hold back a frame or two, not a layer's worth (a cap drops ≥ 1/2 of them).
