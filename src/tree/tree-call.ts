@@ -109,6 +109,7 @@ function epochMs(timestamp: number): number {
   if (!Number.isFinite(timestamp) || timestamp <= 0) return 0;
   return timestamp > 1e12 ? timestamp : performance.timeOrigin + timestamp;
 }
+
 /** A spare child end is made this long after the last was taken (SpareUpstream): in a quiet moment. */
 const SPARE_DELAY_MS = 3000;
 /** And renewed this often. */

@@ -40,23 +40,17 @@ function run(cmd: string, args: string[], timeoutMs: number): Promise<string> {
 /** Resolves once the echo server on `port` answers a datagram (its start-up time varies with load). */
 async function echoReady(port: number, timeoutMs = 10_000): Promise<void> {
   const s = dgram.createSocket('udp4');
+  let answered = false;
+  s.once('message', () => (answered = true));
   await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
   try {
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const echoed = new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), 100);
-        s.once('message', () => {
-          clearTimeout(timer);
-          resolve(true);
-        });
-      });
-      s.send(Buffer.from('ready?'), port, '127.0.0.1');
-      if (await echoed) return;
+    while (!answered) {
       if (Date.now() > deadline) throw new Error(`turnutils_peer did not answer on ${port}`);
+      s.send(Buffer.from('ready?'), port, '127.0.0.1');
+      await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
-    s.removeAllListeners('message');
     await new Promise<void>((r) => s.close(() => r()));
   }
 }
