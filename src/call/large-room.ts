@@ -165,6 +165,7 @@ export class LargeRoom {
     if (!this.largeRoomMembers().some((m) => m.peerId === peerId)) return;
     this.gone.set(peerId, Date.now());
     this.tree.note(`relay-gone ${peerId.slice(0, 4)}`);
+    this.tree.primeStandby();
     // Judged the moment the report can count, not at the next 100 ms tick.
     setTimeout(() => this.checkStalls(), STALL_GONE_CONFIRM_MS + 5);
   }
@@ -220,10 +221,13 @@ export class LargeRoom {
     for (const id of this.gone.keys()) if (!members.some((m) => m.peerId === id)) this.gone.delete(id);
     const stalled = this.stallWatch.check(heard, now);
     if (sameMembers(stalled, this.stalled)) return;
+    const fresh = [...stalled].some((id) => !this.stalled.has(id));
     this.stalled = stalled;
     this.stallChanges++;
     this.lastStallChangeAt = now;
     this.tree.note(`stalled [${[...stalled].map((id) => id.slice(0, 4)).join(' ')}]`);
+    // A member newly down that the relay did not report (its network, not its socket, went).
+    if (fresh) this.tree.primeStandby();
     this.tree.update();
   }
 }

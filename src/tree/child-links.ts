@@ -162,7 +162,20 @@ export class ChildLinks {
     void this.host
       .ensureNode()
       .resumeChild(link)
-      .then((n) => n > 0 && this.host.count('key-on-connect'), (error: unknown) => console.warn('[tree] could not resume a link', error));
+      .then(
+        (r) => {
+          const primed = r.primedMsAgo === undefined ? '' : `primed ${r.primedMsAgo} ms ago, key ${r.keyMsAgo === undefined ? 'not yet' : `${r.keyMsAgo} ms ago`}`;
+          if (r.primed > 0) this.host.count('resume-primed', primed);
+          else if (r.awaitingKey > 0) this.host.count('resume-awaits-key', primed);
+          else if (r.resumed > 0) this.host.count('key-on-connect', primed || undefined);
+        },
+        (error: unknown) => console.warn('[tree] could not resume a link', error),
+      );
+  }
+
+  /** Do we hold a standby link (paused) for anyone? */
+  get holdsStandby(): boolean {
+    return [...this.links.values()].some((d) => d.paused && !d.closed);
   }
 
   /** A trickled candidate from `from` for one of its links to us. */

@@ -254,6 +254,19 @@ export class TreeCall {
     return undefined;
   }
 
+  /**
+   * A member went down (the relay's report, or a stall): children of ours on standby links may
+   * resume any moment, so their first key frame is asked for now (ForwarderCore.primeStandby).
+   */
+  primeStandby(): void {
+    const node = this.node;
+    if (this.mode !== 'tree' || !node || !this.children.holdsStandby) return;
+    void node.primeStandby().then(
+      (n) => n > 0 && this.count('standby-prime'),
+      () => undefined,
+    );
+  }
+
   private async pollMedia(): Promise<void> {
     const node = this.node;
     if (this.mode !== 'tree' || !node || this.mediaPolling) return;

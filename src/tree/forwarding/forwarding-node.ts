@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import type { MediaKind } from '../../e2ee/clear-prefix';
 import { ForwardingError, type ForwardingErrorData } from './forwarding-error';
-import type { ForwarderApi, ForwarderCounters, ForwardResult } from './forwarder-core';
+import type { ForwarderApi, ForwarderCounters, ForwardResult, ReceivedCount, ResumeResult } from './forwarder-core';
 import type { ChildOptions, LaterReceiveOptions, OriginOptions, ReceiveOptions } from './forward-options';
 import type { LedgerEntry } from './payload-ledger';
 
@@ -97,8 +97,13 @@ export class ForwardingNode {
   }
 
   /** A standby child link takes over (see ForwarderCore.resumeChild). */
-  async resumeChild(childId: string): Promise<number> {
+  async resumeChild(childId: string): Promise<ResumeResult> {
     return await this.call(this.api.resumeChild(childId));
+  }
+
+  /** A member went down: readies standby children's first pictures (see ForwarderCore.primeStandby). */
+  async primeStandby(): Promise<number> {
+    return await this.call(this.api.primeStandby());
   }
 
   async detachChild(childId: string): Promise<number> {
@@ -119,7 +124,7 @@ export class ForwardingNode {
     return await this.call(this.api.counters());
   }
 
-  async received(): Promise<Record<string, number>> {
+  async received(): Promise<Record<string, ReceivedCount>> {
     return await this.call(this.api.received());
   }
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { createRoom } from '../../../../src/room/room-link';
-import { ForwarderCore } from '../../../../src/tree/forwarding/forwarder-core';
+import { ForwarderCore, PRIME_FLUSH_MAX_MS, PRIME_KEY_WAIT_MS, PRIME_MS } from '../../../../src/tree/forwarding/forwarder-core';
 
 interface FakeFrame {
   data: ArrayBuffer;
@@ -208,6 +208,128 @@ describe('ForwarderCore', () => {
     await vi.waitFor(() => expect(child.got).toHaveLength(2));
     expect(decoder.got).toHaveLength(0);
     expect(x.counters().streams['video:alice']?.decrypted).toBe(0);
+  });
+
+  describe('standby children', () => {
+    /** A forwarder of alice's video with a live child and a standby (paused) one; frames are numbered. */
+    function standbyRig() {
+      const clock = { t: 1000 };
+      const requests: number[] = [];
+      const x = new ForwarderCore<FakeFrame>({ cloneFrame: clone, now: () => clock.t });
+      const up = source();
+      x.handleReceive(up.readable, sink().writable, { role: 'receive', kind: 'video', sourceId: 'alice' }, { sendKeyFrameRequest: async () => void requests.push(clock.t) });
+      x.handleReceive(source().readable, sink().writable, { role: 'receive', kind: 'audio', sourceId: 'alice' });
+      const live = sink();
+      const standby = sink();
+      x.api.attachChild(source().readable, live.writable, { role: 'child', kind: 'video', sourceId: 'alice', childId: 'live' });
+      x.api.attachChild(source().readable, standby.writable, { role: 'child', kind: 'video', sourceId: 'alice', childId: 'standby', paused: true });
+      x.api.attachChild(source().readable, sink().writable, { role: 'child', kind: 'audio', sourceId: 'alice', childId: 'standby', paused: true });
+      let n = 0;
+      // Frames are handled asynchronously: move the clock between `settled` calls, not between pushes.
+      const push = (type: 'key' | 'delta') => {
+        up.push({ data: new Uint8Array([n++]).buffer, type, getMetadata: () => ({ mimeType: 'video/VP8' }) });
+      };
+      const settled = (count: number) => vi.waitFor(() => expect(x.counters().streams['video:alice']?.received).toBe(count));
+      return { x, clock, requests, live, standby, push, settled };
+    }
+
+    it('a standby child gets nothing until resumed; resumed without priming, a key frame is asked for it', async () => {
+      const r = standbyRig();
+      r.push('key');
+      r.push('delta');
+      await r.settled(2);
+      expect(r.standby.got).toHaveLength(0);
+      expect(r.x.api.resumeChild('standby')).toMatchObject({ ok: true, value: { resumed: 2, primed: 0 } });
+      expect(r.requests).toHaveLength(1);
+      r.push('delta');
+      await vi.waitFor(() => expect(r.standby.got.map((d) => d[0])).toEqual([2]));
+      expect(r.live.got.map((d) => d[0])).toEqual([0, 1, 2]);
+      // Resumed once: a second resume changes nothing and asks for nothing.
+      expect(r.x.api.resumeChild('standby')).toMatchObject({ ok: true, value: { resumed: 0, primed: 0 } });
+      expect(r.requests).toHaveLength(1);
+    });
+
+    it('primed when a member goes down: the resumed child starts with the key frame asked for then and every frame after it, and nothing is asked again', async () => {
+      const r = standbyRig();
+      r.push('key');
+      r.push('delta');
+      expect(r.x.api.primeStandby()).toEqual({ ok: true, value: 1 });
+      expect(r.requests).toEqual([1000]);
+      // Primed again (the stall after the relay's report): no second key frame.
+      expect(r.x.api.primeStandby()).toEqual({ ok: true, value: 1 });
+      expect(r.requests).toHaveLength(1);
+      r.push('delta'); // before the key frame: no use to a new decoder
+      r.push('key');
+      r.push('delta');
+      r.push('delta');
+      await r.settled(6);
+      expect(r.standby.got).toHaveLength(0);
+      expect(r.x.api.resumeChild('standby')).toMatchObject({ ok: true, value: { resumed: 2, primed: 1 } });
+      r.push('delta');
+      await vi.waitFor(() => expect(r.standby.got.map((d) => d[0])).toEqual([3, 4, 5, 6]));
+      expect(r.requests).toHaveLength(1);
+      expect(r.live.got.map((d) => d[0])).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      // Counted like any forwarded frame: every frame offered to it went out.
+      await vi.waitFor(() => expect(r.x.counters().streams['video:alice']?.children.standby).toMatchObject({ offered: 4, forwarded: 4, failed: 0 }));
+    });
+
+    it('resumed while the key frame asked for at priming is still on its way: it comes live, and is not asked for again', async () => {
+      const r = standbyRig();
+      r.x.api.primeStandby();
+      r.push('delta');
+      await r.settled(1);
+      r.clock.t += 500;
+      expect(r.x.api.resumeChild('standby')).toMatchObject({ ok: true, value: { resumed: 2, primed: 0, awaitingKey: 1, primedMsAgo: 500 } });
+      expect(r.requests).toEqual([1000]);
+      r.push('key');
+      r.push('delta');
+      await vi.waitFor(() => expect(r.standby.got.map((d) => d[0])).toEqual([1, 2]));
+      // Waited for too long: a resume asks again.
+      const slow = standbyRig();
+      slow.x.api.primeStandby();
+      slow.clock.t += PRIME_KEY_WAIT_MS;
+      expect(slow.x.api.resumeChild('standby')).toMatchObject({ ok: true, value: { resumed: 2, primed: 0, awaitingKey: 0 } });
+      expect(slow.requests).toEqual([1000, 1000 + PRIME_KEY_WAIT_MS]);
+    });
+
+    it('a primed key frame too old to start with, or priming run out, means a key-frame request as before', async () => {
+      const r = standbyRig();
+      r.x.api.primeStandby();
+      r.push('key');
+      await r.settled(1);
+      r.clock.t += PRIME_FLUSH_MAX_MS + 1;
+      expect(r.x.api.resumeChild('standby')).toMatchObject({ ok: true, value: { resumed: 2, primed: 0 } });
+      expect(r.requests).toHaveLength(2);
+      expect(r.standby.got).toHaveLength(0);
+
+      const late = standbyRig();
+      late.x.api.primeStandby();
+      late.clock.t += PRIME_MS + 1;
+      late.push('delta'); // priming has run out: this frame ends it
+      await late.settled(1);
+      late.push('key');
+      await late.settled(2);
+      expect(late.x.api.resumeChild('standby')).toMatchObject({ ok: true, value: { resumed: 2, primed: 0 } });
+      expect(late.requests).toHaveLength(2);
+    });
+
+    it('nothing is primed without a standby child, and a video stream never keeps more than a bounded run of frames', async () => {
+      const r = standbyRig();
+      r.x.api.resumeChild('standby');
+      r.requests.length = 0;
+      expect(r.x.api.primeStandby()).toEqual({ ok: true, value: 0 });
+      expect(r.requests).toHaveLength(0);
+
+      const long = standbyRig();
+      long.x.api.primeStandby();
+      long.push('key');
+      for (let i = 0; i < 80; i++) long.push('delta');
+      await long.settled(81);
+      long.clock.t += 200;
+      // 81 frames since the key frame are more than are kept: the child waits for a fresh key frame.
+      expect(long.x.api.resumeChild('standby')).toMatchObject({ ok: true, value: { resumed: 2, primed: 0 } });
+      expect(long.requests).toHaveLength(2);
+    });
   });
 
   it('refuses invalid options as data, never by throwing across the boundary', () => {
