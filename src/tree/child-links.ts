@@ -131,6 +131,12 @@ export class ChildLinks {
         link.pc.close();
         return;
       }
+      if (standby && !down.paused) {
+        // Resumed while we answered (the child's forwarder failed before this link was up):
+        // the worker attached it paused, so it is resumed there now. On connecting it gets a
+        // key frame as any new child does.
+        void node.resumeChild(id).catch((error: unknown) => console.warn('[tree] could not resume a link', error));
+      }
       down.pc = link.pc;
       down.ice = link;
       for (const c of down.early.splice(0)) link.addRemote(c);

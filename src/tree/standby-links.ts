@@ -79,12 +79,16 @@ export class StandbyLinks {
   }
 
   /**
-   * The standby link for `want`, connected, if there is one: it leaves this set with its
-   * receivers bound to the source; the caller adopts it and sends `resume`.
+   * The standby link for `want`, if there is one whose offer went out: it leaves this set with
+   * its receivers bound to the source; the caller adopts it and sends `resume`. One still
+   * connecting is taken too: it is further along than a new link would be (a CI run: a child
+   * opened a new link while its standby was connecting; the standby connected at 2.4 s, the
+   * new link at 4.6 s). Its parent resumes it once it has answered (ChildLinks.answer).
    */
   take(want: HeldLink): StandbyLink | null {
     const s = this.links.get(want.source);
-    if (!s || !same(s, want) || !s.link || !s.prepared || s.link.pc.connectionState !== 'connected') return null;
+    const state = s?.link?.pc.connectionState;
+    if (!s || !same(s, want) || !s.link || !s.prepared || state === 'failed' || state === 'closed') return null;
     this.links.delete(want.source);
     bindReceivers(this.host.node(), s.source, s.prepared);
     return s;

@@ -139,6 +139,8 @@ const MEDIA_POLL_MS = 200;
 const PARK_MS = 10_000;
 /** A link not connected this long after its offer is dropped and asked for again. */
 const LINK_TIMEOUT_MS = 15_000;
+/** A standby link adopted while still connecting gets the rest of LINK_TIMEOUT_MS, at least this. */
+const ADOPTED_MIN_WAIT_MS = 3000;
 /**
  * A healthy link the plan moves to another parent waits this long (move-hold.ts). Longer than
  * a false stall's first hold (3 s in large-room.ts), so a judgement that flips back moves nothing.
@@ -585,16 +587,24 @@ export class TreeCall {
     this.streams.set(up.source, new MediaStream(video ? [audio.track, video.track] : [audio.track]));
   }
 
-  /** Our standby link for `want`, connected already, takes over (standby-links.ts); false when there is none. */
+  /** Our standby link for `want` (connected, or still connecting) takes over (standby-links.ts); false when there is none. */
   private adoptStandby(want: HeldLink): boolean {
     const s = this.standby.take(want);
-    if (!s?.link) return false;
+    const link = s?.link;
+    if (!s || !link) return false;
     const up: Upstream = { source: s.source, parent: s.parent, ...(s.video === undefined ? {} : { video: s.video }), id: s.id, openedAt: Date.now(), link: null, closed: false };
     this.upstream.set(up.id, up);
     this.media.forget(up.parent);
-    this.watchUpstream(up, s.link);
-    this.count('up-standby', ends(up.parent, up.source));
+    this.watchUpstream(up, link);
+    const connecting = link.pc.connectionState !== 'connected';
+    this.count('up-standby', `${ends(up.parent, up.source)}${connecting ? ' connecting' : ''}`);
     if (!this.port.send(up.parent, { t: 'tree', v: 1, kind: 'resume', link: up.id })) this.closeUpstream(up.id, false, 'no-channel');
+    else if (connecting) {
+      // As a new link's: one that never connects is given up, and the next update asks again.
+      setTimeout(() => {
+        if (!up.closed && link.pc.connectionState !== 'connected' && this.closeUpstream(up.id, true, 'timeout')) this.port.onChange();
+      }, Math.max(ADOPTED_MIN_WAIT_MS, LINK_TIMEOUT_MS - (Date.now() - s.openedAt)));
+    }
     this.port.onChange();
     return true;
   }
