@@ -209,9 +209,12 @@ export class LargeRoom {
     for (const { peerId, session } of members) {
       const mediaAt = this.tree.mediaThrough(peerId);
       let goneAt = this.gone.get(peerId);
-      // Heard from after the report, or frames through it still coming well after (not just
-      // the last ones in flight): the page lives, and the report is spent.
-      if (goneAt !== undefined && (session.lastHeardAt > goneAt || (mediaAt ?? -Infinity) > goneAt + STALL_GONE_CONFIRM_MS)) {
+      // Heard from well after the report, or frames through it still coming well after (not
+      // just the last ones in flight): the page lives, and the report is spent. A message read
+      // just after the report was sent before it: on a busy page a crashed member's last pings
+      // were read up to 104 ms after its GONE, which voided the report, and those orphans
+      // stalled it 0.7–0.9 s later by silence.
+      if (goneAt !== undefined && (session.lastHeardAt > goneAt + STALL_GONE_CONFIRM_MS || (mediaAt ?? -Infinity) > goneAt + STALL_GONE_CONFIRM_MS)) {
         this.tree.note(`relay-gone-spent ${peerId.slice(0, 4)} ${session.lastHeardAt > goneAt ? `heard +${session.lastHeardAt - goneAt}` : `frames +${(mediaAt ?? 0) - goneAt}`}`);
         this.gone.delete(peerId);
         goneAt = undefined;

@@ -23,7 +23,7 @@
  *   frames may have stopped upstream of that parent, and it gets the usual limit.
  * - The relay's word is quickest: a crashed page's signalling socket closes at once, and the
  *   relay tells the peers it negotiated with (GONE). A member reported gone that has not been
- *   heard since, and whose frames (if it is a parent) stopped `goneConfirmMs` ago, is stalled
+ *   heard since (a word read within `goneConfirmMs` of the report was in flight), and whose frames (if it is a parent) stopped `goneConfirmMs` ago, is stalled
  *   then, without waiting out a silence. A socket can drop while the page lives, so such a
  *   member heard again is let go at once (no hold): the report was wrong, not the member flaky.
  */
@@ -111,9 +111,13 @@ export class StallWatch {
     return lag > limit;
   }
 
-  /** Reported gone by the relay, and nothing since: no word, and no frames for `goneConfirmMs`. */
+  /**
+   * Reported gone by the relay, and nothing since: no word, and no frames for `goneConfirmMs`.
+   * A word read less than `goneConfirmMs` after the report was in flight before it (sent
+   * before the crash, read late by a busy page) and does not count.
+   */
   private reportedGone(p: HeardFrom, now: number): boolean {
-    if (p.goneAt === undefined || p.lastHeardAt >= p.goneAt || now - p.goneAt < this.o.goneConfirmMs) return false;
+    if (p.goneAt === undefined || p.lastHeardAt > p.goneAt + this.o.goneConfirmMs || now - p.goneAt < this.o.goneConfirmMs) return false;
     return p.mediaAt === undefined || now - p.mediaAt >= this.o.goneConfirmMs;
   }
 

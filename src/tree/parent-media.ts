@@ -4,7 +4,7 @@
  * and time. StallWatch reads it to tell a parent whose page is slow (frames still come) from
  * one that is gone.
  *
- * The time is the worker's, of the last frame, not the poll's: on a starved page a poll ran
+ * The time is the last frame's, by the worker's count of its age, not the poll's: on a starved page a poll ran
  * 0.2–0.9 s late, and frames that came before a crash then looked as if they came after the
  * relay's GONE report, which voided the report (seen in the eight-page test: an orphan stalled
  * its crashed parent 0.9 s later than the others).
@@ -17,8 +17,9 @@ export class ParentMedia {
   private last: Record<string, number> = {};
 
   /**
-   * `counts`: frames received per stream id so far and when the last came (wall clock);
-   * `links`: the source → parent links we hold; `now`: the wall clock (caps a worker's time).
+   * `counts`: frames received per stream id so far and how long ago the last came, as the
+   * worker answered; `links`: the source → parent links we hold; `now`: when we asked. (So a
+   * frame looks older than it was by the worker's time to answer, never newer.)
    */
   note(counts: Readonly<Record<string, ReceivedCount>>, links: Iterable<{ source: string; parent: string }>, now: number): void {
     for (const link of links) {
@@ -26,7 +27,7 @@ export class ParentMedia {
         const id = streamId(kind, link.source);
         const c = counts[id];
         if (c === undefined || c.count <= (this.last[id] ?? 0)) continue;
-        const at = Math.min(now, c.at);
+        const at = now - Math.max(0, c.ageMs);
         this.at.set(link.parent, Math.max(at, this.at.get(link.parent) ?? -Infinity));
       }
     }

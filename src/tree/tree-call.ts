@@ -274,11 +274,13 @@ export class TreeCall {
     if (this.mode !== 'tree' || !node || this.mediaPolling) return;
     this.mediaPolling = true;
     try {
+      // Ages count back from when we asked: the answer may wait in our busy queue, the worker's reply does not.
+      const asked = Date.now();
       const counts = await node.received();
       this.media.note(
         counts,
         [...this.upstream.values()].filter((up) => !up.closed && up.link),
-        Date.now(),
+        asked,
       );
     } catch {
       // The worker is gone (disposed): nothing to watch.

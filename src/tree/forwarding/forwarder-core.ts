@@ -104,8 +104,11 @@ export interface ForwarderApi {
 
 export interface ReceivedCount {
   count: number;
-  /** When the last frame arrived, on the wall clock (`wallClock`); 0: none yet. */
-  at: number;
+  /**
+   * How long ago the last frame arrived (ms, the worker's monotonic clock; Infinity: none yet).
+   * An age, not a time: a worker's and a page's wall clocks can part after a laptop sleeps.
+   */
+  ageMs: number;
 }
 
 export interface ResumeResult {
@@ -143,7 +146,7 @@ interface StreamState<F> {
   kind: MediaKind;
   sourceId: string;
   received: number;
-  /** When the last frame was received (wallClock). */
+  /** When the last frame was received (`now`: monotonic). */
   lastAt: number;
   decrypted: number;
   ledger: PayloadLedger;
@@ -299,7 +302,7 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
         this.startReceive(w.readable, w.writable, { role: 'receive', kind: w.kind, sourceId: source }, w.keyFrames);
         return undefined;
       }),
-    received: () => run(() => Object.fromEntries([...this.streams].map(([id, s]) => [id, { count: s.received, at: s.lastAt }]))),
+    received: () => run(() => Object.fromEntries([...this.streams].map(([id, s]) => [id, { count: s.received, ageMs: s.received === 0 ? Infinity : this.now() - s.lastAt }]))),
     ledgers: () =>
       run(() => {
         const out: Record<string, Record<number, LedgerEntry>> = {};
@@ -349,10 +352,10 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
 
   private forward(stream: StreamState<F>, frame: F): void {
     stream.received++;
-    stream.lastAt = this.wallClock();
+    stream.lastAt = this.now();
     const bytes = new Uint8Array(frame.data);
     const codec = frameCodec(frame, { operation: 'decrypt', kind: stream.kind, participantId: stream.sourceId });
-    stream.ledger.record(stream.kind, codec, bytes, stream.lastAt);
+    stream.ledger.record(stream.kind, codec, bytes, this.wallClock());
     const temporal = stream.kind === 'video' ? temporalInfo(frame) : null;
     if (temporal) {
       const layer = temporal.temporalIndex === undefined ? '-' : String(temporal.temporalIndex);

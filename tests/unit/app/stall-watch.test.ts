@@ -147,12 +147,20 @@ describe('StallWatch', () => {
       expect(w.stalls['relay-gone'] + w.stalls.silent + w.stalls['frames-stopped']).toBe(1);
     });
 
-    it('does not stall a parent whose frames still come, nor a member heard after the report', () => {
+    it('does not stall a parent whose frames still come, nor a member heard well after the report', () => {
       const w = watch();
       const parent: HeardFrom = { peerId: 'p', everConnected: true, lastHeardAt: 900, mediaAt: 1250, goneAt: 1010 };
-      const member: HeardFrom = { peerId: 'm', everConnected: true, lastHeardAt: 1050, goneAt: 1010 };
+      const member: HeardFrom = { peerId: 'm', everConnected: true, lastHeardAt: 1200, goneAt: 1010 };
       expect([...w.check([parent, member, heard('q', 1300)], 1300)]).toEqual([]);
       expect(w.stalls['relay-gone']).toBe(0);
+    });
+
+    it('a word read just after the report (within goneConfirmMs) was sent before it, and does not void it', () => {
+      // The eight-page test: a busy page read the crashed member's last pings 1–104 ms after its GONE.
+      const w = watch();
+      const member: HeardFrom = { peerId: 'm', everConnected: true, lastHeardAt: 1110, goneAt: 1010 };
+      expect([...w.check([member, heard('q', 1300)], 1300)]).toEqual(['m']);
+      expect(w.stalls['relay-gone']).toBe(1);
     });
 
     it('lets a member stalled on the report alone go at once when it is heard again (no hold)', () => {
