@@ -207,19 +207,29 @@ export class LargeRoom {
     const heard: HeardFrom[] = [];
     const members = this.largeRoomMembers();
     for (const { peerId, session } of members) {
-      const mediaAt = this.tree.mediaThrough(peerId);
+      const media = this.tree.mediaThrough(peerId);
+      const mediaAt = media?.seenAt;
+      // The report is judged on when the last frame came, never later than the truth (ParentMedia).
+      const frameAt = media?.frameAt;
       let goneAt = this.gone.get(peerId);
       // Heard from well after the report, or frames through it still coming well after (not
       // just the last ones in flight): the page lives, and the report is spent. A message read
       // just after the report was sent before it: on a busy page a crashed member's last pings
       // were read up to 104 ms after its GONE, which voided the report, and those orphans
       // stalled it 0.7–0.9 s later by silence.
-      if (goneAt !== undefined && (session.lastHeardAt > goneAt + STALL_GONE_CONFIRM_MS || (mediaAt ?? -Infinity) > goneAt + STALL_GONE_CONFIRM_MS)) {
-        this.tree.note(`relay-gone-spent ${peerId.slice(0, 4)} ${session.lastHeardAt > goneAt ? `heard +${session.lastHeardAt - goneAt}` : `frames +${(mediaAt ?? 0) - goneAt}`}`);
+      if (goneAt !== undefined && (session.lastHeardAt > goneAt + STALL_GONE_CONFIRM_MS || (frameAt ?? -Infinity) > goneAt + STALL_GONE_CONFIRM_MS)) {
+        this.tree.note(`relay-gone-spent ${peerId.slice(0, 4)} ${session.lastHeardAt > goneAt + STALL_GONE_CONFIRM_MS ? `heard +${session.lastHeardAt - goneAt}` : `frames +${(frameAt ?? 0) - goneAt}`}`);
         this.gone.delete(peerId);
         goneAt = undefined;
       }
-      heard.push({ peerId, everConnected: session.everConnected, lastHeardAt: session.lastHeardAt, ...(mediaAt === undefined ? {} : { mediaAt }), ...(goneAt === undefined ? {} : { goneAt }) });
+      heard.push({
+        peerId,
+        everConnected: session.everConnected,
+        lastHeardAt: session.lastHeardAt,
+        ...(mediaAt === undefined ? {} : { mediaAt }),
+        ...(frameAt === undefined ? {} : { frameAt }),
+        ...(goneAt === undefined ? {} : { goneAt }),
+      });
     }
     for (const id of this.gone.keys()) if (!members.some((m) => m.peerId === id)) this.gone.delete(id);
     const stalled = this.stallWatch.check(heard, now);

@@ -31,8 +31,13 @@ export interface HeardFrom {
   peerId: string;
   everConnected: boolean;
   lastHeardAt: number;
-  /** When frames last arrived through this member as our parent; absent: it is not one, or none came. */
+  /** When frames last arrived through this member as our parent, as last seen by a poll; absent: it is not one, or none came. */
   mediaAt?: number;
+  /**
+   * When the last of those frames came, at the latest (the worker's age of it, counted back
+   * from when we asked; mediaAt may be later when our page is starved). The GONE rule reads it.
+   */
+  frameAt?: number;
   /** When the relay reported its signalling socket closed (GONE); absent: no report since it was last heard. */
   goneAt?: number;
 }
@@ -118,7 +123,8 @@ export class StallWatch {
    */
   private reportedGone(p: HeardFrom, now: number): boolean {
     if (p.goneAt === undefined || p.lastHeardAt > p.goneAt + this.o.goneConfirmMs || now - p.goneAt < this.o.goneConfirmMs) return false;
-    return p.mediaAt === undefined || now - p.mediaAt >= this.o.goneConfirmMs;
+    const frames = p.frameAt ?? p.mediaAt;
+    return frames === undefined || now - frames >= this.o.goneConfirmMs;
   }
 
   /** The stalled members now. */

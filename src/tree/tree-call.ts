@@ -246,13 +246,18 @@ export class TreeCall {
   }
 
   /**
-   * When frames last arrived through `peerId` as one of our parents; undefined when it is not
-   * our parent now or nothing came yet. Frames are forwarded by a worker and WebRTC's own
+   * When frames last arrived through `peerId` as one of our parents, in ParentMedia's two
+   * readings (each absent while nothing came); undefined when it is not our parent now. Frames are forwarded by a worker and WebRTC's own
    * threads, so a parent whose main thread is starved (its pings late) still delivers them:
    * this tells a slow parent from a gone one (StallWatch).
    */
-  mediaThrough(peerId: string): number | undefined {
-    for (const up of this.upstream.values()) if (up.parent === peerId && !up.closed && up.link) return this.media.lastFrom(peerId);
+  mediaThrough(peerId: string): { seenAt?: number; frameAt?: number } | undefined {
+    for (const up of this.upstream.values()) {
+      if (up.parent !== peerId || up.closed || !up.link) continue;
+      const seenAt = this.media.lastFrom(peerId);
+      const frameAt = this.media.lastFrameFrom(peerId);
+      return { ...(seenAt === undefined ? {} : { seenAt }), ...(frameAt === undefined ? {} : { frameAt }) };
+    }
     return undefined;
   }
 
@@ -274,13 +279,13 @@ export class TreeCall {
     if (this.mode !== 'tree' || !node || this.mediaPolling) return;
     this.mediaPolling = true;
     try {
-      // Ages count back from when we asked: the answer may wait in our busy queue, the worker's reply does not.
       const asked = Date.now();
       const counts = await node.received();
       this.media.note(
         counts,
         [...this.upstream.values()].filter((up) => !up.closed && up.link),
         asked,
+        Date.now(),
       );
     } catch {
       // The worker is gone (disposed): nothing to watch.

@@ -155,6 +155,14 @@ describe('StallWatch', () => {
       expect(w.stalls['relay-gone']).toBe(0);
     });
 
+    it('judges the report on when the last frame came, not when a late poll saw it', () => {
+      // A starved orphan's poll, read at 1250, showed frames that came at 1000, before the report at 1010.
+      const w = watch();
+      const parent: HeardFrom = { peerId: 'p', everConnected: true, lastHeardAt: 900, mediaAt: 1250, frameAt: 1000, goneAt: 1010 };
+      expect([...w.check([parent, heard('q', 1300)], 1300)]).toEqual(['p']);
+      expect(w.stalls['relay-gone']).toBe(1);
+    });
+
     it('a word read just after the report (within goneConfirmMs) was sent before it, and does not void it', () => {
       // The eight-page test: a busy page read the crashed member's last pings 1–104 ms after its GONE.
       const w = watch();
