@@ -247,9 +247,10 @@ export class TreeCall {
 
   /**
    * When frames last arrived through `peerId` as one of our parents, in ParentMedia's two
-   * readings (each absent while nothing came); undefined when it is not our parent now. Frames are forwarded by a worker and WebRTC's own
-   * threads, so a parent whose main thread is starved (its pings late) still delivers them:
-   * this tells a slow parent from a gone one (StallWatch).
+   * readings (each absent while nothing came); undefined when it is not our parent now.
+   * Frames are forwarded by a worker and WebRTC's own threads, so a parent whose main thread
+   * is starved (its pings late) still delivers them: this tells a slow parent from a gone one
+   * (StallWatch).
    */
   mediaThrough(peerId: string): { seenAt?: number; frameAt?: number } | undefined {
     for (const up of this.upstream.values()) {

@@ -94,8 +94,8 @@ export interface ForwarderApi {
   /** A spare receiver (`receive-later`) is `sourceId`'s now: its frames start flowing to the decrypter and children. */
   bindReceiver(token: string, sourceId: string): ForwardResult;
   /**
-   * Frames received per stream id, and when the last one came (wall clock, ms): cheap, polled
-   * often to tell a live parent from a gone one.
+   * Frames received per stream id, and how long ago the last one came: cheap, polled often to
+   * tell a live parent from a gone one.
    */
   received(): ForwardResult<Record<string, ReceivedCount>>;
   /** Stream id → (SFrame CTR → [ciphertext hash, when it passed]), for the last few hundred frames. */
