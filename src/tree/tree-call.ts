@@ -122,8 +122,9 @@ interface Upstream extends HeldLink {
   openedAt: number;
   link: UpstreamLink | null;
   closed: boolean;
+  /** Debug: when its first frame reached our worker (noted once in the timeline, `up-frames`). */
+  firstFrameAt?: number;
 }
-
 
 const DEFAULT_UPLINK_KBPS = 4000;
 
@@ -282,12 +283,15 @@ export class TreeCall {
     try {
       const asked = Date.now();
       const counts = await node.received();
-      this.media.note(
-        counts,
-        [...this.upstream.values()].filter((up) => !up.closed && up.link),
-        asked,
-        Date.now(),
-      );
+      const live = [...this.upstream.values()].filter((up) => !up.closed && up.link);
+      this.media.note(counts, live, asked, Date.now());
+      // Where a repair's time goes: a link's first frame at our worker, after it was opened or taken.
+      for (const up of live) {
+        const at = this.media.lastFrameFrom(up.parent);
+        if (up.firstFrameAt !== undefined || at === undefined || at < up.openedAt) continue;
+        up.firstFrameAt = at;
+        this.note(`up-frames ${ends(up.parent, up.source)} +${Math.round(at - up.openedAt)}`);
+      }
     } catch {
       // The worker is gone (disposed): nothing to watch.
     } finally {
