@@ -74,6 +74,9 @@ export interface TreeLinkStats {
   parent: string;
   state: RTCPeerConnectionState;
   framesDecoded: number;
+  /** Video frames assembled from packets, and key-frame requests sent (debug: where a first frame waits). */
+  framesReceived: number;
+  pliCount: number;
   /** Height of the last video frame decoded on this link (0: none yet): which layer arrives. */
   frameHeight: number;
   audioPacketsReceived: number;
@@ -465,6 +468,8 @@ export class TreeCall {
       if (!up.link) continue;
       const stats = await up.link.pc.getStats();
       let framesDecoded = 0;
+      let framesReceived = 0;
+      let pliCount = 0;
       let frameHeight = 0;
       let audioPacketsReceived = 0;
       let statsAt = 0;
@@ -472,12 +477,14 @@ export class TreeCall {
         if (s.type !== 'inbound-rtp') return;
         if (s.kind === 'video') {
           framesDecoded += Number(s.framesDecoded ?? 0);
+          framesReceived += Number(s.framesReceived ?? 0);
+          pliCount += Number(s.pliCount ?? 0);
           frameHeight = Math.max(frameHeight, Number(s.frameHeight ?? 0));
           statsAt = Math.max(statsAt, epochMs(Number(s.timestamp ?? 0)));
         }
         if (s.kind === 'audio') audioPacketsReceived += Number(s.packetsReceived ?? 0);
       });
-      upstream.push({ link: up.id, source: up.source, parent: up.parent, state: up.link.pc.connectionState, framesDecoded, frameHeight, audioPacketsReceived, statsAt });
+      upstream.push({ link: up.id, source: up.source, parent: up.parent, state: up.link.pc.connectionState, framesDecoded, framesReceived, pliCount, frameHeight, audioPacketsReceived, statsAt });
     }
     const downstream = this.children.rows();
     const counters = this.node ? await this.node.counters().catch(() => null) : null;

@@ -105,7 +105,8 @@ test('eight pages form a tree: the four active sources reach everyone, forwarded
         .poll(
           async () => {
             const asked = Date.now() - droppedAt;
-            const ups = (await child.tree()).upstream;
+            const tree = await child.tree();
+            const ups = tree.upstream;
             const answered = Date.now() - droppedAt;
             const takenAt = (u: (typeof ups)[number]) => (u.statsAt > 0 ? Math.round(u.statsAt - droppedAt) : answered);
             const fresh = (s: Person) => ups.find((u) => u.source === s.id && u.parent !== forwarder.id && u.framesDecoded > (atCrash.get(child)?.get(u.link) ?? 0));
@@ -117,7 +118,15 @@ test('eight pages form a tree: the four active sources reach everyone, forwarded
             for (const s of missing) missedAt.set(s.name, Math.max(asked, ...ups.filter((u) => u.source === s.id).map(takenAt)));
             if (missing.length > 0 && answered > 2500 && !reported) {
               reported = true;
-              const rows = ups.filter((u) => missing.some((m) => m.id === u.source)).map((u) => `${u.source.slice(0, 4)} via ${u.parent.slice(0, 4)} ${u.state} ${u.framesDecoded}`);
+              // Where its first frame waits: assembled from packets (framesReceived), through our
+              // worker (received, decrypted, rejected), decoded.
+              const worker = (id: string) => {
+                const st = tree.counters?.streams[`video:${id}`];
+                return `worker received ${st?.received ?? 0} decrypted ${st?.decrypted ?? 0} rejected ${JSON.stringify(tree.counters?.cryptor[id]?.rejected ?? {})}`;
+              };
+              const rows = ups
+                .filter((u) => missing.some((m) => m.id === u.source))
+                .map((u) => `${u.source.slice(0, 4)} via ${u.parent.slice(0, 4)} ${u.state} decoded ${u.framesDecoded} received ${u.framesReceived} pli ${u.pliCount}, ${worker(u.source)}`);
               console.log(`[tree-eight] ${child.name} still waits for ${missing.map((m) => m.name).join(', ')} at ${answered} ms: ${rows.join('; ') || 'no link'}`);
             }
             return missing.map((s) => s.name);
