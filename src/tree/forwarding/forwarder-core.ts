@@ -463,8 +463,14 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
         // Its first picture needs a key frame, as a newly connected child's does.
         this.requestUpstream(s, false, true);
       }
+      this.releasePrimed(s);
     }
     return result;
+  }
+
+  /** Primed frames nobody can use any more (no paused child left) are let go at once. */
+  private releasePrimed(s: StreamState<F>): void {
+    if (s.primed !== undefined && ![...s.children.values()].some((c) => c.paused)) s.primed = undefined;
   }
 
   private handleChild(readable: ReadableStream, writable: WritableStream, raw: unknown): undefined {
@@ -549,6 +555,7 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
       const out = s.children.get(childId);
       if (out === undefined) continue;
       out.abort.abort();
+      this.releasePrimed(s);
       n++;
     }
     return n;

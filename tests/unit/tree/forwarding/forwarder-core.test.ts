@@ -273,6 +273,21 @@ describe('ForwarderCore', () => {
       await vi.waitFor(() => expect(r.x.counters().streams['video:alice']?.children.standby).toMatchObject({ offered: 4, forwarded: 4, failed: 0 }));
     });
 
+    it('primed frames are let go once no standby child is left to use them', async () => {
+      for (const end of ['resume', 'detach'] as const) {
+        const r = standbyRig();
+        r.x.api.primeStandby();
+        r.push('key');
+        await r.settled(1);
+        if (end === 'resume') r.x.api.resumeChild('standby');
+        else r.x.api.detachChild('standby');
+        // A standby child attached afterwards gets no stale frames: its resume asks for a key frame.
+        r.x.api.attachChild(source().readable, sink().writable, { role: 'child', kind: 'video', sourceId: 'alice', childId: 'later', paused: true });
+        r.clock.t += 200;
+        expect(r.x.api.resumeChild('later'), end).toMatchObject({ ok: true, value: { resumed: 1, primed: 0, awaitingKey: 0 } });
+      }
+    });
+
     it('resumed while the key frame asked for at priming is still on its way: it comes live, and is not asked for again', async () => {
       const r = standbyRig();
       r.x.api.primeStandby();
