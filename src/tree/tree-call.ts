@@ -164,7 +164,14 @@ export class TreeCall {
   /** Our side as a parent: the links our children asked for. */
   private readonly children: ChildLinks;
   private readonly streams = new Map<string, MediaStream>();
-  private readonly canForward = ForwardingNode.canForward();
+  /**
+   * We may forward others' media: the browser can, and we did not join with `relay=1`. A
+   * member whose every link goes through TURN would carry each child's copy through the relay
+   * too, at the relay operator's cost and under its rate limit (tree-branch-layers.spec: a
+   * page judged its source stalled, the plan made the TURN-limited member its parent, and its
+   * links through TURN never connected). Such a member is planned as a leaf.
+   */
+  private readonly canForward: boolean;
   private keyChain: Promise<void> = Promise.resolve();
   /** Our encode-once loopback (self-loop.ts). */
   private readonly selfLoop = new SelfLoopKeeper(
@@ -224,6 +231,7 @@ export class TreeCall {
     private readonly port: TreeCallPort,
     private readonly options: TreeCallOptions,
   ) {
+    this.canForward = ForwardingNode.canForward() && port.iceTransportPolicy !== 'relay';
     this.children = new ChildLinks({
       myId: this.port.myId,
       memberIds: () => new Set(this.port.members().map((m) => m.id)),
