@@ -167,9 +167,9 @@ export class TreeCall {
   /**
    * We may forward others' media: the browser can, and we did not join with `relay=1`. A
    * member whose every link goes through TURN would carry each child's copy through the relay
-   * too, at the relay operator's cost and under its rate limit (tree-branch-layers.spec: a
-   * page judged its source stalled, the plan made the TURN-limited member its parent, and its
-   * links through TURN never connected). Such a member is planned as a leaf.
+   * too, at the relay operator's cost and under its rate limit (tree-branch-layers.spec: the
+   * plan made the TURN-limited member another page's parent, and those links through TURN
+   * never connected). Such a member is planned as a leaf.
    */
   private readonly canForward: boolean;
   private keyChain: Promise<void> = Promise.resolve();
