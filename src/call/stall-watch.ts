@@ -23,8 +23,9 @@
  *   frames may have stopped upstream of that parent, and it gets the usual limit.
  * - The relay's word is quickest: a crashed page's signalling socket closes at once, and the
  *   relay tells the peers it negotiated with (GONE). A member reported gone that has not been
- *   heard since (a word read within `goneConfirmMs` of the report was in flight), and whose frames (if it is a parent) stopped `goneConfirmMs` ago, is stalled
- *   then, without waiting out a silence. A socket can drop while the page lives, so such a
+ *   heard since (a word read within `goneConfirmMs` of the report was in flight), and whose
+ *   frames (if it is a parent) stopped `goneConfirmMs` ago, is stalled then, without waiting
+ *   out a silence. A socket can drop while the page lives, so such a
  *   member heard again is let go at once (no hold): the report was wrong, not the member flaky.
  */
 export interface HeardFrom {

@@ -13,7 +13,7 @@
  * Per-branch layers: a congested child's video can be capped to fewer temporal layers
  * (`setChildLayers`, temporal-thinning.ts): its upper-layer frames are not passed on.
  * Standby children (paused) get nothing until resumed; `primeStandby` readies their first
- * picture ahead of the resume (see PrimedFrames).
+ * picture ahead of the resume (primed-frames.ts).
  */
 import type { MediaKind } from '../../e2ee/clear-prefix';
 import { E2eeError, type E2eeErrorCode } from '../../e2ee/errors';
@@ -24,6 +24,7 @@ import { ForwardingError, type ForwardingErrorData } from './forwarding-error';
 import { id, parseForwardOptions, streamId, type ChildOptions, type OriginOptions, type ReceiveOptions } from './forward-options';
 import { DEFAULT_KEY_FRAME_INTERVAL_MS, KeyFrameGate, NEW_CHILD_WINDOW_MS } from './key-frame-gate';
 import { PayloadLedger, type LedgerEntry } from './payload-ledger';
+import { PrimedFrames } from './primed-frames';
 import { ChildThinning, type TemporalInfo } from './temporal-thinning';
 
 export type ForwardResult<T = undefined> = { ok: true; value: T } | { ok: false; error: ForwardingErrorData };
@@ -142,7 +143,7 @@ interface ChildOutput<F> {
   paused: boolean;
 }
 
-interface StreamState<F> {
+interface StreamState<F extends EncodedFrame> {
   kind: MediaKind;
   sourceId: string;
   received: number;
@@ -154,48 +155,9 @@ interface StreamState<F> {
   keyFrames: KeyFrameControl | undefined;
   temporalLayers: Record<string, number>;
   children: Map<string, ChildOutput<F>>;
-  /** Frames kept for standby children about to be resumed (primeStandby). */
+  /** Frames kept for standby children about to be resumed (primeStandby, primed-frames.ts). */
   primed?: PrimedFrames<F>;
 }
-
-/**
- * A repair's last step used to be its slowest: the orphan resumed its standby link, the new
- * parent asked upstream for a key frame, and the key frame came back through the origin's
- * encoder: 0.2–0.6 s on a quiet machine, 1–1.3 s with eight pages on two cores (CI). The
- * parent hears of the crash as early as the orphans do (the relay's GONE report), and the
- * resume reaches it 0.1–0.4 s later over the orphan's control channel. Asking for the key frame
- * at the report, and keeping a copy of every frame from it on, lets the resume start the child
- * with that key frame and what followed it, at once. The frames are the source's ciphertext,
- * byte for byte, as any forwarded frame; all come after the crash, so the orphan has not
- * decrypted them before (its replay window would drop them).
- */
-interface PrimedFrames<F> {
-  /** Priming began then (monotonic ms). */
-  since: number;
-  /** A key frame came since (the frames may have been let go since: too many). */
-  keyCame: boolean;
-  /** Priming ends then (monotonic ms): the frames are let go. */
-  until: number;
-  /** From a key frame on, in order; empty until the first key frame. */
-  frames: { frame: F; temporal: TemporalInfo | null; at: number }[];
-  bytes: number;
-}
-
-/** How long frames are kept after a member went down: a resume comes 0.3–1 s after the report on a loaded machine. */
-export const PRIME_MS = 4000;
-/**
- * A resumed child is started with the primed frames only when their key frame is this recent:
- * the frames go out at once, and the child's picture trails the source by their span at first.
- */
-export const PRIME_FLUSH_MAX_MS = 1000;
-/**
- * A key frame asked for when priming began is awaited this long (a resumed child gets it
- * live); later, a resume asks for one again. With eight pages on two cores one took 0.76 s.
- */
-export const PRIME_KEY_WAIT_MS = 1500;
-/** Kept at most (frames, bytes) per stream: beyond, the key frame is too old to start with anyway. */
-const PRIME_MAX_FRAMES = 64;
-const PRIME_MAX_BYTES = 2 * 1024 * 1024;
 
 /**
  * Spare and standby receivers waiting for their source (and bindings waiting for their
@@ -361,7 +323,7 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
       const layer = temporal.temporalIndex === undefined ? '-' : String(temporal.temporalIndex);
       stream.temporalLayers[layer] = (stream.temporalLayers[layer] ?? 0) + 1;
     }
-    if (stream.primed) this.keepPrimed(stream, frame, temporal, bytes.byteLength);
+    if (stream.primed && !stream.primed.keep(frame, temporal, bytes.byteLength, this.now())) stream.primed = undefined;
     for (const child of stream.children.values()) {
       if (!child.paused) this.sendTo(child, frame, temporal);
     }
@@ -387,49 +349,17 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
     );
   }
 
-  /** Keeps a copy of `frame` while the stream is primed: from a key frame on (see PrimedFrames). */
-  private keepPrimed(stream: StreamState<F>, frame: F, temporal: TemporalInfo | null, size: number): void {
-    const p = stream.primed;
-    if (p === undefined) return;
-    const now = this.now();
-    if (now > p.until) {
-      stream.primed = undefined;
-      return;
-    }
-    if (frame.type === 'key') {
-      p.frames = [];
-      p.bytes = 0;
-      p.keyCame = true;
-    } else if (p.frames.length === 0) {
-      return;
-    }
-    if (p.frames.length >= PRIME_MAX_FRAMES || p.bytes + size > PRIME_MAX_BYTES) {
-      // Too long since the key frame to start a child with: wait for the next one.
-      p.frames = [];
-      p.bytes = 0;
-      return;
-    }
-    try {
-      p.frames.push({ frame: this.options.cloneFrame(frame), temporal, at: now });
-      p.bytes += size;
-    } catch {
-      p.frames = [];
-      p.bytes = 0;
-    }
-  }
-
   private primeStandby(): number {
     let n = 0;
     for (const s of this.streams.values()) {
       if (s.kind !== 'video' || ![...s.children.values()].some((c) => c.paused)) continue;
       const now = this.now();
       n++;
-      if (s.primed !== undefined && now <= s.primed.until) {
-        // Primed already (the relay's report, then the stall it causes): one key frame serves.
-        s.primed.until = now + PRIME_MS;
+      if (s.primed?.live(now)) {
+        s.primed.extend(now);
         continue;
       }
-      s.primed = { since: now, keyCame: false, until: now + PRIME_MS, frames: [], bytes: 0 };
+      s.primed = new PrimedFrames(now, this.options.cloneFrame);
       // Through the new-child gate: a key frame asked for less than 150 ms ago is on its way.
       this.requestUpstream(s, false, true);
     }
@@ -444,20 +374,13 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
       out.paused = false;
       result.resumed++;
       if (s.kind !== 'video') continue;
-      const p = s.primed;
-      const first = p?.frames[0];
       const now = this.now();
-      if (p !== undefined) {
-        result.primedMsAgo = Math.round(now - p.since);
-        if (first !== undefined) result.keyMsAgo = Math.round(now - first.at);
-      }
-      if (p !== undefined && first !== undefined && now - first.at <= PRIME_FLUSH_MAX_MS) {
-        for (const f of p.frames) this.sendTo(out, f.frame, f.temporal);
+      if (s.primed) Object.assign(result, s.primed.ages(now));
+      const start = s.primed?.start(now) ?? { how: 'ask' };
+      if (start.how === 'frames') {
+        for (const f of start.frames) this.sendTo(out, f.frame, f.temporal);
         result.primed++;
-      } else if (p !== undefined && !p.keyCame && now - p.since < PRIME_KEY_WAIT_MS) {
-        // The key frame asked for when priming began is on its way, and reaches this child live.
-        // Asking again only adds key frames (the eight-page test: five resumes, 0.45–0.55 s
-        // after priming, before its key frame came at 0.76 s).
+      } else if (start.how === 'await') {
         result.awaitingKey++;
       } else {
         // Its first picture needs a key frame, as a newly connected child's does.

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { createRoom } from '../../../../src/room/room-link';
-import { ForwarderCore, PRIME_FLUSH_MAX_MS, PRIME_KEY_WAIT_MS, PRIME_MS } from '../../../../src/tree/forwarding/forwarder-core';
+import { ForwarderCore } from '../../../../src/tree/forwarding/forwarder-core';
+import { PRIME_FLUSH_MAX_MS, PRIME_KEY_WAIT_MS, PRIME_MS } from '../../../../src/tree/forwarding/primed-frames';
 
 interface FakeFrame {
   data: ArrayBuffer;
