@@ -166,7 +166,9 @@ export class LargeRoom {
     this.gone.set(peerId, Date.now());
     this.tree.note(`relay-gone ${peerId.slice(0, 4)}`);
     this.tree.primeStandby();
-    // Judged the moment the report can count, not at the next 100 ms tick.
+    // Judged as soon as the worker has said whether frames still come through it (StallWatch),
+    // else the moment the report can count, not at the next 100 ms tick.
+    void this.tree.freshMedia().then(() => this.checkStalls());
     setTimeout(() => this.checkStalls(), STALL_GONE_CONFIRM_MS + 5);
   }
 
@@ -211,6 +213,7 @@ export class LargeRoom {
       const mediaAt = media?.seenAt;
       // The report is judged on when the last frame came, never later than the truth (ParentMedia).
       const frameAt = media?.frameAt;
+      const mediaAskedAt = media?.askedAt;
       let goneAt = this.gone.get(peerId);
       // Heard from well after the report, or frames through it still coming well after (not
       // just the last ones in flight): the page lives, and the report is spent. A message read
@@ -228,6 +231,7 @@ export class LargeRoom {
         lastHeardAt: session.lastHeardAt,
         ...(mediaAt === undefined ? {} : { mediaAt }),
         ...(frameAt === undefined ? {} : { frameAt }),
+        ...(mediaAskedAt === undefined ? {} : { mediaAskedAt }),
         ...(goneAt === undefined ? {} : { goneAt }),
       });
     }

@@ -39,6 +39,11 @@ export interface HeardFrom {
    * from when we asked; mediaAt may be later when our page is starved). The GONE rule reads it.
    */
   frameAt?: number;
+  /**
+   * When we last asked the worker for those frames (the poll that `frameAt` reflects); absent
+   * when it is not our parent. A look asked after the report judges it at once.
+   */
+  mediaAskedAt?: number;
   /** When the relay reported its signalling socket closed (GONE); absent: no report since it was last heard. */
   goneAt?: number;
 }
@@ -121,11 +126,21 @@ export class StallWatch {
    * Reported gone by the relay, and nothing since: no word, and no frames for `goneConfirmMs`.
    * A word read less than `goneConfirmMs` after the report was in flight before it (sent
    * before the crash, read late by a busy page) and does not count.
+   *
+   * A parent's frames are judged by a look at the worker asked after the report, as soon as
+   * there is one (the call asks at the report): stalled if by then none had come for
+   * `goneConfirmMs`. A crash is reported 0.25–0.3 s after it (eight-page test), so its orphans
+   * need not wait. Frames seen still coming by that look keep it, until a later look. Before
+   * such a look, and for a member that is not our parent, the report counts `goneConfirmMs`
+   * after it came if nothing came meanwhile.
    */
   private reportedGone(p: HeardFrom, now: number): boolean {
-    if (p.goneAt === undefined || p.lastHeardAt > p.goneAt + this.o.goneConfirmMs || now - p.goneAt < this.o.goneConfirmMs) return false;
+    const margin = this.o.goneConfirmMs;
+    if (p.goneAt === undefined || p.lastHeardAt > p.goneAt + margin) return false;
     const frames = p.frameAt ?? p.mediaAt;
-    return frames === undefined || now - frames >= this.o.goneConfirmMs;
+    if (p.mediaAskedAt !== undefined && p.mediaAskedAt >= p.goneAt) return frames === undefined || p.mediaAskedAt - frames >= margin;
+    if (now - p.goneAt < margin) return false;
+    return frames === undefined || now - frames >= margin;
   }
 
   /** The stalled members now. */

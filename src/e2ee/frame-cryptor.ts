@@ -31,6 +31,16 @@ export interface EncryptInfo extends FrameInfo {
 export interface DecryptInfo extends FrameInfo {
   /** The participant this stream comes from; frames under any other sender's KID are rejected. */
   senderId?: string;
+  /**
+   * Replays are refused within this scope (default: one scope per sender's KID). A relay tree
+   * gives each link its own: a child that moves to a new parent needs that link's own key
+   * frame for its new decoder, though it decrypted the same frame through the old link. With
+   * one window per KID the new link's key frame was refused as a replay and its decoder waited
+   * for another (eight-page test: 1.7 s). A forwarder can then resend, on a link newly opened
+   * to it, frames the child already had through another: an old picture for a moment, never a
+   * forged one, and never twice on one link.
+   */
+  replayScope?: string;
 }
 
 export type DecryptResult =
@@ -65,7 +75,12 @@ interface KeyState {
   /** `key` once derived: lets the per-frame path skip an await. */
   ready?: SFrameKey;
   window: ReplayWindow;
+  /** Windows of other replay scopes (DecryptInfo.replayScope), oldest first. */
+  scoped?: Map<string, ReplayWindow>;
 }
+
+/** Replay scopes kept per KID: links a child holds at once for one source, with room to spare. */
+const MAX_REPLAY_SCOPES = 16;
 
 interface EpochState {
   epoch: number;
@@ -205,11 +220,12 @@ export class FrameCryptor {
       const epoch = this.epochs.find((e) => (e.epoch & 0xff) === parts.epochLow);
       if (epoch === undefined) throw new E2eeError('missing-key', `no key for epoch …${parts.epochLow} of ${senderId}`);
       const state = this.keyState(epoch, header.kid, senderId, info.kind);
-      const verdict = state.window.check(header.ctr);
+      const window = info.replayScope === undefined ? state.window : this.scopedWindow(state, info.replayScope);
+      const verdict = window.check(header.ctr);
       if (verdict !== 'fresh') throw new E2eeError('replay', `CTR ${header.ctr} is ${verdict === 'replay' ? 'a replay' : 'too old'}`);
       const key = state.ready ?? (await state.key);
       const data = await key.openFrame(frame, prefix, header);
-      if (!state.window.accept(header.ctr)) throw new E2eeError('replay', `CTR ${header.ctr} is a replay`);
+      if (!window.accept(header.ctr)) throw new E2eeError('replay', `CTR ${header.ctr} is a replay`);
       this.counters(senderId).decrypted++;
       return { ok: true, data, senderId, epoch: epoch.epoch };
     } catch (error) {
@@ -256,6 +272,23 @@ export class FrameCryptor {
     } catch (cause) {
       throw new E2eeError('unencrypted', 'no SFrame header after the clear prefix', { cause });
     }
+  }
+
+  /** Forgets a replay scope's windows (its link has closed). */
+  dropReplayScope(scope: string): void {
+    for (const e of this.epochs) for (const state of e.keys.values()) state.scoped?.delete(scope);
+  }
+
+  private scopedWindow(state: KeyState, scope: string): ReplayWindow {
+    state.scoped ??= new Map();
+    let w = state.scoped.get(scope);
+    if (w === undefined) {
+      w = new ReplayWindow(this.replayWindow);
+      state.scoped.set(scope, w);
+      // Bounded even if a link's end is never heard of: the oldest scope goes.
+      if (state.scoped.size > MAX_REPLAY_SCOPES) state.scoped.delete(state.scoped.keys().next().value as string);
+    }
+    return w;
   }
 
   private keyState(epoch: EpochState, kid: bigint, senderId: string, kind: MediaKind): KeyState {

@@ -27,6 +27,8 @@ export interface TransformOptions {
   participantId: string;
   /** Used when frame metadata carries no mimeType. */
   codec?: Codec;
+  /** Receiver only, set inside a worker (never parsed from the main thread): DecryptInfo.replayScope. */
+  replayScope?: string;
   /** Test hook (sender only): forward frames in the clear so receivers' rejection can be tested. */
   bypassEncryption?: boolean;
   /**
@@ -165,7 +167,7 @@ function decryptStage<F extends EncodedFrame>(cryptor: FrameCryptor, options: Tr
     }
   };
   const open = async (frame: F, at: number): Promise<void> => {
-    const info = { kind: options.kind, codec: frameCodec(frame, options), senderId: options.participantId };
+    const info = { kind: options.kind, codec: frameCodec(frame, options), senderId: options.participantId, ...(options.replayScope === undefined ? {} : { replayScope: options.replayScope }) };
     const result = await cryptor.decrypt(new Uint8Array(frame.data), info, { deferMissingKey: true });
     if (result.ok) {
       frame.data = soleBuffer(result.data);

@@ -213,7 +213,9 @@ export class TreeCall {
   private readonly epochTimer: ReturnType<typeof setInterval>;
   /** When frames last arrived through each parent (parent-media.ts), polled from the worker. */
   private readonly media = new ParentMedia();
-  private mediaPolling = false;
+  /** The poll of the worker's frame counts in flight, and when the last answered one was asked. */
+  private mediaPoll: Promise<void> | null = null;
+  private mediaAskedAt: number | undefined;
   private readonly mediaTimer: ReturnType<typeof setInterval>;
   private readonly branchTimer: ReturnType<typeof setInterval>;
   /**
@@ -264,14 +266,22 @@ export class TreeCall {
    * is starved (its pings late) still delivers them: this tells a slow parent from a gone one
    * (StallWatch).
    */
-  mediaThrough(peerId: string): { seenAt?: number; frameAt?: number } | undefined {
+  mediaThrough(peerId: string): { seenAt?: number; frameAt?: number; askedAt?: number } | undefined {
     for (const up of this.upstream.values()) {
       if (up.parent !== peerId || up.closed || !up.link) continue;
       const seenAt = this.media.lastFrom(peerId);
       const frameAt = this.media.lastFrameFrom(peerId);
-      return { ...(seenAt === undefined ? {} : { seenAt }), ...(frameAt === undefined ? {} : { frameAt }) };
+      const askedAt = this.mediaAskedAt;
+      return { ...(seenAt === undefined ? {} : { seenAt }), ...(frameAt === undefined ? {} : { frameAt }), ...(askedAt === undefined ? {} : { askedAt }) };
     }
     return undefined;
+  }
+
+  /** A look at the worker's frame counts asked from now on (the relay's report is judged on it). */
+  async freshMedia(): Promise<void> {
+    await this.mediaPoll;
+    // A poll started meanwhile was asked after we were called: waiting for it is enough.
+    await this.pollMedia();
   }
 
   /**
@@ -287,26 +297,33 @@ export class TreeCall {
     );
   }
 
-  private async pollMedia(): Promise<void> {
+  private pollMedia(): Promise<void> {
+    this.mediaPoll ??= this.readMedia().finally(() => {
+      this.mediaPoll = null;
+    });
+    return this.mediaPoll;
+  }
+
+  private async readMedia(): Promise<void> {
     const node = this.node;
-    if (this.mode !== 'tree' || !node || this.mediaPolling) return;
-    this.mediaPolling = true;
+    if (this.mode !== 'tree' || !node) return;
     try {
       const asked = Date.now();
       const counts = await node.received();
-      const live = [...this.upstream.values()].filter((up) => !up.closed && up.link);
-      this.media.note(counts, live, asked, Date.now());
-      // Where a repair's time goes: a link's first frame at our worker, after it was opened or taken.
-      for (const up of live) {
-        const at = this.media.lastFrameFrom(up.parent);
-        if (up.firstFrameAt !== undefined || at === undefined || at < up.openedAt) continue;
+      const live = [...this.upstream.values()].flatMap((up) => (!up.closed && up.link ? [{ up, tag: up.link.tag, parent: up.parent }] : []));
+      this.media.note(counts.links, live, asked, Date.now());
+      this.mediaAskedAt = asked;
+      // Where a repair's time goes: a link's first frames at our worker (by this look), after it was opened or taken.
+      for (const { up, tag } of live) {
+        const c = counts.links[tag];
+        if (up.firstFrameAt !== undefined || c === undefined || c.count === 0) continue;
+        const at = asked - Math.max(0, c.ageMs);
+        if (at < up.openedAt) continue;
         up.firstFrameAt = at;
         this.note(`up-frames ${ends(up.parent, up.source)} +${Math.round(at - up.openedAt)}`);
       }
     } catch {
       // The worker is gone (disposed): nothing to watch.
-    } finally {
-      this.mediaPolling = false;
     }
   }
 

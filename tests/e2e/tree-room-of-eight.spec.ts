@@ -116,7 +116,7 @@ test('eight pages form a tree: the four active sources reach everyone, forwarded
               if (hit && !spans.has(s.name)) spans.set(s.name, `${s.name} ${missedAt.get(s.name) ?? 0}–${takenAt(hit)}`);
             }
             for (const s of missing) missedAt.set(s.name, Math.max(asked, ...ups.filter((u) => u.source === s.id).map(takenAt)));
-            if (missing.length > 0 && answered > 2500 && !reported) {
+            if (missing.length > 0 && answered > Number(process.env.TREE_WAIT_PRINT_MS ?? 2500) && !reported) {
               reported = true;
               // Where its first frame waits: assembled from packets (framesReceived), through our
               // worker (received, decrypted, rejected), decoded.
@@ -124,9 +124,21 @@ test('eight pages form a tree: the four active sources reach everyone, forwarded
                 const st = tree.counters?.streams[`video:${id}`];
                 return `worker received ${st?.received ?? 0} decrypted ${st?.decrypted ?? 0} rejected ${JSON.stringify(tree.counters?.cryptor[id]?.rejected ?? {})}`;
               };
-              const rows = ups
-                .filter((u) => missing.some((m) => m.id === u.source))
-                .map((u) => `${u.source.slice(0, 4)} via ${u.parent.slice(0, 4)} ${u.state} decoded ${u.framesDecoded} received ${u.framesReceived} pli ${u.pliCount}, ${worker(u.source)}`);
+              // And the parent's end of each link: paused or not, packets sent, its pacer's delay.
+              const parentEnd = async (u: (typeof ups)[number]) => {
+                const parent = all.find((p) => p.id === u.parent && p !== forwarder);
+                const pt = parent ? await parent.tree() : undefined;
+                const row = pt?.downstream.find((d) => d.link === u.link);
+                const stream = pt?.counters?.streams[`video:${u.source}`];
+                const out = stream?.children[u.link];
+                const key = stream?.awaitedKeyMs === undefined ? '' : `, its awaited key frame came ${stream.awaitedKeyMs} ms after priming`;
+                return row ? `parent ${row.state}${row.paused ? ' paused' : ''} packets ${row.packets ?? '?'} send delay ${row.sendDelayMs ?? '?'} ms, forwarded ${out?.forwarded ?? '?'} of ${out?.offered ?? '?'}${key}` : 'parent: no row';
+              };
+              const rows = await Promise.all(
+                ups
+                  .filter((u) => missing.some((m) => m.id === u.source))
+                  .map(async (u) => `${u.source.slice(0, 4)} via ${u.parent.slice(0, 4)} ${u.state} decoded ${u.framesDecoded} received ${u.framesReceived} pli ${u.pliCount}, ${worker(u.source)}; ${await parentEnd(u)}`),
+              );
               console.log(`[tree-eight] ${child.name} still waits for ${missing.map((m) => m.name).join(', ')} at ${answered} ms: ${rows.join('; ') || 'no link'}`);
             }
             return missing.map((s) => s.name);

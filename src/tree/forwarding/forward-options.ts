@@ -13,6 +13,8 @@ export interface ReceiveOptions {
   role: 'receive';
   kind: MediaKind;
   sourceId: string;
+  /** The link (peer connection) this receiver belongs to: frames are counted per link too (`received`). */
+  link?: string;
 }
 
 /**
@@ -24,6 +26,7 @@ export interface LaterReceiveOptions {
   role: 'receive-later';
   kind: MediaKind;
   token: string;
+  link?: string;
 }
 
 /** A sender towards `childId` that carries `sourceId`'s `kind` frames as they arrive. */
@@ -65,9 +68,9 @@ export function parseForwardOptions(raw: unknown): ForwardOptions {
   const kind: MediaKind = o.kind;
   switch (o.role) {
     case 'receive':
-      return { role: 'receive', kind, sourceId: id(o.sourceId, 'sourceId') };
+      return { role: 'receive', kind, sourceId: id(o.sourceId, 'sourceId'), ...(o.link === undefined ? {} : { link: id(o.link, 'link') }) };
     case 'receive-later':
-      return { role: 'receive-later', kind, token: id(o.token, 'token') };
+      return { role: 'receive-later', kind, token: id(o.token, 'token'), ...(o.link === undefined ? {} : { link: id(o.link, 'link') }) };
     case 'child':
       if (o.paused !== undefined && typeof o.paused !== 'boolean') return fail('paused');
       return { role: 'child', kind, sourceId: id(o.sourceId, 'sourceId'), childId: id(o.childId, 'childId'), ...(o.paused ? { paused: true } : {}) };

@@ -55,6 +55,8 @@ export interface StreamCounters {
   decrypted: number;
   keyFrameRequestsUp: number;
   keyFrameRequestsSuppressed: number;
+  /** Debug: how long after priming began its key frame came, the last time a resumed child waited for it. */
+  awaitedKeyMs?: number;
   /** Video: frames received per temporal layer ('-': the frame said none), from their metadata. */
   temporalLayers: Record<string, number>;
   children: Record<string, ChildCounters>;
@@ -95,12 +97,23 @@ export interface ForwarderApi {
   /** A spare receiver (`receive-later`) is `sourceId`'s now: its frames start flowing to the decrypter and children. */
   bindReceiver(token: string, sourceId: string): ForwardResult;
   /**
-   * Frames received per stream id, and how long ago the last one came: cheap, polled often to
-   * tell a live parent from a gone one.
+   * Frames received per stream id and per link (ReceiveOptions.link), and how long ago the
+   * last one came: cheap, polled often to tell a live parent from a gone one.
    */
-  received(): ForwardResult<Record<string, ReceivedCount>>;
+  received(): ForwardResult<ReceivedCounts>;
   /** Stream id → (SFrame CTR → [ciphertext hash, when it passed]), for the last few hundred frames. */
   ledgers(): ForwardResult<Record<string, Record<number, LedgerEntry>>>;
+}
+
+export interface ReceivedCounts {
+  streams: Record<string, ReceivedCount>;
+  /**
+   * Per link, audio and video together. A source's streams can arrive by two links at once
+   * (a parked link still fed, beside the new one): counted per stream, the frames of one made
+   * the other's parent look alive. In the eight-page test a crashed parent's report was voided
+   * that way, and its orphan stalled it by silence 4 s later.
+   */
+  links: Record<string, ReceivedCount>;
 }
 
 export interface ReceivedCount {
@@ -157,6 +170,10 @@ interface StreamState<F extends EncodedFrame> {
   children: Map<string, ChildOutput<F>>;
   /** Frames kept for standby children about to be resumed (primeStandby, primed-frames.ts). */
   primed?: PrimedFrames<F>;
+  /** A child resumed to wait for the key frame asked for at priming: when priming began (debug). */
+  keyAwaitedSince?: number;
+  /** Debug: how long after priming began that key frame came, the last time a child waited for it. */
+  awaitedKeyMs?: number;
 }
 
 /**
@@ -188,10 +205,14 @@ function run<T>(fn: () => T): ForwardResult<T> {
 export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
   readonly cryptor = new FrameCryptor();
   private readonly streams = new Map<string, StreamState<F>>();
+  /** Receive pipes started so far: each gets its own replay scope. */
+  private receiveCount = 0;
+  /** Frames per link (ReceiveOptions.link), while any of its receive pipes runs. */
+  private readonly linkFrames = new Map<string, { count: number; lastAt: number; pipes: number }>();
   private readonly sent = new Map<string, number>();
   private readonly drops = new Map<E2eeErrorCode, number>();
   /** Spare receivers' transforms, by token, until bound (`receive-later`); at most MAX_WAITING. */
-  private readonly waiting = new Map<string, { readable: ReadableStream<F>; writable: WritableStream<F>; kind: MediaKind; keyFrames: KeyFrameControl | undefined }>();
+  private readonly waiting = new Map<string, { readable: ReadableStream<F>; writable: WritableStream<F>; kind: MediaKind; keyFrames: KeyFrameControl | undefined; link?: string }>();
   /** Bindings that came before their transform (the two travel separately), by token. */
   private readonly boundEarly = new Map<string, string>();
   private readonly now: () => number;
@@ -261,10 +282,18 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
           return undefined;
         }
         this.waiting.delete(t);
-        this.startReceive(w.readable, w.writable, { role: 'receive', kind: w.kind, sourceId: source }, w.keyFrames);
+        this.startReceive(w.readable, w.writable, { role: 'receive', kind: w.kind, sourceId: source, ...(w.link === undefined ? {} : { link: w.link }) }, w.keyFrames);
         return undefined;
       }),
-    received: () => run(() => Object.fromEntries([...this.streams].map(([id, s]) => [id, { count: s.received, ageMs: s.received === 0 ? Infinity : this.now() - s.lastAt }]))),
+    received: () =>
+      run(() => {
+        const now = this.now();
+        const count = (n: number, lastAt: number): ReceivedCount => ({ count: n, ageMs: n === 0 ? Infinity : now - lastAt });
+        return {
+          streams: Object.fromEntries([...this.streams].map(([id, s]) => [id, count(s.received, s.lastAt)])),
+          links: Object.fromEntries([...this.linkFrames].map(([id, l]) => [id, count(l.count, l.lastAt)])),
+        };
+      }),
     ledgers: () =>
       run(() => {
         const out: Record<string, Record<number, LedgerEntry>> = {};
@@ -280,10 +309,10 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
       const source = this.boundEarly.get(options.token);
       if (source !== undefined) {
         this.boundEarly.delete(options.token);
-        return this.startReceive(readable, writable, { role: 'receive', kind: options.kind, sourceId: source }, keyFrames);
+        return this.startReceive(readable, writable, { role: 'receive', kind: options.kind, sourceId: source, ...(options.link === undefined ? {} : { link: options.link }) }, keyFrames);
       }
       // Nothing flows until the link connects, and it connects only after it was bound.
-      remember(this.waiting, options.token, { readable, writable, kind: options.kind, keyFrames });
+      remember(this.waiting, options.token, { readable, writable, kind: options.kind, keyFrames, ...(options.link === undefined ? {} : { link: options.link }) });
       return () => this.waiting.delete(options.token);
     }
     if (options.role !== 'receive') throw new ForwardingError('invalid-message', 'a receiver transform needs role "receive"');
@@ -294,13 +323,25 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
     const stream = this.stream(options);
     stream.keyFrames = keyFrames;
     this.cryptor.addParticipant(options.sourceId);
+    const link = options.link === undefined ? undefined : this.linkFrames.get(options.link) ?? { count: 0, lastAt: 0, pipes: 0 };
+    if (link && options.link !== undefined) {
+      link.pipes++;
+      this.linkFrames.set(options.link, link);
+    }
     const fanOut = new TransformStream<F, F>({
       transform: (frame, controller) => {
+        if (link) {
+          link.count++;
+          link.lastAt = this.now();
+        }
         this.forward(stream, frame);
         controller.enqueue(frame);
       },
     });
-    const decrypt = createFrameTransform<F>(this.cryptor, { operation: 'decrypt', kind: options.kind, participantId: options.sourceId }, (code) =>
+    // Each link refuses replays on its own (DecryptInfo.replayScope): a new link's decoder
+    // needs its own key frame, even one we decrypted through the link before.
+    const replayScope = `link-${++this.receiveCount}`;
+    const decrypt = createFrameTransform<F>(this.cryptor, { operation: 'decrypt', kind: options.kind, participantId: options.sourceId, replayScope }, (code) =>
       this.drop(code),
     );
     const count = new TransformStream<F, F>({
@@ -309,7 +350,11 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
         controller.enqueue(frame);
       },
     });
-    return this.pipe(readable.pipeThrough(fanOut).pipeThrough(decrypt).pipeThrough(count), writable, () => decrypt.dispose());
+    return this.pipe(readable.pipeThrough(fanOut).pipeThrough(decrypt).pipeThrough(count), writable, () => {
+      decrypt.dispose();
+      this.cryptor.dropReplayScope(replayScope);
+      if (link && options.link !== undefined && --link.pipes === 0) this.linkFrames.delete(options.link);
+    });
   }
 
   private forward(stream: StreamState<F>, frame: F): void {
@@ -324,6 +369,10 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
       stream.temporalLayers[layer] = (stream.temporalLayers[layer] ?? 0) + 1;
     }
     if (stream.primed && !stream.primed.keep(frame, temporal, bytes.byteLength, this.now())) stream.primed = undefined;
+    if (stream.keyAwaitedSince !== undefined && frame.type === 'key') {
+      stream.awaitedKeyMs = Math.round(this.now() - stream.keyAwaitedSince);
+      stream.keyAwaitedSince = undefined;
+    }
     for (const child of stream.children.values()) {
       if (!child.paused) this.sendTo(child, frame, temporal);
     }
@@ -382,6 +431,7 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
         result.primed++;
       } else if (start.how === 'await') {
         result.awaitingKey++;
+        s.keyAwaitedSince ??= now - (result.primedMsAgo ?? 0);
       } else {
         // Its first picture needs a key frame, as a newly connected child's does.
         this.requestUpstream(s, false, true);
@@ -498,6 +548,7 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
         keyFrameRequestsSuppressed: s.gate.suppressed,
         temporalLayers: { ...s.temporalLayers },
         children,
+        ...(s.awaitedKeyMs === undefined ? {} : { awaitedKeyMs: s.awaitedKeyMs }),
       };
     }
     return { streams, sent: Object.fromEntries(this.sent), cryptor: this.cryptor.counters(), drops: Object.fromEntries(this.drops) };

@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import type { MediaKind } from '../../e2ee/clear-prefix';
 import { ForwardingError, type ForwardingErrorData } from './forwarding-error';
-import type { ForwarderApi, ForwarderCounters, ForwardResult, ReceivedCount, ResumeResult } from './forwarder-core';
+import type { ForwarderApi, ForwarderCounters, ForwardResult, ReceivedCounts, ResumeResult } from './forwarder-core';
 import type { ChildOptions, LaterReceiveOptions, OriginOptions, ReceiveOptions } from './forward-options';
 import type { LedgerEntry } from './payload-ledger';
 
@@ -60,9 +60,9 @@ export class ForwardingNode {
   }
 
   /** Before any description is applied: Chromium never runs a receiver transform set later. */
-  attachReceiver(receiver: RTCRtpReceiver, kind: MediaKind, sourceId: string): void {
+  attachReceiver(receiver: RTCRtpReceiver, kind: MediaKind, sourceId: string, link?: string): void {
     this.live();
-    const options: ReceiveOptions = { role: 'receive', kind, sourceId };
+    const options: ReceiveOptions = { role: 'receive', kind, sourceId, ...(link === undefined ? {} : { link }) };
     receiver.transform = new RTCRtpScriptTransform(this.worker, options);
   }
 
@@ -70,10 +70,10 @@ export class ForwardingNode {
    * A spare link's receiver, whose source is not known yet: its transform is set now (it must be,
    * before any description), and `bindReceiver` names the source later. Returns its token.
    */
-  attachReceiverLater(receiver: RTCRtpReceiver, kind: MediaKind): string {
+  attachReceiverLater(receiver: RTCRtpReceiver, kind: MediaKind, link?: string): string {
     this.live();
     const token = `later-${kind}-${crypto.randomUUID()}`;
-    const options: LaterReceiveOptions = { role: 'receive-later', kind, token };
+    const options: LaterReceiveOptions = { role: 'receive-later', kind, token, ...(link === undefined ? {} : { link }) };
     receiver.transform = new RTCRtpScriptTransform(this.worker, options);
     return token;
   }
@@ -124,7 +124,7 @@ export class ForwardingNode {
     return await this.call(this.api.counters());
   }
 
-  async received(): Promise<Record<string, ReceivedCount>> {
+  async received(): Promise<ReceivedCounts> {
     return await this.call(this.api.received());
   }
 

@@ -8,8 +8,9 @@
  * resume reaches it 0.1–0.4 s later over the orphan's control channel. Asking for the key frame
  * at the report, and keeping a copy of every frame from it on, lets the resume start the child
  * with that key frame and what followed it, at once. The frames are the source's ciphertext,
- * byte for byte, as any forwarded frame; all come after the crash, so the orphan has not
- * decrypted them before (its replay window would drop them). Pure: time is passed in.
+ * byte for byte, as any forwarded frame. The orphan may have decrypted some of them through
+ * another link meanwhile (a second move): each link refuses replays on its own
+ * (DecryptInfo.replayScope), so the new link still gets them. Pure: time is passed in.
  */
 import type { EncodedFrame } from '../../e2ee/frame-transform';
 import type { TemporalInfo } from './temporal-thinning';

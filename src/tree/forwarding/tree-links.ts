@@ -35,6 +35,8 @@ export interface Trickle {
 
 export interface UpstreamLink extends Trickle {
   pc: RTCPeerConnection;
+  /** Its receivers' frames are counted under this id in our worker (ReceivedCounts.links). */
+  tag: string;
   offer: RTCSessionDescriptionInit;
   accept(answer: RTCSessionDescriptionInit): Promise<void>;
   /** `video` is null on an audio-only link (a source outside the last N). */
@@ -149,6 +151,7 @@ export async function openUpstream(node: ForwardingNode, sourceId: string, optio
  */
 export interface PreparedUpstream {
   pc: RTCPeerConnection;
+  tag: string;
   transceivers: { audio: RTCRtpTransceiver; video: RTCRtpTransceiver | null };
   offer: RTCSessionDescriptionInit;
   ice: Trickle & { remoteSet(): void };
@@ -163,14 +166,15 @@ export interface PreparedUpstream {
 export async function prepareUpstream(node: ForwardingNode, options: LinkOptions & { video?: boolean } = {}, sourceId?: string): Promise<PreparedUpstream> {
   const pc = new RTCPeerConnection({ iceServers: options.iceServers ?? [], bundlePolicy: 'max-bundle', ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}) });
   const later: Partial<Record<MediaKind, string>> | null = sourceId === undefined ? {} : null;
+  const tag = `link-${crypto.randomUUID()}`;
   const add = (kind: MediaKind): RTCRtpTransceiver => {
     const t = pc.addTransceiver(kind, { direction: 'recvonly' });
     if (kind === 'video') {
       preferVp8(t);
       offerDependencyDescriptor(t);
     }
-    if (later) later[kind] = node.attachReceiverLater(t.receiver, kind);
-    else if (sourceId !== undefined) node.attachReceiver(t.receiver, kind, sourceId);
+    if (later) later[kind] = node.attachReceiverLater(t.receiver, kind, tag);
+    else if (sourceId !== undefined) node.attachReceiver(t.receiver, kind, sourceId, tag);
     return t;
   };
   let transceivers: PreparedUpstream['transceivers'];
@@ -184,7 +188,7 @@ export async function prepareUpstream(node: ForwardingNode, options: LinkOptions
   }
   // From here on a candidate is not in the description we send: it goes as a message.
   const ice = options.trickle ? trickleOn(pc) : NO_TRICKLE;
-  return { pc, transceivers, offer: local(pc), ice, later };
+  return { pc, tag, transceivers, offer: local(pc), ice, later };
 }
 
 /**
@@ -213,6 +217,7 @@ export function unboundLink(p: PreparedUpstream): UpstreamLink {
   const { pc, ice } = p;
   return {
     pc,
+    tag: p.tag,
     offer: p.offer,
     receivers: { audio: p.transceivers.audio.receiver, video: p.transceivers.video?.receiver ?? null },
     accept: async (answer) => {

@@ -171,6 +171,32 @@ describe('StallWatch', () => {
       expect(w.stalls['relay-gone']).toBe(1);
     });
 
+    it('judges a parent at once on a look asked after the report: its frames had stopped', () => {
+      // The eight-page test: the crash at 1000, its report at 1300, our look at 1305.
+      const w = watch();
+      const parent: HeardFrom = { peerId: 'p', everConnected: true, lastHeardAt: 900, mediaAt: 1200, frameAt: 1000, mediaAskedAt: 1305, goneAt: 1300 };
+      expect([...w.check([parent, heard('q', 1310)], 1310)]).toEqual(['p']);
+      expect(w.stalls['relay-gone']).toBe(1);
+    });
+
+    it('keeps a parent whose frames that look saw still coming, until a later look sees them stop', () => {
+      // Its signalling socket dropped; its page and its frames did not.
+      const w = watch();
+      const p = (frameAt: number, mediaAskedAt: number): HeardFrom => ({ peerId: 'p', everConnected: true, lastHeardAt: 900, mediaAt: mediaAskedAt, frameAt, mediaAskedAt, goneAt: 1000 });
+      expect([...w.check([p(990, 1005), heard('q', 1010)], 1010)]).toEqual([]);
+      // Without a newer look the old one still speaks, however long after the report.
+      expect([...w.check([p(990, 1005), heard('q', 1200)], 1200)]).toEqual([]);
+      // A look at 1205 finds no frame since 990: stalled.
+      expect([...w.check([p(990, 1205), heard('q', 1210)], 1210)]).toEqual(['p']);
+    });
+
+    it('waits goneConfirmMs for a look asked before the report', () => {
+      const w = watch();
+      const parent: HeardFrom = { peerId: 'p', everConnected: true, lastHeardAt: 900, mediaAt: 1000, frameAt: 950, mediaAskedAt: 1000, goneAt: 1010 };
+      expect([...w.check([parent, heard('q', 1100)], 1100)]).toEqual([]);
+      expect([...w.check([parent, heard('q', 1165)], 1165)]).toEqual(['p']);
+    });
+
     it('lets a member stalled on the report alone go at once when it is heard again (no hold)', () => {
       const w = watch();
       expect([...w.check([{ peerId: 'm', everConnected: true, lastHeardAt: 900, goneAt: 1000 }, heard('q', 1200)], 1200)]).toEqual(['m']);

@@ -190,6 +190,23 @@ describe('rejection: fails closed', () => {
     expectRejected(await bob.decrypt(frames[10]!, info), 'replay');
     expect(bob.counters('alice')).toMatchObject({ decrypted: 3, rejected: { replay: 3 } });
   });
+
+  it('refuses replays per scope when given one (a relay tree link), and forgets a dropped scope', async () => {
+    const { alice, bob } = pair();
+    const frame = await alice.encrypt(vp8KeyFrame(), VIDEO);
+    const on = (replayScope?: string) => ({ ...VIDEO, senderId: 'alice', ...(replayScope === undefined ? {} : { replayScope }) });
+    expect((await bob.decrypt(frame, on('link-1'))).ok).toBe(true);
+    expectRejected(await bob.decrypt(frame, on('link-1')), 'replay');
+    // Another link's decoder has not had it; nor has the default scope.
+    expect((await bob.decrypt(frame, on('link-2'))).ok).toBe(true);
+    expect((await bob.decrypt(frame, on())).ok).toBe(true);
+    expectRejected(await bob.decrypt(frame, on()), 'replay');
+    bob.dropReplayScope('link-1');
+    expect((await bob.decrypt(frame, on('link-1'))).ok).toBe(true);
+    // Bounded: the oldest of more than 16 scopes is forgotten.
+    for (let i = 0; i < 16; i++) expect((await bob.decrypt(frame, on(`many-${i}`))).ok).toBe(true);
+    expect((await bob.decrypt(frame, on('link-2'))).ok).toBe(true);
+  });
 });
 
 describe('epochs', () => {

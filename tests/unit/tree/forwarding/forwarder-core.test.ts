@@ -195,6 +195,32 @@ describe('ForwarderCore', () => {
     expect(children?.full).toMatchObject({ offered: 8, forwarded: 8, thinned: 0, maxTemporal: 2 });
   });
 
+  it('a new link decodes frames it brings though an older link brought them first; one link never passes a frame twice', async () => {
+    // A child that moved parents twice: the primed key frame came through the second parent and
+    // again through the third. The third link's decoder needs it (eight-page test: refused as a
+    // replay, that decoder waited 1.7 s for another key frame).
+    const cipher = await encryptedFrames(SECRET, [KEY, DELTA, DELTA]);
+    const b = new ForwarderCore<FakeFrame>({ cloneFrame: clone, now: () => 0 });
+    expect(b.api.setRoomSecret(SECRET).ok).toBe(true);
+    const first = { up: source(), decoder: sink() };
+    b.handleReceive(first.up.readable, first.decoder.writable, { role: 'receive', kind: 'video', sourceId: 'alice', link: 'l1' });
+    for (const c of cipher) first.up.push(frame([...c]));
+    await vi.waitFor(() => expect(first.decoder.got).toHaveLength(3));
+    const second = { up: source(), decoder: sink() };
+    b.handleReceive(second.up.readable, second.decoder.writable, { role: 'receive', kind: 'video', sourceId: 'alice', link: 'l2' });
+    // The same frames again on the first link are replays; on the second, its decoder's first.
+    for (const c of cipher) first.up.push(frame([...c]));
+    for (const c of cipher) second.up.push(frame([...c]));
+    await vi.waitFor(() => expect(second.decoder.got).toHaveLength(3));
+    expect(second.decoder.got.map((d) => [...d])).toEqual([KEY, DELTA, DELTA]);
+    await vi.waitFor(() => expect(b.counters().cryptor.alice?.rejected.replay).toBe(3));
+    expect(first.decoder.got).toHaveLength(3);
+    // Frames are counted per link as well as per stream (which link brought them: ParentMedia).
+    const r = b.api.received();
+    expect(r.ok && r.value.streams['video:alice']?.count).toBe(9);
+    expect(r.ok && [r.value.links.l1?.count, r.value.links.l2?.count]).toEqual([6, 3]);
+  });
+
   it('without the key it still forwards the ciphertext but decodes nothing', async () => {
     const cipher = await encryptedFrames(SECRET, [KEY, DELTA]);
     const x = new ForwarderCore<FakeFrame>({ cloneFrame: clone });
