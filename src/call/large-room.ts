@@ -163,13 +163,22 @@ export class LargeRoom {
   /** The relay lost `peerId`'s signalling socket: if nothing comes from it now, it is stalled at once (StallWatch). */
   reportedGone(peerId: string): void {
     if (!this.largeRoomMembers().some((m) => m.peerId === peerId)) return;
-    this.gone.set(peerId, Date.now());
+    const goneAt = Date.now();
+    this.gone.set(peerId, goneAt);
     this.tree.note(`relay-gone ${peerId.slice(0, 4)}`);
     this.tree.primeStandby();
-    // Judged as soon as the worker has said whether frames still come through it (StallWatch),
-    // else the moment the report can count, not at the next 100 ms tick.
-    void this.tree.freshMedia().then(() => this.checkStalls());
-    setTimeout(() => this.checkStalls(), STALL_GONE_CONFIRM_MS + 5);
+    // Judged on a look at the worker asked now (StallWatch): stalled at once if no frame had come
+    // through it for STALL_GONE_CONFIRM_MS. A report quicker than that (0.11 s after a crash in
+    // a quiet run) finds the last frames too recent to judge: looked at again once they would
+    // be old enough, not at the next poll (up to 0.3 s later). A member that is not our parent
+    // is judged STALL_GONE_CONFIRM_MS after the report.
+    const look = () => this.tree.freshMedia().then(() => this.checkStalls());
+    void look().then(() => {
+      const frameAt = this.tree.mediaThrough(peerId)?.frameAt;
+      if (this.disposed || this.gone.get(peerId) !== goneAt || this.stalled.has(peerId) || frameAt === undefined) return;
+      setTimeout(() => void look(), Math.max(0, frameAt + STALL_GONE_CONFIRM_MS - Date.now()) + 5);
+    });
+    setTimeout(() => void look(), STALL_GONE_CONFIRM_MS + 5);
   }
 
   /** Speaking turns from shared presence (ours included): they decide the last N. */
