@@ -163,6 +163,7 @@ export class LocalMedia {
       if (!this.lastError) this.lastError = describeMediaError(err, 'camera and microphone');
       if (this.audioTrack && (this.videoTrack || !wantVideo)) this.lastError = null;
     }
+    if (this.stopped) return;
     if (!this.audioTrack) this.micOn = false;
     // RNNoise loads in the background, and only once the join is over: its 4.8 MB worklet
     // takes ≈0.4 s of a core to compile and ≈50 ms of main thread to wire up (profiled in
@@ -361,6 +362,12 @@ export class LocalMedia {
   private nsInput: MediaStreamTrack | null = null;
 
   private adopt(track: MediaStreamTrack): void {
+    // Opened after stop(): the person left while the device was opening (a permission prompt
+    // can stay up for as long as they like). Closed at once, or its light stays on after leaving.
+    if (this.stopped) {
+      track.stop();
+      return;
+    }
     const kind = track.kind === 'audio' ? 'audio' : 'video';
     this.dropTrack(kind);
     if (kind === 'audio') this.audioTrack = track;
