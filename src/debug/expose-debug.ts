@@ -27,6 +27,10 @@ export interface PeerMediaStats {
   screenFramesDecoded: number;
   /** What our camera sender has sent to this peer (outbound-rtp bytesSent). */
   videoBytesSent: number;
+  /** Our camera sender's scale-down asked of the encoder (2 during the warm-up; 1 once lifted). */
+  cameraSendScale: number;
+  /** What limits our camera encoder now, as Chromium says (outbound-rtp qualityLimitationReason). */
+  cameraLimitation: string;
   /** Our local description on this connection (SDP text). */
   localSdp: string;
 }
@@ -40,6 +44,17 @@ async function sumStat(pc: RTCPeerConnection, endpoint: RTCRtpSender | RTCRtpRec
     if (s.type === type && s.mid === mid) total += Number(s[field] ?? 0);
   });
   return total;
+}
+
+/** One string field of one transceiver's RTP stats (first match), or '' . */
+async function textStat(pc: RTCPeerConnection, endpoint: RTCRtpSender | RTCRtpReceiver | null, type: string, field: string): Promise<string> {
+  const mid = pc.getTransceivers().find((t) => t.sender === endpoint || t.receiver === endpoint)?.mid;
+  if (!endpoint || mid == null) return '';
+  let found = '';
+  (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+    if (!found && s.type === type && s.mid === mid && typeof s[field] === 'string') found = s[field];
+  });
+  return found;
 }
 
 export interface LunarDebug {
@@ -91,7 +106,7 @@ declare global {
   }
 }
 
-export async function peerStats(pc: RTCPeerConnection): Promise<Omit<PeerMediaStats, 'peerId' | 'name' | 'phase' | 'trust' | 'e2ee' | 'cameraFramesDecoded' | 'cameraFrameHeight' | 'screenFramesDecoded' | 'videoBytesSent' | 'localSdp'>> {
+export async function peerStats(pc: RTCPeerConnection): Promise<Omit<PeerMediaStats, 'peerId' | 'name' | 'phase' | 'trust' | 'e2ee' | 'cameraFramesDecoded' | 'cameraFrameHeight' | 'screenFramesDecoded' | 'videoBytesSent' | 'cameraSendScale' | 'cameraLimitation' | 'localSdp'>> {
   const report = await pc.getStats();
   let framesDecoded = 0;
   let videoBytesReceived = 0;
@@ -184,6 +199,8 @@ export function exposeDebug(engine: CallEngine, media: LocalMedia, security: Cal
           cameraFrameHeight: await sumStat(session.pc, session.receiver('video'), 'inbound-rtp', 'frameHeight'),
           screenFramesDecoded: await sumStat(session.pc, session.receiver('screen-video'), 'inbound-rtp', 'framesDecoded'),
           videoBytesSent: await sumStat(session.pc, session.sender('video'), 'outbound-rtp', 'bytesSent'),
+          cameraSendScale: session.sender('video')?.getParameters().encodings[0]?.scaleResolutionDownBy ?? 1,
+          cameraLimitation: await textStat(session.pc, session.sender('video'), 'outbound-rtp', 'qualityLimitationReason'),
           localSdp: session.pc.localDescription?.sdp ?? '',
         });
       }
