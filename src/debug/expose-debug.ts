@@ -35,26 +35,26 @@ export interface PeerMediaStats {
   localSdp: string;
 }
 
-/** Sums one field over the RTP stats of one transceiver (matched by mid: sender/receiver getStats may report the whole connection). */
-async function sumStat(pc: RTCPeerConnection, endpoint: RTCRtpSender | RTCRtpReceiver | null, type: string, field: string): Promise<number> {
+/** The RTP stats of `type` for one transceiver (matched by mid: sender/receiver getStats may report the whole connection). */
+async function rtpStats(pc: RTCPeerConnection, endpoint: RTCRtpSender | RTCRtpReceiver | null, type: string): Promise<Record<string, unknown>[]> {
   const mid = pc.getTransceivers().find((t) => t.sender === endpoint || t.receiver === endpoint)?.mid;
-  if (!endpoint || mid == null) return 0;
-  let total = 0;
+  if (!endpoint || mid == null) return [];
+  const out: Record<string, unknown>[] = [];
   (await pc.getStats()).forEach((s: Record<string, unknown>) => {
-    if (s.type === type && s.mid === mid) total += Number(s[field] ?? 0);
+    if (s.type === type && s.mid === mid) out.push(s);
   });
-  return total;
+  return out;
 }
 
-/** One string field of one transceiver's RTP stats (first match), or '' . */
+/** Sums one numeric field over them. */
+async function sumStat(pc: RTCPeerConnection, endpoint: RTCRtpSender | RTCRtpReceiver | null, type: string, field: string): Promise<number> {
+  return (await rtpStats(pc, endpoint, type)).reduce((total, s) => total + Number(s[field] ?? 0), 0);
+}
+
+/** The first string value of one field among them, or ''. */
 async function textStat(pc: RTCPeerConnection, endpoint: RTCRtpSender | RTCRtpReceiver | null, type: string, field: string): Promise<string> {
-  const mid = pc.getTransceivers().find((t) => t.sender === endpoint || t.receiver === endpoint)?.mid;
-  if (!endpoint || mid == null) return '';
-  let found = '';
-  (await pc.getStats()).forEach((s: Record<string, unknown>) => {
-    if (!found && s.type === type && s.mid === mid && typeof s[field] === 'string') found = s[field];
-  });
-  return found;
+  const v = (await rtpStats(pc, endpoint, type)).map((s) => s[field]).find((x) => typeof x === 'string');
+  return typeof v === 'string' ? v : '';
 }
 
 export interface LunarDebug {

@@ -23,6 +23,7 @@ import type { KeyFrameControl } from '../../e2ee/worker-core';
 import { ForwardingError, type ForwardingErrorData } from './forwarding-error';
 import { id, parseForwardOptions, streamId, type ChildOptions, type OriginOptions, type ReceiveOptions } from './forward-options';
 import { DEFAULT_KEY_FRAME_INTERVAL_MS, KeyFrameGate, NEW_CHILD_WINDOW_MS } from './key-frame-gate';
+import { LinkFrames } from './link-frames';
 import { PayloadLedger, type LedgerEntry } from './payload-ledger';
 import { PrimedFrames } from './primed-frames';
 import { ChildThinning, type TemporalInfo } from './temporal-thinning';
@@ -183,6 +184,11 @@ interface StreamState<F extends EncodedFrame> {
 const MAX_WAITING = 64;
 
 /** Sets `key` in a map kept to MAX_WAITING entries, the oldest forgotten first. */
+/** A later-bound receiver's options once its source is known. */
+function boundReceive(kind: MediaKind, sourceId: string, link: string | undefined): ReceiveOptions {
+  return { role: 'receive', kind, sourceId, ...(link === undefined ? {} : { link }) };
+}
+
 function remember<V>(map: Map<string, V>, key: string, value: V): void {
   map.delete(key);
   map.set(key, value);
@@ -207,8 +213,7 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
   private readonly streams = new Map<string, StreamState<F>>();
   /** Receive pipes started so far: each gets its own replay scope. */
   private receiveCount = 0;
-  /** Frames per link (ReceiveOptions.link), while any of its receive pipes runs. */
-  private readonly linkFrames = new Map<string, { count: number; lastAt: number; pipes: number }>();
+  private readonly linkFrames = new LinkFrames();
   private readonly sent = new Map<string, number>();
   private readonly drops = new Map<E2eeErrorCode, number>();
   /** Spare receivers' transforms, by token, until bound (`receive-later`); at most MAX_WAITING. */
@@ -282,16 +287,15 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
           return undefined;
         }
         this.waiting.delete(t);
-        this.startReceive(w.readable, w.writable, { role: 'receive', kind: w.kind, sourceId: source, ...(w.link === undefined ? {} : { link: w.link }) }, w.keyFrames);
+        this.startReceive(w.readable, w.writable, boundReceive(w.kind, source, w.link), w.keyFrames);
         return undefined;
       }),
     received: () =>
       run(() => {
         const now = this.now();
-        const count = (n: number, lastAt: number): ReceivedCount => ({ count: n, ageMs: n === 0 ? Infinity : now - lastAt });
         return {
-          streams: Object.fromEntries([...this.streams].map(([id, s]) => [id, count(s.received, s.lastAt)])),
-          links: Object.fromEntries([...this.linkFrames].map(([id, l]) => [id, count(l.count, l.lastAt)])),
+          streams: Object.fromEntries([...this.streams].map(([id, s]) => [id, { count: s.received, ageMs: s.received === 0 ? Infinity : now - s.lastAt }])),
+          links: this.linkFrames.snapshot(now),
         };
       }),
     ledgers: () =>
@@ -309,7 +313,7 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
       const source = this.boundEarly.get(options.token);
       if (source !== undefined) {
         this.boundEarly.delete(options.token);
-        return this.startReceive(readable, writable, { role: 'receive', kind: options.kind, sourceId: source, ...(options.link === undefined ? {} : { link: options.link }) }, keyFrames);
+        return this.startReceive(readable, writable, boundReceive(options.kind, source, options.link), keyFrames);
       }
       // Nothing flows until the link connects, and it connects only after it was bound.
       remember(this.waiting, options.token, { readable, writable, kind: options.kind, keyFrames, ...(options.link === undefined ? {} : { link: options.link }) });
@@ -323,17 +327,10 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
     const stream = this.stream(options);
     stream.keyFrames = keyFrames;
     this.cryptor.addParticipant(options.sourceId);
-    const link = options.link === undefined ? undefined : this.linkFrames.get(options.link) ?? { count: 0, lastAt: 0, pipes: 0 };
-    if (link && options.link !== undefined) {
-      link.pipes++;
-      this.linkFrames.set(options.link, link);
-    }
+    const link = options.link === undefined ? undefined : this.linkFrames.open(options.link);
     const fanOut = new TransformStream<F, F>({
       transform: (frame, controller) => {
-        if (link) {
-          link.count++;
-          link.lastAt = this.now();
-        }
+        link?.frame(this.now());
         this.forward(stream, frame);
         controller.enqueue(frame);
       },
@@ -353,7 +350,7 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
     return this.pipe(readable.pipeThrough(fanOut).pipeThrough(decrypt).pipeThrough(count), writable, () => {
       decrypt.dispose();
       this.cryptor.dropReplayScope(replayScope);
-      if (link && options.link !== undefined && --link.pipes === 0) this.linkFrames.delete(options.link);
+      link?.close();
     });
   }
 

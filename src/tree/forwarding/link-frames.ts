@@ -1,0 +1,38 @@
+/**
+ * Frames received per link (ReceiveOptions.link: one peer connection, its audio and video
+ * receive pipes together), while any of its pipes runs. ForwarderCore answers these in
+ * `received()`: a source's frames can come by two links at once (a parked link still fed,
+ * beside its successor), and only a count per link tells which parent still delivers
+ * (ParentMedia). Pure: time is passed in.
+ */
+import type { ReceivedCount } from './forwarder-core';
+
+interface LinkCount {
+  count: number;
+  lastAt: number;
+  pipes: number;
+}
+
+export class LinkFrames {
+  private readonly links = new Map<string, LinkCount>();
+
+  /** A receive pipe of `link` starts: returns what to call for each of its frames and at its end. */
+  open(link: string): { frame(now: number): void; close(): void } {
+    const c = this.links.get(link) ?? { count: 0, lastAt: 0, pipes: 0 };
+    c.pipes++;
+    this.links.set(link, c);
+    return {
+      frame: (now) => {
+        c.count++;
+        c.lastAt = now;
+      },
+      close: () => {
+        if (--c.pipes === 0 && this.links.get(link) === c) this.links.delete(link);
+      },
+    };
+  }
+
+  snapshot(now: number): Record<string, ReceivedCount> {
+    return Object.fromEntries([...this.links].map(([id, c]) => [id, { count: c.count, ageMs: c.count === 0 ? Infinity : now - c.lastAt }]));
+  }
+}
