@@ -125,7 +125,6 @@ export class CallEngine {
   private readonly disposers: Unsubscribe[] = [];
   private name: string;
   private left = false;
-  private mediaIsReady = false;
   /** Signals are handled strictly in arrival order (a candidate never overtakes its offer). */
   private signalChain: Promise<void> = Promise.resolve();
   private readonly trust: TrustKeeper | null;
@@ -222,13 +221,10 @@ export class CallEngine {
     );
     // Sockets opened early may be up already: their 'open' came before we listened.
     this.updateSignaling();
+    // Offers are answered and connections opened without waiting for our camera and mic: the
+    // other side's first picture needs neither. They go on when they open (onMediaReady).
     const ready = (opts.mediaReady ?? Promise.resolve()).catch(() => undefined);
-    this.signalChain = ready.then(() => undefined);
-    void ready.then(() => {
-      if (this.left) return;
-      this.mediaIsReady = true;
-      this.reconcile();
-    });
+    void ready.then(() => this.onMediaReady());
     this.timers.push(
       setInterval(() => this.heartbeat(), HEARTBEAT_MS),
       setInterval(() => this.announce(false), ANNOUNCE_EVERY_MS),
@@ -272,6 +268,12 @@ export class CallEngine {
     this.name = name;
     this.broadcastState();
     this.changed();
+  }
+
+  /** Some connection has both descriptions set (a joining page's first offer is answered). */
+  get negotiated(): boolean {
+    for (const s of this.sessions.values()) if (s.described) return true;
+    return false;
   }
 
   participants(): ParticipantView[] {
@@ -449,7 +451,7 @@ export class CallEngine {
 
   /** Applies the membership rules: who is admitted, to whom we connect, whether we are the overflow. */
   private reconcile(): void {
-    if (this.left || this.roomFull || !this.mediaIsReady) return;
+    if (this.left || this.roomFull) return;
     const everyone: Member[] = [this.me(), ...this.members.values()];
     const ok = admitted(everyone, this.opts.maxParticipants);
     if (!ok.has(this.myId)) {
@@ -483,7 +485,10 @@ export class CallEngine {
       ...(transforms ? { transforms } : {}),
     });
     const sendAuth = (auth: { proof: string; pub: string }) => this.outbox.send(peerId, { v: 1, sid, auth });
-    session.on('described', () => this.trust?.sendProof(session, 'signal', sendAuth));
+    session.on('described', () => {
+      this.trust?.sendProof(session, 'signal', sendAuth);
+      this.changed();
+    });
     session.on('open', () => {
       if (this.trust) this.trust.sendProof(session, 'channel', sendAuth);
       // Verified over signalling before the channel opened: tell them who we are now.
@@ -741,6 +746,21 @@ export class CallEngine {
     this.large?.refreshTracks();
     this.broadcastState();
     this.changed();
+  }
+
+  /**
+   * Our camera and mic are open: connections made before then get them now. Unverified ones
+   * too when the worker holds their frames (sessionTracks: the encoder warms up meanwhile), and
+   * a connection still in its warm-up starts its camera small (it had no size to halve before).
+   */
+  private onMediaReady(): void {
+    if (this.left) return;
+    const now = this.now();
+    for (const [peerId, s] of this.sessions) {
+      const verified = !this.trust || this.trust.isVerified(peerId);
+      if (verified || (this.opts.security?.holdsUnverified && this.meshFits())) this.pushTracks(s);
+      if (now - (this.sessionStarted.get(peerId) ?? -Infinity) < WARM_UP_MS) void applySendSettings(s, this.opts.media, { warmUp: true });
+    }
   }
 
   /** replaceTrack on every slot: device switches, mute, screen share; never a renegotiation. */

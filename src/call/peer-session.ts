@@ -84,7 +84,7 @@ export class PeerSession {
   private readonly controlBacklog: ControlMessage[] = [];
   private readonly heldCandidates: NegotiationPayload[] = [];
   private descriptionSent = false;
-  private described = false;
+  private isDescribed = false;
   lastHeardAt = Date.now();
   everConnected = false;
 
@@ -165,6 +165,11 @@ export class PeerSession {
   /** The control channel's readyState (diagnostics). */
   get controlState(): RTCDataChannelState {
     return this.control.readyState;
+  }
+
+  /** Both descriptions are set: what is left of the handshake (ICE, DTLS) runs off this thread. */
+  get described(): boolean {
+    return this.isDescribed;
   }
 
   get phase(): SessionPhase {
@@ -282,8 +287,8 @@ export class PeerSession {
           const local = this.pc.localDescription;
           if (local) this.sendDescription({ type: 'answer', sdp: this.outgoing(local.sdp) });
         }
-        if (!this.described && this.pc.localDescription && this.pc.remoteDescription) {
-          this.described = true;
+        if (!this.isDescribed && this.pc.localDescription && this.pc.remoteDescription) {
+          this.isDescribed = true;
           this.events.emit('described', undefined);
         }
         // Candidates that raced ahead of their description.

@@ -176,11 +176,13 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
       return;
     }
     exposeRoomDebug(conn);
-    // Run the in-call UI's module (≈30 ms alone, ≈100 ms on two busy cores) while we wait for
-    // the first offer: our announce has just gone out, and an answer takes 60–110 ms to come
-    // back (bench/join). Run later, it sat between the key hand-out and the first picture.
+    // Run the in-call UI's module (≈20–30 ms alone, ≈100 ms on two busy cores) once our first
+    // answer has gone out: DTLS and the peer's key hand-out take 60–120 ms more, most of it off
+    // this thread (bench/join, profiled). Run at signalling online, it landed on the offer and
+    // held our answer up ≈20 ms; run later, it sat between the key hand-out and the first
+    // picture. With no one in the room, untilFirstPeer's grace runs it.
     const evalUi = (): boolean => {
-      if (e.signaling !== 'online') return false;
+      if (e.signaling !== 'online' || !e.negotiated) return false;
       CallRoom.preload().catch(() => undefined);
       return true;
     };

@@ -172,6 +172,34 @@ test("a newcomer's camera starts at half size for a quick first picture, then go
   expect(heights[0]).toBeLessThanOrEqual(HALF_SIZE_LINES);
 });
 
+test('a newcomer whose camera and mic are slow to open sees and hears the others at once, and is seen once they open', async ({ browser }) => {
+  // Bea's devices open only when the test says so (a permission prompt left up). Her page
+  // answers Ana's offer without waiting for them, and puts them on the connection once open.
+  const room = newRoomUrl(fx.relay.url);
+  const ana = await joinCall(browser, room, 'Ana', '&quality=low');
+  fx.people.push(ana);
+  const holdDevices = () => {
+    const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    const w = window as unknown as { __releaseGum: () => void };
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    w.__releaseGum = release;
+    navigator.mediaDevices.getUserMedia = async (c) => {
+      const s = await real(c);
+      await released;
+      return s;
+    };
+  };
+  const bea = await joinCall(browser, room, 'Bea', '&quality=low', { initScript: holdDevices });
+  fx.people.push(bea);
+  await expectMediaFrom(bea, ['Ana']);
+  const fromBea = (await ana.peers()).find((p) => p.name === 'Bea');
+  expect(fromBea?.framesDecoded, 'nothing from Bea before her camera opens').toBe(0);
+  expect(fromBea?.audioPacketsReceived, 'nothing from Bea before her mic opens').toBe(0);
+  await bea.page.evaluate(() => (window as unknown as { __releaseGum: () => void }).__releaseGum());
+  await expectMediaFrom(ana, ['Bea']);
+});
+
 test('a newcomer is offered a connection made before they came, carrying what the host sends now', async ({ browser }) => {
   // Ana is alone: her spare connection is built with her camera on, and offered. She turns
   // the camera off before Bea comes, then on again: what Bea sees must follow, not the spare.

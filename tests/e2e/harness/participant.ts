@@ -29,6 +29,8 @@ export interface JoinOptions {
    * has its own tests (essentials-noise, the settings test).
    */
   appDefaults?: boolean;
+  /** Runs in the page before the app (say, to hold getUserMedia back like a permission prompt). */
+  initScript?: () => void;
 }
 
 /** A room link as tests open it: without RNNoise unless asked (see JoinOptions). */
@@ -41,6 +43,7 @@ export async function openParticipant(browser: Browser, rawUrl: string, name: st
   const url = testRoomUrl(rawUrl, opts);
   const context = await browser.newContext({ viewport: opts.viewport ?? { width: 800, height: 600 } });
   const page = await context.newPage();
+  if (opts.initScript) await page.addInitScript(opts.initScript);
   page.on('pageerror', (err) => console.log(`[${name}] pageerror: ${err.message}`));
   // Warnings and errors from the app are part of a failure's story.
   page.on('console', (m) => {
