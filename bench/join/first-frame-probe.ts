@@ -2,6 +2,9 @@
  * Injected into both pages before any of their scripts: records every RTCPeerConnection
  * and the moment (ms since navigation start) the first remote video frame is decoded, by
  * polling getStats — the same probe for our app and the baseline, so it costs both alike.
+ * It also records when a remote frame was first on screen (`__firstShownAt`): the
+ * presentation time requestVideoFrameCallback reports for any <video> showing a track one of
+ * those connections receives (taken by the compositor, not when our main thread got to it).
  */
 export const FIRST_FRAME_PROBE = `(() => {
   const pcs = [];
@@ -10,6 +13,23 @@ export const FIRST_FRAME_PROBE = `(() => {
   window.RTCPeerConnection.prototype = Orig.prototype;
   Object.setPrototypeOf(window.RTCPeerConnection, Orig);
   window.__firstFrameAt = null;
+  window.__firstShownAt = null;
+  const watched = new WeakSet();
+  const watchVideos = () => {
+    if (window.__firstShownAt !== null) return;
+    const remote = new Set(pcs.flatMap((pc) => pc.getReceivers().map((r) => r.track)));
+    for (const v of document.querySelectorAll('video')) {
+      if (watched.has(v) || !(v.srcObject instanceof MediaStream)) continue;
+      if (!v.srcObject.getVideoTracks().some((t) => remote.has(t))) continue;
+      watched.add(v);
+      v.requestVideoFrameCallback((_now, meta) => {
+        const at = meta.presentationTime;
+        if (window.__firstShownAt === null || at < window.__firstShownAt) window.__firstShownAt = at;
+      });
+    }
+    setTimeout(watchVideos, 5);
+  };
+  setTimeout(watchVideos, 5);
   const poll = async () => {
     for (const pc of pcs) {
       if (pc.connectionState === 'closed') continue;

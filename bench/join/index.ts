@@ -26,10 +26,21 @@ export interface JoinBenchResult {
   ratio: number;
   ratioHalf: number;
   /** `BENCH_JOIN_COMPARE=<dir>`: another build of the app (say `npx vite build --outDir /tmp/old` on an older commit), interleaved. */
-  compare?: { dir: string; ms: number[]; medianMs: number };
+  compare?: { dir: string; ms: number[]; medianMs: number; shownMs: number[] };
+  /**
+   * Link opened → first remote frame on screen (requestVideoFrameCallback's presentation time
+   * on the page's own <video>), per page; runs where nothing was shown within 5 s are left out.
+   */
+  shown: { ours: number[]; bare: number[]; bareHalf: number[] };
 }
 
-async function timeJoin(browser: Browser, firstUrl: string, secondUrl: string, ready: (p: Page) => Promise<void>): Promise<number> {
+/** Link opened → first remote frame decoded (the target's measure), and → first on screen. */
+interface JoinTiming {
+  decoded: number;
+  shown: number | null;
+}
+
+async function timeJoin(browser: Browser, firstUrl: string, secondUrl: string, ready: (p: Page) => Promise<void>): Promise<JoinTiming> {
   const ctxA = await browser.newContext();
   const ctxB = await browser.newContext();
   try {
@@ -41,15 +52,20 @@ async function timeJoin(browser: Browser, firstUrl: string, secondUrl: string, r
     await b.goto(secondUrl);
     await b.waitForFunction(() => (window as unknown as { __firstFrameAt: number | null }).__firstFrameAt !== null, undefined, { timeout: 30_000, polling: 50 });
     const at = await b.evaluate(() => (window as unknown as { __firstFrameAt: number }).__firstFrameAt);
+    // On screen: a moment later (both pages draw into a <video>); null if never within 5 s.
+    const shown = await b
+      .waitForFunction(() => (window as unknown as { __firstShownAt: number | null }).__firstShownAt, undefined, { timeout: 5_000, polling: 50 })
+      .then((h) => h.jsonValue() as Promise<number>)
+      .catch(() => null);
     if (process.env.BENCH_VERBOSE) {
       // Both pages' milestones on the newcomer's clock (ms since it opened the link).
       const readMarks = (p: Page) => p.evaluate(() => ({ origin: performance.timeOrigin, marks: performance.getEntriesByType('mark').map((m) => [m.name.replace('lunar:', ''), m.startTime] as const) }));
       const mb = await readMarks(b);
       const ma = await readMarks(a);
       const line = (r: typeof mb) => r.marks.map(([n, t]) => `${n}=${(t + r.origin - mb.origin).toFixed(0)}`).join(' ');
-      console.log(`  B: ${line(mb)} first-frame=${at.toFixed(0)}\n  A: ${line(ma)}`);
+      console.log(`  B: ${line(mb)} first-frame=${at.toFixed(0)} first-shown=${shown?.toFixed(0) ?? 'never'}\n  A: ${line(ma)}`);
     }
-    return at;
+    return { decoded: at, shown };
   } finally {
     await ctxA.close();
     await ctxB.close();
@@ -68,6 +84,11 @@ export async function runJoinBench(runs = 7): Promise<JoinBenchResult> {
   const oursMs: number[] = [];
   const bareMs: number[] = [];
   const bareHalfMs: number[] = [];
+  const shown = { ours: [] as number[], bare: [] as number[], bareHalf: [] as number[], other: [] as number[] };
+  const keep = (into: number[], shownInto: number[], t: JoinTiming) => {
+    into.push(t.decoded);
+    if (t.shown !== null) shownInto.push(t.shown);
+  };
   const bareReady = async (p: Page) => {
     await p.waitForFunction(() => (window as unknown as { barePc?: unknown }).barePc !== undefined);
     await new Promise((r) => setTimeout(r, 300));
@@ -97,10 +118,10 @@ export async function runJoinBench(runs = 7): Promise<JoinBenchResult> {
       const bare = await timeBare('');
       const bareHalf = await timeBare('&scale=2');
       if (i > 0) {
-        oursMs.push(ours);
-        if (otherBuild !== null) otherMs.push(otherBuild);
-        bareMs.push(bare);
-        bareHalfMs.push(bareHalf);
+        keep(oursMs, shown.ours, ours);
+        if (otherBuild !== null) keep(otherMs, shown.other, otherBuild);
+        keep(bareMs, shown.bare, bare);
+        keep(bareHalfMs, shown.bareHalf, bareHalf);
       }
     }
   } finally {
@@ -112,8 +133,8 @@ export async function runJoinBench(runs = 7): Promise<JoinBenchResult> {
   const oursMedianMs = median(oursMs);
   const bareMedianMs = median(bareMs);
   const bareHalfMedianMs = median(bareHalfMs);
-  const result: JoinBenchResult = { runs, oursMs, bareMs, bareHalfMs, oursMedianMs, bareMedianMs, bareHalfMedianMs, ratio: oursMedianMs / bareMedianMs, ratioHalf: oursMedianMs / bareHalfMedianMs };
-  if (compareDir) result.compare = { dir: compareDir, ms: otherMs, medianMs: median(otherMs) };
+  const result: JoinBenchResult = { runs, oursMs, bareMs, bareHalfMs, oursMedianMs, bareMedianMs, bareHalfMedianMs, ratio: oursMedianMs / bareMedianMs, ratioHalf: oursMedianMs / bareHalfMedianMs, shown: { ours: shown.ours, bare: shown.bare, bareHalf: shown.bareHalf } };
+  if (compareDir) result.compare = { dir: compareDir, ms: otherMs, medianMs: median(otherMs), shownMs: shown.other };
   printTable('Join: link opened → first remote video frame decoded (2 participants)', ['page', 'median ms', 'p90 ms', 'runs'], [
     ['Lunar Chat (app + relay)', oursMedianMs.toFixed(0), percentile(oursMs, 90).toFixed(0), String(runs)],
     ['bare RTCPeerConnection + WS, 720p', bareMedianMs.toFixed(0), percentile(bareMs, 90).toFixed(0), String(runs)],
@@ -121,6 +142,13 @@ export async function runJoinBench(runs = 7): Promise<JoinBenchResult> {
     ['ratio (ours / bare 720p)', result.ratio.toFixed(2), '', 'target ≤ 1.15'],
     ['ratio (ours / bare at half size)', result.ratioHalf.toFixed(2), '', 'like for like'],
     ...(result.compare ? [[`other build (${result.compare.dir})`, result.compare.medianMs.toFixed(0), percentile(otherMs, 90).toFixed(0), String(runs)], ['ratio (ours / other build)', (oursMedianMs / result.compare.medianMs).toFixed(2), '', '']] : []),
+  ]);
+  const shownRow = (label: string, ms: number[]) => [label, ms.length ? median(ms).toFixed(0) : '—', ms.length ? percentile(ms, 90).toFixed(0) : '—', String(ms.length)];
+  printTable('Join: link opened → first remote frame on screen (the same runs; requestVideoFrameCallback presentation time)', ['page', 'median ms', 'p90 ms', 'runs'], [
+    shownRow('Lunar Chat (app + relay)', shown.ours),
+    shownRow('bare RTCPeerConnection + WS, 720p', shown.bare),
+    shownRow('bare, camera sent at half size', shown.bareHalf),
+    ...(compareDir ? [shownRow(`other build (${compareDir})`, shown.other)] : []),
   ]);
   mkdirSync(path.join(REPO_ROOT, 'bench/results'), { recursive: true });
   writeFileSync(path.join(REPO_ROOT, 'bench/results/join.json'), JSON.stringify(result, null, 2));

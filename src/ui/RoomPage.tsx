@@ -1,5 +1,5 @@
 import { markOnce } from '../util/mark-once';
-import { Match, Switch, createSignal, lazy, onCleanup, onMount, type JSX } from 'solid-js';
+import { Match, Show, Switch, createSignal, lazy, onCleanup, onMount, type JSX } from 'solid-js';
 import { CallEngine } from '../call/call-engine';
 import { CallSecurity } from '../call/call-security';
 import { closeCallSignaling, openCallSignaling } from '../call/call-signaling';
@@ -18,6 +18,8 @@ import { roomTopic, sanitizeDisplayName, type RoomLink } from '../room/room-link
 import { rememberName, rememberedName } from './display-name-store';
 import { PreJoin } from './PreJoin';
 import { untilFirstPeer } from './until-first-peer';
+import { FirstPicture } from './FirstPicture';
+import { firstPicturePeer } from './first-picture';
 
 /**
  * The in-call UI and the room doc (Yjs and its sync)
@@ -37,7 +39,7 @@ function securityFailure(err: unknown, relayBase: string): string {
 }
 
 type Phase =
-  | { kind: 'loading'; joining?: true }
+  | { kind: 'loading'; joining?: true; first?: { name: string; stream: MediaStream; onShown: () => void } }
   | { kind: 'error'; message: string }
   | { kind: 'passcode' }
   | { kind: 'prejoin' }
@@ -195,6 +197,12 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     const before = phase().kind;
     if (before === 'loading' || before === 'prejoin' || before === 'passcode') setPhase({ kind: 'loading', joining: true });
     await untilFirstPeer(e);
+    // The first person's picture, then the call around it (first-picture.ts).
+    const first = engine === e && phase().kind === 'loading' ? firstPicturePeer(e.participants()) : null;
+    if (first) {
+      await new Promise<void>((resolve) => setPhase({ kind: 'loading', joining: true, first: { name: first.name, stream: first.stream, onShown: resolve } }));
+      markOnce('first-picture');
+    }
     // Its module was fetched and compiled with the page (a modulepreload link, vite.config.ts).
     markOnce('ui-eval-start');
     try {
@@ -263,9 +271,16 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
   return (
     <Switch>
       <Match when={phase().kind === 'loading'}>
-        <main class="centered">
-          <p aria-live="polite">{(phase() as { joining?: true }).joining ? 'Joining the meeting…' : 'Connecting to the meeting server…'}</p>
-        </main>
+        <Show
+          when={(phase() as Extract<Phase, { kind: 'loading' }>).first}
+          fallback={
+            <main class="centered">
+              <p aria-live="polite">{(phase() as { joining?: true }).joining ? 'Joining the meeting…' : 'Connecting to the meeting server…'}</p>
+            </main>
+          }
+        >
+          {(first) => <FirstPicture name={first().name} stream={first().stream} onShown={first().onShown} />}
+        </Show>
       </Match>
       <Match when={phase().kind === 'error' && (phase() as { message: string })}>
         {(p) => (

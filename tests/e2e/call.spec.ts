@@ -200,6 +200,36 @@ test('a newcomer whose camera and mic are slow to open sees and hears the others
   await expectMediaFrom(ana, ['Bea']);
 });
 
+test("a newcomer sees the first person's picture before the rest of the call renders", async ({ browser }) => {
+  // What Bea's screen shows, in order: a frame of Ana's camera (its presentation time, from
+  // requestVideoFrameCallback) and the call's Leave button (when it entered the page).
+  const room = newRoomUrl(fx.relay.url);
+  const ana = await joinCall(browser, room, 'Ana', '&quality=low');
+  fx.people.push(ana);
+  const watchScreen = () => {
+    const seen: { picture?: number; label?: string; leave?: number } = {};
+    (window as unknown as { __seen: typeof seen }).__seen = seen;
+    const watched = new WeakSet<HTMLVideoElement>();
+    new MutationObserver(() => {
+      for (const v of document.querySelectorAll<HTMLVideoElement>('main.first-picture video')) {
+        if (watched.has(v)) continue;
+        watched.add(v);
+        seen.label = v.getAttribute('aria-label') ?? '';
+        v.requestVideoFrameCallback((_now, meta) => (seen.picture ??= meta.presentationTime));
+      }
+      if (seen.leave === undefined && [...document.querySelectorAll('button')].some((b) => b.textContent?.trim() === 'Leave')) seen.leave = performance.now();
+    }).observe(document, { subtree: true, childList: true });
+  };
+  const bea = await joinCall(browser, room, 'Bea', '&quality=low', { initScript: watchScreen });
+  fx.people.push(bea);
+  const seen = await bea.page.evaluate(() => (window as unknown as { __seen: { picture?: number; label?: string; leave?: number } }).__seen);
+  console.log(`[call] Bea saw Ana's picture at ${seen.picture?.toFixed(0)} ms and the call's controls at ${seen.leave?.toFixed(0)} ms`);
+  expect(seen.label).toBe("Ana's camera");
+  expect(seen.picture, "a frame of Ana's camera was on Bea's screen").toBeDefined();
+  expect(seen.picture!).toBeLessThan(seen.leave!);
+  await expectMediaFrom(bea, ['Ana']);
+});
+
 test('a newcomer is offered a connection made before they came, carrying what the host sends now', async ({ browser }) => {
   // Ana is alone: her spare connection is built with her camera on, and offered. She turns
   // the camera off before Bea comes, then on again: what Bea sees must follow, not the spare.
