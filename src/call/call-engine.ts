@@ -17,6 +17,7 @@ import { admitted, isInitiator, type Member } from './membership';
 import { PeerSession, type SessionPhase } from './peer-session';
 import { SEND_SLOTS, type FrameTransformHook } from './send-slots';
 import { placeholderTrack } from './placeholder-tracks';
+import { DocLinks } from './doc-links';
 import { applySendSettings, kitShape, localTracks, sdpPolicy } from './send-settings';
 import { SessionKit } from './session-kit';
 import { SpareConnection } from './spare-connection';
@@ -87,17 +88,7 @@ export interface IncomingDirectMessage {
   message: { t: 'dm'; id: string; text: string; at: number };
 }
 
-type Events = { change: void; dm: IncomingDirectMessage; docLink: { peerId: string; up: boolean }; docFrame: { from: string; frame: Uint8Array } };
-
-/**
- * A new peer's doc link waits for the key hand-out with that peer (we hold an epoch meant for
- * it), this long at most. The doc's first sync costs ≈30 ms of Yjs on a cold page (profiled):
- * run at once, it sat in front of the epoch key that the newcomer's first frame waits for.
- */
-const DOC_AFTER_KEY_MAX_MS = 300;
-
-/** Doc frames a peer sends before we have verified it wait for that, this many at most. */
-const MAX_EARLY_DOC_FRAMES = 64;
+type Events = { change: void; dm: IncomingDirectMessage };
 
 const HEARTBEAT_MS = 2000;
 const ANNOUNCE_EVERY_MS = 10_000;
@@ -137,13 +128,10 @@ export class CallEngine {
   /** Sessions opened and members dropped, by reason: how much a room churns (diagnostics, tests). */
   readonly churn: Record<string, number> = {};
   private readonly decryptErrors = new Set<string>();
-  /** Peers the room doc syncs with: doc channel open and the peer verified. */
-  private readonly docUp = new Set<string>();
-  private readonly earlyDocFrames = new Map<string, Uint8Array[]>();
+  /** The room doc's link with each peer (doc channel open, the peer verified and keyed). */
+  private readonly docLinks: DocLinks;
   /** Offers, answers and candidates to each peer; held while our PeerJS socket is down. */
   private readonly outbox: SignalOutbox;
-  /** Peers verified less than DOC_AFTER_KEY_MAX_MS ago: the timer that lets their doc link up. */
-  private readonly docHold = new Map<string, ReturnType<typeof setTimeout>>();
   private screenWasOn = false;
   private appliedSettings: LocalMedia['settings'];
   roomFull = false;
@@ -166,11 +154,16 @@ export class CallEngine {
           onVerified: (id) => this.onVerified(id),
           onChange: () => {
             // A key hand-out may release held doc links.
-            for (const id of this.docHold.keys()) this.updateDocLink(id);
+            this.docLinks.keysChanged();
             this.changed();
           },
         })
       : null;
+    this.docLinks = new DocLinks({
+      connection: (id) => this.sessions.get(id),
+      verified: (id) => !this.trust || this.trust.isVerified(id),
+      keyed: (id) => !opts.security || opts.security.book.to.includes(id),
+    });
     this.large = opts.tree && this.trust ? this.makeLargeRoom(opts.tree) : null;
     this.name = opts.displayName;
     this.appliedSettings = opts.media.settings;
@@ -252,12 +245,7 @@ export class CallEngine {
    * (src/room-state/doc-sync.ts). Nothing of the doc goes through the relay.
    */
   docTransport(): DocTransport {
-    return {
-      peers: () => [...this.docUp],
-      onLink: (listener) => this.events.on('docLink', listener),
-      send: (peerId, frame) => (this.docUp.has(peerId) ? (this.sessions.get(peerId)?.sendDoc(frame) ?? false) : false),
-      onFrame: (listener) => this.events.on('docFrame', listener),
-    };
+    return this.docLinks.transport();
   }
 
   get displayName(): string {
@@ -364,10 +352,7 @@ export class CallEngine {
     this.presence.publish({ v: 1, kind: 'bye', peerId: this.myId });
     for (const s of this.sessions.values()) s.close();
     this.sessions.clear();
-    this.docUp.clear();
-    this.earlyDocFrames.clear();
-    for (const t of this.docHold.values()) clearTimeout(t);
-    this.docHold.clear();
+    this.docLinks.dispose();
     this.outbox.clear();
     for (const t of this.timers) clearInterval(t);
     for (const d of this.disposers) d();
@@ -494,17 +479,9 @@ export class CallEngine {
       // Verified over signalling before the channel opened: tell them who we are now.
       if (!this.trust || this.trust.isVerified(peerId)) session.sendState(this.localState());
     });
-    session.on('docOpen', () => this.updateDocLink(peerId));
+    session.on('docOpen', () => this.docLinks.update(peerId));
     session.on('doc', (frame) => {
-      if (this.sessions.get(peerId) !== session) return;
-      if (this.docUp.has(peerId)) {
-        this.events.emit('docFrame', { from: peerId, frame });
-        return;
-      }
-      // The peer verified us before we verified it: its first frames wait for our verdict.
-      const early = this.earlyDocFrames.get(peerId) ?? [];
-      if (early.length < MAX_EARLY_DOC_FRAMES) early.push(frame);
-      this.earlyDocFrames.set(peerId, early);
+      if (this.sessions.get(peerId) === session) this.docLinks.received(peerId, frame);
     });
     session.on('phase', (phase) => {
       if (phase === 'connected') markOnce('peer-connected');
@@ -546,50 +523,20 @@ export class CallEngine {
     this.sessionStarted.delete(peerId);
     this.goneReports.delete(peerId);
     this.outbox.forget(peerId);
-    this.updateDocLink(peerId);
-  }
-
-  /** Brings a peer's doc link up or down to match its session (open doc channel, verified). */
-  private updateDocLink(peerId: string): void {
-    const session = this.sessions.get(peerId);
-    const up = !this.left && !!session && session.docOpen && (!this.trust || this.trust.isVerified(peerId)) && !this.docHeld(peerId);
-    if (up === this.docUp.has(peerId)) return;
-    const early = this.earlyDocFrames.get(peerId) ?? [];
-    this.earlyDocFrames.delete(peerId);
-    if (!up) {
-      this.docUp.delete(peerId);
-      this.events.emit('docLink', { peerId, up: false });
-      return;
-    }
-    this.docUp.add(peerId);
-    this.events.emit('docLink', { peerId, up: true });
-    for (const frame of early) this.events.emit('docFrame', { from: peerId, frame });
-  }
-
-  /** Is this peer's doc link still waiting for our key hand-out with it (its timer not yet run)? */
-  private docHeld(peerId: string): boolean {
-    return this.docHold.has(peerId) && !this.opts.security?.book.to.includes(peerId);
+    this.docLinks.update(peerId);
   }
 
   private onVerified(peerId: string): void {
     const session = this.sessions.get(peerId);
     if (!session) return;
-    const held = this.docHold.get(peerId);
-    if (held !== undefined) clearTimeout(held);
-    this.docHold.set(
-      peerId,
-      setTimeout(() => {
-        this.docHold.delete(peerId);
-        this.updateDocLink(peerId);
-      }, DOC_AFTER_KEY_MAX_MS),
-    );
+    this.docLinks.holdForKey(peerId);
     // This member may tip the room into tree mode: decide before choosing the mesh tracks.
     this.large?.update();
     this.opts.security?.releaseLink(session.link);
     this.pushTracks(session);
     session.sendState(this.localState());
     if (this.large) session.sendControl(this.large.hello());
-    this.updateDocLink(peerId);
+    this.docLinks.update(peerId);
     this.changed();
   }
 
