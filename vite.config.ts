@@ -3,8 +3,9 @@ import solid from 'vite-plugin-solid';
 
 /**
  * Adds `<link rel="modulepreload">` for lazy chunks the page will surely run, so they are
- * fetched and compiled with the page but run only when imported. The in-call UI runs once a
- * first peer is connected (src/ui/RoomPage.tsx): on a CDN its import then costs no round trip.
+ * fetched and compiled with the page but run only when imported. The in-call UI and the room
+ * doc run once our first answer is out (src/ui/RoomPage.tsx): on a CDN their imports then cost
+ * no round trip.
  */
 function preloadLazyChunks(modules: readonly string[]): Plugin {
   return {
@@ -37,7 +38,7 @@ function preloadLazyChunks(modules: readonly string[]): Plugin {
 // The app is static files: `vite build` writes dist/app, which the relay serves
 // and any CDN can host (see README "Hosting the app elsewhere").
 export default defineConfig({
-  plugins: [solid(), preloadLazyChunks(['/src/ui/CallRoom.tsx'])],
+  plugins: [solid(), preloadLazyChunks(['/src/ui/CallRoom.tsx', '/src/room-state/room-doc-provider.ts'])],
   base: './',
   build: {
     outDir: 'dist/app',

@@ -31,6 +31,20 @@ const loadCallRoom = () => import('./CallRoom').then((m) => ({ default: m.CallRo
 const CallRoom = lazy(loadCallRoom);
 const loadRoomDoc = () => import('../room-state/room-doc-provider');
 
+/** Resolves once the call has answered (or made) its first offer: see CallEngine.negotiated. */
+function untilNegotiated(call: CallEngine): Promise<void> {
+  return new Promise((resolve) => {
+    let off: (() => void) | null = null;
+    const check = () => {
+      if (!call.negotiated) return false;
+      off?.();
+      resolve();
+      return true;
+    };
+    if (!check()) off = call.on(check);
+  });
+}
+
 /** What a person reads when the call's encryption cannot start. */
 function securityFailure(err: unknown, relayBase: string): string {
   // The worker's script comes from the relay: if it cannot load, the relay is the problem.
@@ -62,9 +76,6 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
   let security: CallSecurity | null = null;
   let stopReports: (() => void) | null = null;
   let conn: RoomDocConnection | null = null;
-  const roomDocModule = loadRoomDoc();
-  // Awaited in join(); a chunk that fails to load (the app's host went away) is reported there.
-  roomDocModule.catch(() => undefined);
   const mediaStarted = media.start().then(() => {
     markOnce('media-ready');
   });
@@ -95,7 +106,6 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     const roomSecret = secret;
     securityReady ??= makeSecurity(true);
     const displayName = sanitizeDisplayName(name()) || 'Guest';
-    rememberName(displayName);
     const { config, relayBase } = loaded;
     // The sockets open while the keys and the worker get ready (they need neither).
     const signaling = (await early?.sockets) ?? openCallSignaling(relayBase, myId, await topicReady, props.link.params.jwt);
@@ -150,34 +160,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
       }
     });
     exposeDebug(e, media, security);
-    let connectRoomDoc: Awaited<typeof roomDocModule>['connectRoomDoc'];
-    try {
-      ({ connectRoomDoc } = await roomDocModule);
-    } catch {
-      // The in-call UI and the room doc are chunks from wherever the app is hosted.
-      leave('left');
-      setPhase({ kind: 'error', message: unreachableMessage(new URL('.', location.href).href) });
-      return;
-    }
-    try {
-      // The shared room doc (chat, hands, polls…) and presence: over the call's own verified
-      // connections, so the relay sees none of it.
-      conn = connectRoomDoc({
-        transport: e.docTransport(),
-        presence: { v: 1, peerId: myId, name: displayName, mic: media.micOn, cam: media.camOn, hand: null, speaking: 0, role: hostKey ? 'host' : 'guest', e2ee: e.encrypted ? 'verified' : 'off' },
-      });
-    } catch (err) {
-      e.leave();
-      setPhase({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
-      return;
-    }
-    if (engine !== e) {
-      // We gave up while the doc was connecting (relay unreachable): don't enter the call.
-      conn.dispose();
-      conn = null;
-      return;
-    }
-    exposeRoomDebug(conn);
+    const firstPeer = untilFirstPeer(e);
     // Run the in-call UI's module (≈20–30 ms alone, ≈100 ms on two busy cores) once our first
     // answer has gone out: DTLS and the peer's key hand-out take 60–120 ms more, most of it off
     // this thread (bench/join, profiled). Run at signalling online, it landed on the offer and
@@ -196,7 +179,37 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     // Say what is happening while the first peer connects (from the pre-join or passcode screen too).
     const before = phase().kind;
     if (before === 'loading' || before === 'prejoin' || before === 'passcode') setPhase({ kind: 'loading', joining: true });
-    await untilFirstPeer(e);
+    // The room doc connects then too (its chunk was fetched and compiled with the page): no peer
+    // can sync with it before our key hand-out, and run at once, its module and first state
+    // (Yjs, ≈10–20 ms of main thread here, profiled) sat in front of the first offer.
+    await Promise.race([firstPeer, untilNegotiated(e)]);
+    if (engine !== e) return;
+    let connectRoomDoc: Awaited<ReturnType<typeof loadRoomDoc>>['connectRoomDoc'];
+    try {
+      ({ connectRoomDoc } = await loadRoomDoc());
+    } catch {
+      // The in-call UI and the room doc are chunks from wherever the app is hosted.
+      leave('left');
+      setPhase({ kind: 'error', message: unreachableMessage(new URL('.', location.href).href) });
+      return;
+    }
+    if (engine !== e) return;
+    try {
+      // The shared room doc (chat, hands, polls…) and presence: over the call's own verified
+      // connections, so the relay sees none of it.
+      conn = connectRoomDoc({
+        transport: e.docTransport(),
+        presence: { v: 1, peerId: myId, name: displayName, mic: media.micOn, cam: media.camOn, hand: null, speaking: 0, role: hostKey ? 'host' : 'guest', e2ee: e.encrypted ? 'verified' : 'off' },
+      });
+    } catch (err) {
+      e.leave();
+      setPhase({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    exposeRoomDebug(conn);
+    await firstPeer;
+    // Remembered for next time (a synchronous storage write: off the join's busy stretch).
+    rememberName(displayName);
     // The first person's picture, then the call around it (first-picture.ts).
     const first = engine === e && phase().kind === 'loading' ? firstPicturePeer(e.participants()) : null;
     if (first) {
