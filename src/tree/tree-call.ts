@@ -20,7 +20,7 @@ import type { ForwarderCounters } from './forwarding/forwarder-core';
 import { bindUpstream, openUpstream, prepareUpstream, type UpstreamLink } from './forwarding/tree-links';
 import { LayerHold } from './layer-hold';
 import { linkHealthy, MoveHold, type HeldLinkState } from './move-hold';
-import { ParentMedia } from './parent-media';
+import { UpstreamMediaWatch } from './upstream-media-watch';
 import { planTree } from './plan-tree';
 import { openSelfLoop, SelfLoopKeeper } from './self-loop';
 import { SpareUpstream } from './spare-upstream';
@@ -211,11 +211,12 @@ export class TreeCall {
   private pushedEpoch = -1;
   private pushedKey: Uint8Array | null = null;
   private readonly epochTimer: ReturnType<typeof setInterval>;
-  /** When frames last arrived through each parent (parent-media.ts), polled from the worker. */
-  private readonly media = new ParentMedia();
-  /** The poll of the worker's frame counts in flight, and when the last answered one was asked. */
-  private mediaPoll: Promise<void> | null = null;
-  private mediaAskedAt: number | undefined;
+  /** Whether frames still come through each parent (upstream-media-watch.ts), polled from the worker. */
+  private readonly media = new UpstreamMediaWatch({
+    node: () => (this.mode === 'tree' ? this.node : null),
+    links: () => this.upstream.values(),
+    note: (what) => this.note(what),
+  });
   private readonly mediaTimer: ReturnType<typeof setInterval>;
   private readonly branchTimer: ReturnType<typeof setInterval>;
   /**
@@ -252,36 +253,21 @@ export class TreeCall {
     this.epochTimer = setInterval(() => this.followEpoch(), EPOCH_POLL_MS);
     this.mediaTimer = setInterval(() => {
       this.expireParked();
-      void this.pollMedia();
+      void this.media.look();
     }, MEDIA_POLL_MS);
     this.branchTimer = setInterval(() => {
       if (this.mode === 'tree' && this.node) void this.children.pollBranches(this.node);
     }, BRANCH_POLL_MS);
   }
 
-  /**
-   * When frames last arrived through `peerId` as one of our parents, in ParentMedia's two
-   * readings (each absent while nothing came); undefined when it is not our parent now.
-   * Frames are forwarded by a worker and WebRTC's own threads, so a parent whose main thread
-   * is starved (its pings late) still delivers them: this tells a slow parent from a gone one
-   * (StallWatch).
-   */
+  /** When frames last arrived through `peerId` as one of our parents (UpstreamMediaWatch.through). */
   mediaThrough(peerId: string): { seenAt?: number; frameAt?: number; askedAt?: number } | undefined {
-    for (const up of this.upstream.values()) {
-      if (up.parent !== peerId || up.closed || !up.link) continue;
-      const seenAt = this.media.lastFrom(peerId);
-      const frameAt = this.media.lastFrameFrom(peerId);
-      const askedAt = this.mediaAskedAt;
-      return { ...(seenAt === undefined ? {} : { seenAt }), ...(frameAt === undefined ? {} : { frameAt }), ...(askedAt === undefined ? {} : { askedAt }) };
-    }
-    return undefined;
+    return this.media.through(peerId);
   }
 
   /** A look at the worker's frame counts asked from now on (the relay's report is judged on it). */
-  async freshMedia(): Promise<void> {
-    await this.mediaPoll;
-    // A poll started meanwhile was asked after we were called: waiting for it is enough.
-    await this.pollMedia();
+  freshMedia(): Promise<void> {
+    return this.media.fresh();
   }
 
   /**
@@ -295,36 +281,6 @@ export class TreeCall {
       (n) => n > 0 && this.count('standby-prime'),
       () => undefined,
     );
-  }
-
-  private pollMedia(): Promise<void> {
-    this.mediaPoll ??= this.readMedia().finally(() => {
-      this.mediaPoll = null;
-    });
-    return this.mediaPoll;
-  }
-
-  private async readMedia(): Promise<void> {
-    const node = this.node;
-    if (this.mode !== 'tree' || !node) return;
-    try {
-      const asked = Date.now();
-      const counts = await node.received();
-      const live = [...this.upstream.values()].flatMap((up) => (!up.closed && up.link ? [{ up, tag: up.link.tag, parent: up.parent }] : []));
-      this.media.note(counts.links, live, asked, Date.now());
-      this.mediaAskedAt = asked;
-      // Where a repair's time goes: a link's first frames at our worker (by this look), after it was opened or taken.
-      for (const { up, tag } of live) {
-        const c = counts.links[tag];
-        if (up.firstFrameAt !== undefined || c === undefined || c.count === 0) continue;
-        const at = asked - Math.max(0, c.ageMs);
-        if (at < up.openedAt) continue;
-        up.firstFrameAt = at;
-        this.note(`up-frames ${ends(up.parent, up.source)} +${Math.round(at - up.openedAt)}`);
-      }
-    } catch {
-      // The worker is gone (disposed): nothing to watch.
-    }
   }
 
   get currentMode(): CallMode {
