@@ -35,25 +35,31 @@ export interface PeerMediaStats {
   localSdp: string;
 }
 
+type StatsById = Map<string, Record<string, unknown>>;
+
+async function readStats(pc: RTCPeerConnection): Promise<StatsById> {
+  const byId: StatsById = new Map();
+  (await pc.getStats()).forEach((s: Record<string, unknown>) => byId.set(s.id as string, s));
+  return byId;
+}
+
 /** The RTP stats of `type` for one transceiver (matched by mid: sender/receiver getStats may report the whole connection). */
-async function rtpStats(pc: RTCPeerConnection, endpoint: RTCRtpSender | RTCRtpReceiver | null, type: string): Promise<Record<string, unknown>[]> {
+function rtpStats(stats: StatsById, pc: RTCPeerConnection, endpoint: RTCRtpSender | RTCRtpReceiver | null, type: string): Record<string, unknown>[] {
   const mid = pc.getTransceivers().find((t) => t.sender === endpoint || t.receiver === endpoint)?.mid;
   if (!endpoint || mid == null) return [];
-  const out: Record<string, unknown>[] = [];
-  (await pc.getStats()).forEach((s: Record<string, unknown>) => {
-    if (s.type === type && s.mid === mid) out.push(s);
-  });
-  return out;
+  return [...stats.values()].filter((s) => s.type === type && s.mid === mid);
 }
 
 /** Sums one numeric field over them. */
-async function sumStat(pc: RTCPeerConnection, endpoint: RTCRtpSender | RTCRtpReceiver | null, type: string, field: string): Promise<number> {
-  return (await rtpStats(pc, endpoint, type)).reduce((total, s) => total + Number(s[field] ?? 0), 0);
+function sumStat(stats: StatsById, pc: RTCPeerConnection, endpoint: RTCRtpSender | RTCRtpReceiver | null, type: string, field: string): number {
+  return rtpStats(stats, pc, endpoint, type).reduce((total, s) => total + Number(s[field] ?? 0), 0);
 }
 
 /** The first string value of one field among them, or ''. */
-async function textStat(pc: RTCPeerConnection, endpoint: RTCRtpSender | RTCRtpReceiver | null, type: string, field: string): Promise<string> {
-  const v = (await rtpStats(pc, endpoint, type)).map((s) => s[field]).find((x) => typeof x === 'string');
+function textStat(stats: StatsById, pc: RTCPeerConnection, endpoint: RTCRtpSender | RTCRtpReceiver | null, type: string, field: string): string {
+  const v = rtpStats(stats, pc, endpoint, type)
+    .map((s) => s[field])
+    .find((x) => typeof x === 'string');
   return typeof v === 'string' ? v : '';
 }
 
@@ -106,15 +112,13 @@ declare global {
   }
 }
 
-export async function peerStats(pc: RTCPeerConnection): Promise<Omit<PeerMediaStats, 'peerId' | 'name' | 'phase' | 'trust' | 'e2ee' | 'cameraFramesDecoded' | 'cameraFrameHeight' | 'screenFramesDecoded' | 'videoBytesSent' | 'cameraSendScale' | 'cameraLimitation' | 'localSdp'>> {
-  const report = await pc.getStats();
+/** Connection-wide counters from one stats report. */
+function peerStats(byId: StatsById): Omit<PeerMediaStats, 'peerId' | 'name' | 'phase' | 'trust' | 'e2ee' | 'cameraFramesDecoded' | 'cameraFrameHeight' | 'screenFramesDecoded' | 'videoBytesSent' | 'cameraSendScale' | 'cameraLimitation' | 'localSdp'> {
   let framesDecoded = 0;
   let videoBytesReceived = 0;
   let audioPacketsReceived = 0;
   let audioEnergy = 0;
   let candidateType: string | null = null;
-  const byId = new Map<string, Record<string, unknown>>();
-  report.forEach((s: Record<string, unknown>) => byId.set(s.id as string, s));
   for (const s of byId.values()) {
     if (s.type === 'inbound-rtp' && s.kind === 'video') {
       framesDecoded += Number(s.framesDecoded ?? 0);
@@ -134,9 +138,7 @@ export async function peerStats(pc: RTCPeerConnection): Promise<Omit<PeerMediaSt
 }
 
 async function iceReport(pc: RTCPeerConnection): Promise<Record<string, unknown>> {
-  const stats = await pc.getStats();
-  const byId = new Map<string, Record<string, unknown>>();
-  stats.forEach((s: Record<string, unknown>) => byId.set(s.id as string, s));
+  const byId = await readStats(pc);
   const cand = (id: unknown) => {
     const c = byId.get(id as string);
     return c ? `${String(c.candidateType)} ${String(c.address)}:${String(c.port)}` : '?';
@@ -186,24 +188,30 @@ export function exposeDebug(engine: CallEngine, media: LocalMedia, security: Cal
     peers: async () => {
       const out: PeerMediaStats[] = [];
       const views = new Map(engine.participants().map((p) => [p.peerId, p]));
-      for (const [peerId, session] of engine.sessionsByPeer()) {
+      // One stats report per connection, read for all of them at once: on a loaded machine each
+      // getStats can take tens of milliseconds, and tests poll this.
+      const sessions = [...engine.sessionsByPeer()];
+      const reports = await Promise.all(sessions.map(([, session]) => readStats(session.pc)));
+      sessions.forEach(([peerId, session], i) => {
         const v = views.get(peerId);
+        const stats = reports[i] ?? new Map();
+        const pc = session.pc;
         out.push({
           peerId,
           name: v?.name ?? '',
           phase: session.phase,
           trust: v?.trust ?? 'pending',
           e2ee: v?.e2ee ?? 'off',
-          ...(await peerStats(session.pc)),
-          cameraFramesDecoded: await sumStat(session.pc, session.receiver('video'), 'inbound-rtp', 'framesDecoded'),
-          cameraFrameHeight: await sumStat(session.pc, session.receiver('video'), 'inbound-rtp', 'frameHeight'),
-          screenFramesDecoded: await sumStat(session.pc, session.receiver('screen-video'), 'inbound-rtp', 'framesDecoded'),
-          videoBytesSent: await sumStat(session.pc, session.sender('video'), 'outbound-rtp', 'bytesSent'),
+          ...peerStats(stats),
+          cameraFramesDecoded: sumStat(stats, pc, session.receiver('video'), 'inbound-rtp', 'framesDecoded'),
+          cameraFrameHeight: sumStat(stats, pc, session.receiver('video'), 'inbound-rtp', 'frameHeight'),
+          screenFramesDecoded: sumStat(stats, pc, session.receiver('screen-video'), 'inbound-rtp', 'framesDecoded'),
+          videoBytesSent: sumStat(stats, pc, session.sender('video'), 'outbound-rtp', 'bytesSent'),
           cameraSendScale: session.sender('video')?.getParameters().encodings[0]?.scaleResolutionDownBy ?? 1,
-          cameraLimitation: await textStat(session.pc, session.sender('video'), 'outbound-rtp', 'qualityLimitationReason'),
-          localSdp: session.pc.localDescription?.sdp ?? '',
+          cameraLimitation: textStat(stats, pc, session.sender('video'), 'outbound-rtp', 'qualityLimitationReason'),
+          localSdp: pc.localDescription?.sdp ?? '',
         });
-      }
+      });
       return out;
     },
   };
