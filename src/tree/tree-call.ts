@@ -444,17 +444,19 @@ export class TreeCall {
   }
 
   async debug(): Promise<TreeDebug> {
-    const upstream: TreeLinkStats[] = [];
-    for (const up of this.upstream.values()) {
-      if (!up.link) continue;
-      const stats = await up.link.pc.getStats();
+    // Every link's stats and the worker's counters asked at once: the eight-page test polls this
+    // on a loaded machine, where each getStats can take tens of milliseconds.
+    const links = [...this.upstream.values()].flatMap((up) => (up.link ? [{ up, link: up.link }] : []));
+    const countersRead = this.node ? this.node.counters().catch(() => null) : Promise.resolve(null);
+    const reports = await Promise.all(links.map(({ link }) => link.pc.getStats()));
+    const upstream: TreeLinkStats[] = links.map(({ up, link }, i) => {
       let framesDecoded = 0;
       let framesReceived = 0;
       let pliCount = 0;
       let frameHeight = 0;
       let audioPacketsReceived = 0;
       let statsAt = 0;
-      stats.forEach((s: Record<string, unknown>) => {
+      reports[i]?.forEach((s: Record<string, unknown>) => {
         if (s.type !== 'inbound-rtp') return;
         if (s.kind === 'video') {
           framesDecoded += Number(s.framesDecoded ?? 0);
@@ -465,10 +467,10 @@ export class TreeCall {
         }
         if (s.kind === 'audio') audioPacketsReceived += Number(s.packetsReceived ?? 0);
       });
-      upstream.push({ link: up.id, source: up.source, parent: up.parent, state: up.link.pc.connectionState, framesDecoded, framesReceived, pliCount, frameHeight, audioPacketsReceived, statsAt });
-    }
+      return { link: up.id, source: up.source, parent: up.parent, state: link.pc.connectionState, framesDecoded, framesReceived, pliCount, frameHeight, audioPacketsReceived, statsAt };
+    });
     const downstream = this.children.rows();
-    const counters = this.node ? await this.node.counters().catch(() => null) : null;
+    const counters = await countersRead;
     return { mode: this.mode, members: this.plan?.members ?? [], upstream, downstream, counters, selfLoop: this.selfLoop.state, churn: { ...this.churn }, timeline: [...this.timeline], stage: this.stage, layer: this.layer };
   }
 
