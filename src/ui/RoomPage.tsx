@@ -210,8 +210,9 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     await firstPeer;
     // Remembered for next time (a synchronous storage write: off the join's busy stretch).
     rememberName(displayName);
-    // The first person's picture, then the call around it (first-picture.ts).
-    const first = engine === e && phase().kind === 'loading' ? firstPicturePeer(e.participants()) : null;
+    // The first person's picture, then the call around it (first-picture.ts). In a mesh only: in
+    // a large room the camera comes over a tree link, not the connection we are keyed on.
+    const first = engine === e && phase().kind === 'loading' && e.mode === 'mesh' ? firstPicturePeer(e.participants()) : null;
     if (first) {
       await new Promise<void>((resolve) => setPhase({ kind: 'loading', joining: true, first: { name: first.name, stream: first.stream, onShown: resolve } }));
       markOnce('first-picture');

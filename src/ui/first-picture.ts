@@ -6,7 +6,8 @@
  * ≈100 ms of main thread on two busy cores) ran between the key hand-out and the frame, and the
  * frame had no <video> to go to until it was done. Now the "Joining…" screen puts that person's
  * stream in a video of its own as soon as we hold their key; the browser draws a decoded frame
- * there without our main thread, and the call UI renders once that frame is shown.
+ * there without our main thread, and the call UI renders once that frame is shown. In a mesh
+ * only (RoomPage): in a large room the camera comes over a tree link, not that connection.
  */
 import type { ParticipantView } from '../call/call-engine';
 
