@@ -684,7 +684,7 @@ export class CallEngine {
   private onLocalMediaChange(): void {
     const screenOn = this.opts.media.screen.active;
     for (const [peerId, s] of this.sessions) {
-      if (this.trust && !this.trust.isVerified(peerId)) continue;
+      if (!this.sendsTo(peerId)) continue;
       this.pushTracks(s);
       // A share starting or stopping moves the send budget between camera and screen.
       if (screenOn !== this.screenWasOn) void applySendSettings(s, this.opts.media);
@@ -696,18 +696,29 @@ export class CallEngine {
   }
 
   /**
-   * Our camera and mic are open: connections made before then get them now. Unverified ones
-   * too when the worker holds their frames (sessionTracks: the encoder warms up meanwhile), and
-   * a connection still in its warm-up starts its camera small (it had no size to halve before).
+   * Our camera and mic are open (their 'change' put them on the connections: onLocalMediaChange).
+   * A connection made before then and still in its warm-up starts its camera small now: it had no
+   * size to halve before.
    */
   private onMediaReady(): void {
     if (this.left) return;
     const now = this.now();
     for (const [peerId, s] of this.sessions) {
-      const verified = !this.trust || this.trust.isVerified(peerId);
-      if (verified || (this.opts.security?.holdsUnverified && this.meshFits())) this.pushTracks(s);
       if (now - (this.sessionStarted.get(peerId) ?? -Infinity) < WARM_UP_MS) void applySendSettings(s, this.opts.media, { warmUp: true });
     }
+  }
+
+  /**
+   * Unverified connections carry our tracks too while the room fits the mesh and the E2EE worker
+   * holds their frames until the peer verifies (the encoder warms up meanwhile).
+   */
+  private holdsUnverified(): boolean {
+    return !!this.opts.security?.holdsUnverified && this.meshFits();
+  }
+
+  /** Does this connection carry our tracks now: its peer verified, or its frames held (holdsUnverified)? */
+  private sendsTo(peerId: string): boolean {
+    return !this.trust || this.trust.isVerified(peerId) || this.holdsUnverified();
   }
 
   /** replaceTrack on every slot: device switches, mute, screen share; never a renegotiation. */
@@ -735,7 +746,7 @@ export class CallEngine {
    * a large room every control connection would otherwise run a camera encoder until it verifies.
    */
   private sessionTracks(): ReturnType<typeof localTracks> {
-    if (this.opts.security?.holdsUnverified && this.meshFits()) return this.meshTracks();
+    if (this.holdsUnverified()) return this.meshTracks();
     return this.trust ? { audio: null, video: null, 'screen-audio': null, 'screen-video': null } : localTracks(this.opts.media);
   }
 

@@ -23,7 +23,7 @@ import type { KeyFrameControl } from '../../e2ee/worker-core';
 import { ForwardingError, type ForwardingErrorData } from './forwarding-error';
 import { id, parseForwardOptions, streamId, type ChildOptions, type OriginOptions, type ReceiveOptions } from './forward-options';
 import { DEFAULT_KEY_FRAME_INTERVAL_MS, KeyFrameGate, NEW_CHILD_WINDOW_MS } from './key-frame-gate';
-import { LinkFrames } from './link-frames';
+import { LinkFrames, receivedCount } from './link-frames';
 import { PayloadLedger, type LedgerEntry } from './payload-ledger';
 import { PrimedFrames } from './primed-frames';
 import { ChildThinning, type TemporalInfo } from './temporal-thinning';
@@ -183,12 +183,12 @@ interface StreamState<F extends EncodedFrame> {
  */
 const MAX_WAITING = 64;
 
-/** Sets `key` in a map kept to MAX_WAITING entries, the oldest forgotten first. */
 /** A later-bound receiver's options once its source is known. */
 function boundReceive(kind: MediaKind, sourceId: string, link: string | undefined): ReceiveOptions {
   return { role: 'receive', kind, sourceId, ...(link === undefined ? {} : { link }) };
 }
 
+/** Sets `key` in a map kept to MAX_WAITING entries, the oldest forgotten first. */
 function remember<V>(map: Map<string, V>, key: string, value: V): void {
   map.delete(key);
   map.set(key, value);
@@ -294,7 +294,7 @@ export class ForwarderCore<F extends EncodedFrame = EncodedFrame> {
       run(() => {
         const now = this.now();
         return {
-          streams: Object.fromEntries([...this.streams].map(([id, s]) => [id, { count: s.received, ageMs: s.received === 0 ? Infinity : now - s.lastAt }])),
+          streams: Object.fromEntries([...this.streams].map(([id, s]) => [id, receivedCount(s.received, s.lastAt, now)])),
           links: this.linkFrames.snapshot(now),
         };
       }),

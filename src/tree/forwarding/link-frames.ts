@@ -7,6 +7,11 @@
  */
 import type { ReceivedCount } from './forwarder-core';
 
+/** `count` frames so far, the last at `lastAt`: as `received()` answers it at `now`. */
+export function receivedCount(count: number, lastAt: number, now: number): ReceivedCount {
+  return { count, ageMs: count === 0 ? Infinity : now - lastAt };
+}
+
 interface LinkCount {
   count: number;
   lastAt: number;
@@ -33,6 +38,6 @@ export class LinkFrames {
   }
 
   snapshot(now: number): Record<string, ReceivedCount> {
-    return Object.fromEntries([...this.links].map(([id, c]) => [id, { count: c.count, ageMs: c.count === 0 ? Infinity : now - c.lastAt }]));
+    return Object.fromEntries([...this.links].map(([id, c]) => [id, receivedCount(c.count, c.lastAt, now)]));
   }
 }
