@@ -22,10 +22,10 @@ import { FirstPicture } from './FirstPicture';
 import { firstPicturePeer } from './first-picture';
 
 /**
- * The in-call UI and the room doc (Yjs and its sync)
- * are their own chunks. A room link starts fetching them at once but does not parse them
- * before it starts talking to the relay: the joining page's main thread is the join's
- * bottleneck on small machines (profiled in bench/join).
+ * The in-call UI and the room doc (Yjs and its sync) are their own chunks. A room link fetches
+ * them with the page but runs them only after the first picture: the joining page's main thread
+ * is the join's bottleneck on small machines, and traced in bench/join the in-call UI's module
+ * (22–85 ms) and the room doc's (14–45 ms) ran between the key hand-out and the first frame.
  */
 const loadCallRoom = () => import('./CallRoom').then((m) => ({ default: m.CallRoom }));
 const CallRoom = lazy(loadCallRoom);
@@ -161,63 +161,56 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     });
     exposeDebug(e, media, security);
     const firstPeer = untilFirstPeer(e);
-    // Run the in-call UI's module (≈20–30 ms alone, ≈100 ms on two busy cores) once our first
-    // answer has gone out: DTLS and the peer's key hand-out take 60–120 ms more, most of it off
-    // this thread (bench/join, profiled). Run at signalling online, it landed on the offer and
-    // held our answer up ≈20 ms; run later, it sat between the key hand-out and the first
-    // picture. With no one in the room, untilFirstPeer's grace runs it.
-    const evalUi = (): boolean => {
-      if (e.signaling !== 'online' || !e.negotiated) return false;
-      CallRoom.preload().catch(() => undefined);
-      return true;
-    };
-    if (!evalUi()) {
-      const offEval = e.on(() => {
-        if (evalUi()) offEval();
-      });
-    }
     // Say what is happening while the first peer connects (from the pre-join or passcode screen too).
     const before = phase().kind;
     if (before === 'loading' || before === 'prejoin' || before === 'passcode') setPhase({ kind: 'loading', joining: true });
-    // The room doc connects then too (its chunk was fetched and compiled with the page): no peer
-    // can sync with it before our key hand-out, and run at once, its module and first state
-    // (Yjs, ≈10–20 ms of main thread here, profiled) sat in front of the first offer.
+    // The shared room doc (chat, hands, polls…) and presence, over the call's own verified
+    // connections so the relay sees none of it. Its chunk was fetched and compiled with the
+    // page; running it (Yjs and its first state, 10–45 ms of main thread here, traced) waits
+    // until it cannot hold up the join: no peer can sync with it before our key hand-out.
+    const openDoc = async (): Promise<RoomDocConnection | null> => {
+      let connectRoomDoc: Awaited<ReturnType<typeof loadRoomDoc>>['connectRoomDoc'];
+      try {
+        ({ connectRoomDoc } = await loadRoomDoc());
+      } catch {
+        // The in-call UI and the room doc are chunks from wherever the app is hosted.
+        leave('left');
+        setPhase({ kind: 'error', message: unreachableMessage(new URL('.', location.href).href) });
+        return null;
+      }
+      if (engine !== e) return null;
+      try {
+        conn = connectRoomDoc({
+          transport: e.docTransport(),
+          presence: { v: 1, peerId: myId, name: displayName, mic: media.micOn, cam: media.camOn, hand: null, speaking: 0, role: hostKey ? 'host' : 'guest', e2ee: e.encrypted ? 'verified' : 'off' },
+        });
+      } catch (err) {
+        e.leave();
+        setPhase({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+        return null;
+      }
+      exposeRoomDebug(conn);
+      return conn;
+    };
+    // In a large room, once our first answer is out (the tree's media does not wait on it).
     await Promise.race([firstPeer, untilNegotiated(e)]);
     if (engine !== e) return;
-    let connectRoomDoc: Awaited<ReturnType<typeof loadRoomDoc>>['connectRoomDoc'];
-    try {
-      ({ connectRoomDoc } = await loadRoomDoc());
-    } catch {
-      // The in-call UI and the room doc are chunks from wherever the app is hosted.
-      leave('left');
-      setPhase({ kind: 'error', message: unreachableMessage(new URL('.', location.href).href) });
-      return;
-    }
-    if (engine !== e) return;
-    try {
-      // The shared room doc (chat, hands, polls…) and presence: over the call's own verified
-      // connections, so the relay sees none of it.
-      conn = connectRoomDoc({
-        transport: e.docTransport(),
-        presence: { v: 1, peerId: myId, name: displayName, mic: media.micOn, cam: media.camOn, hand: null, speaking: 0, role: hostKey ? 'host' : 'guest', e2ee: e.encrypted ? 'verified' : 'off' },
-      });
-    } catch (err) {
-      e.leave();
-      setPhase({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
-      return;
-    }
-    exposeRoomDebug(conn);
+    if (e.mode !== 'mesh' && !(await openDoc())) return;
     await firstPeer;
+    if (engine !== e) return;
     // Remembered for next time (a synchronous storage write: off the join's busy stretch).
     rememberName(displayName);
     // The first person's picture, then the call around it (first-picture.ts). In a mesh only: in
     // a large room the camera comes over a tree link, not the connection we are keyed on.
-    const first = engine === e && phase().kind === 'loading' && e.mode === 'mesh' ? firstPicturePeer(e.participants()) : null;
+    const first = phase().kind === 'loading' && e.mode === 'mesh' ? firstPicturePeer(e.participants()) : null;
     if (first) {
       await new Promise<void>((resolve) => setPhase({ kind: 'loading', joining: true, first: { name: first.name, stream: first.stream, onShown: resolve } }));
       markOnce('first-picture');
     }
-    // Its module was fetched and compiled with the page (a modulepreload link, vite.config.ts).
+    // In a mesh, after the first picture (or at once when there is none to wait for).
+    const doc = conn ?? (await openDoc());
+    if (!doc) return;
+    // Its module was fetched with the page (a modulepreload link, vite.config.ts) and runs now.
     markOnce('ui-eval-start');
     try {
       await CallRoom.preload();
@@ -229,7 +222,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     }
     // Left, full or unreachable meanwhile: that phase stays.
     if (engine !== e || phase().kind !== 'loading') return;
-    setPhase({ kind: 'call', engine: e, conn, secret: roomSecret, relayBase });
+    setPhase({ kind: 'call', engine: e, conn: doc, secret: roomSecret, relayBase });
     markOnce('ui-rendered');
   };
 
