@@ -1,22 +1,25 @@
 import { onCleanup, type JSX } from 'solid-js';
+import { FIRST_PICTURE_MAX_MS } from './first-picture';
 
 type FrameCallbackVideo = HTMLVideoElement & { requestVideoFrameCallback?: (cb: () => void) => number; cancelVideoFrameCallback?: (id: number) => void };
 
 /**
  * The "Joining…" screen with the first person's picture (see first-picture.ts). `onShown` runs
- * once a frame is on screen (RoomPage caps the wait). `name` is empty until that person is
- * verified. Muted: their sound starts with the call UI a moment later (an element with sound
- * may need a click first, which the call asks for).
+ * once a frame is on screen, or after FIRST_PICTURE_MAX_MS. Muted: their sound starts with the
+ * call UI a moment later (an element with sound may need a click first, which the call asks for).
  */
 export function FirstPicture(props: { name: string; stream: MediaStream; onShown: () => void }): JSX.Element {
   let done = false;
   let frameRequest: number | null = null;
   let video: FrameCallbackVideo | undefined;
+  let timer: ReturnType<typeof setTimeout> | null = null;
   const shown = () => {
     if (done) return;
     done = true;
+    if (timer) clearTimeout(timer);
     props.onShown();
   };
+  timer = setTimeout(shown, FIRST_PICTURE_MAX_MS);
   // Taken down before a frame came (the page moved on: full, error, left): the join goes on to see that.
   onCleanup(() => {
     if (video && frameRequest !== null) video.cancelVideoFrameCallback?.(frameRequest);
@@ -33,7 +36,7 @@ export function FirstPicture(props: { name: string; stream: MediaStream; onShown
   };
   return (
     <main class="centered first-picture">
-      <video ref={bind} autoplay playsinline muted aria-label={props.name ? `${props.name}'s camera` : 'Camera of someone in the meeting'} />
+      <video ref={bind} autoplay playsinline muted aria-label={`${props.name}'s camera`} />
       <p aria-live="polite">Joining the meeting…</p>
     </main>
   );

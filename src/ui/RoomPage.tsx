@@ -19,7 +19,7 @@ import { rememberName, rememberedName } from './display-name-store';
 import { PreJoin } from './PreJoin';
 import { untilFirstPeer } from './until-first-peer';
 import { FirstPicture } from './FirstPicture';
-import { earlyPicturePeer, firstPicturePeer, FIRST_PICTURE_MAX_MS } from './first-picture';
+import { firstPicturePeer } from './first-picture';
 
 /**
  * The in-call UI and the room doc (Yjs and its sync) are their own chunks. A room link fetches
@@ -196,21 +196,6 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     await Promise.race([firstPeer, untilNegotiated(e)]);
     if (engine !== e) return;
     if (e.mode !== 'mesh' && !(await openDoc())) return;
-    // In a mesh the first person's video goes up now, while DTLS and the key hand-out are on
-    // their way, so the joining screen's render is done before their first frame can decrypt
-    // (earlyPicturePeer). It shows nothing until then; their name comes once they are verified.
-    let picture: { stream: MediaStream; shown: Promise<void>; onShown: () => void } | null = null;
-    const showPicture = (stream: MediaStream, name: string): Promise<void> => {
-      if (picture?.stream !== stream) {
-        let onShown = (): void => undefined;
-        const shown = new Promise<void>((resolve) => (onShown = resolve));
-        picture = { stream, shown, onShown };
-      }
-      setPhase({ kind: 'loading', joining: true, first: { name, stream, onShown: picture.onShown } });
-      return picture.shown;
-    };
-    const earlyPeer = e.mode === 'mesh' && phase().kind === 'loading' ? earlyPicturePeer(e.participants()) : null;
-    if (earlyPeer) void showPicture(earlyPeer.stream, '');
     await firstPeer;
     if (engine !== e) return;
     // Remembered for next time (a synchronous storage write: off the join's busy stretch).
@@ -219,8 +204,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     // a large room the camera comes over a tree link, not the connection we are keyed on.
     const first = phase().kind === 'loading' && e.mode === 'mesh' ? firstPicturePeer(e.participants()) : null;
     if (first) {
-      const shown = showPicture(first.stream, first.name);
-      await Promise.race([shown, new Promise((resolve) => setTimeout(resolve, FIRST_PICTURE_MAX_MS))]);
+      await new Promise<void>((resolve) => setPhase({ kind: 'loading', joining: true, first: { name: first.name, stream: first.stream, onShown: resolve } }));
       markOnce('first-picture');
     }
     // In a mesh, after the first picture (or at once when there is none to wait for).
@@ -295,20 +279,14 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     <Switch>
       <Match when={phase().kind === 'loading'}>
         <Show
-          when={(phase() as Extract<Phase, { kind: 'loading' }>).first?.stream}
-          keyed
+          when={(phase() as Extract<Phase, { kind: 'loading' }>).first}
           fallback={
             <main class="centered">
               <p aria-live="polite">{(phase() as { joining?: true }).joining ? 'Joining the meeting…' : 'Connecting to the meeting server…'}</p>
             </main>
           }
         >
-          {(stream) => {
-            // One picture per stream: the name fills in (verified), the stream does not change under it.
-            const first = () => (phase() as Extract<Phase, { kind: 'loading' }>).first;
-            const onShown = first()?.onShown ?? (() => undefined);
-            return <FirstPicture name={first()?.name ?? ''} stream={stream} onShown={onShown} />;
-          }}
+          {(first) => <FirstPicture name={first().name} stream={first().stream} onShown={first().onShown} />}
         </Show>
       </Match>
       <Match when={phase().kind === 'error' && (phase() as { message: string })}>

@@ -11,28 +11,8 @@
  */
 import type { ParticipantView } from '../call/call-engine';
 
-/**
- * The longest the call UI waits for the first picture once that person is verified and keyed
- * (a camera that is on but sends nothing).
- */
+/** The longest the call UI waits for the first picture (a camera that is on but sends nothing). */
 export const FIRST_PICTURE_MAX_MS = 1000;
-
-/**
- * Whose video goes up early, as soon as our first answer is out: the earliest-joined person on
- * a connection that is not closed with a live video track, before we know whether they are who
- * they say (their proof) or whether their camera is on (their state comes after it). The video
- * shows nothing until a frame decrypts, so nothing unverified is ever drawn; what it saves is
- * the render and layout of the joining screen (20–50 ms of main thread, traced in bench/join),
- * which otherwise ran after the key hand-out, between the first frame and the screen.
- */
-export function earlyPicturePeer(people: readonly Pick<ParticipantView, 'peerId' | 'phase' | 'stream'>[]): { peerId: string; stream: MediaStream } | null {
-  for (const p of people) {
-    if (p.phase === 'closed' || p.phase === 'failed' || !p.stream) continue;
-    if (!p.stream.getVideoTracks().some((t) => t.readyState === 'live')) continue;
-    return { peerId: p.peerId, stream: p.stream };
-  }
-  return null;
-}
 
 /**
  * Whose picture to show first: the earliest-joined person who is connected, verified and has

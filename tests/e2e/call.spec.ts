@@ -212,14 +212,13 @@ test("a newcomer sees the first person's picture before the rest of the call ren
     const watched = new WeakSet<HTMLVideoElement>();
     new MutationObserver(() => {
       for (const v of document.querySelectorAll<HTMLVideoElement>('main.first-picture video')) {
-        // Its label as it last read before the call took over (the name fills in once Ana is verified).
-        seen.label = v.getAttribute('aria-label') ?? '';
         if (watched.has(v)) continue;
         watched.add(v);
+        seen.label = v.getAttribute('aria-label') ?? '';
         v.requestVideoFrameCallback((_now, meta) => (seen.picture ??= meta.presentationTime));
       }
       if (seen.leave === undefined && [...document.querySelectorAll('button')].some((b) => b.textContent?.trim() === 'Leave')) seen.leave = performance.now();
-    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label'] });
+    }).observe(document, { subtree: true, childList: true });
   };
   const bea = await joinCall(browser, room, 'Bea', '&quality=low', { initScript: watchScreen });
   fx.people.push(bea);

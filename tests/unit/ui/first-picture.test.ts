@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { earlyPicturePeer, firstPicturePeer } from '../../../src/ui/first-picture';
+import { firstPicturePeer } from '../../../src/ui/first-picture';
 import type { ParticipantView } from '../../../src/call/call-engine';
 
 type Person = Parameters<typeof firstPicturePeer>[0][number];
@@ -29,17 +29,5 @@ describe('firstPicturePeer', () => {
   it('is null with no one, or no stream (the call then renders at once)', () => {
     expect(firstPicturePeer([])).toBeNull();
     expect(firstPicturePeer([person('a', { stream: null as unknown as MediaStream })])).toBeNull();
-  });
-});
-
-describe('earlyPicturePeer', () => {
-  it('picks the first person with a live video track before they are verified or say their camera is on', () => {
-    const chosen = earlyPicturePeer([person('a', { phase: 'closed' as ParticipantView['phase'] }), person('b', { phase: 'connecting', trust: 'pending' as ParticipantView['trust'], camOn: false }), person('c')]);
-    expect(chosen?.peerId).toBe('b');
-  });
-
-  it('passes over closed or failed connections and ended tracks; null with none left', () => {
-    expect(earlyPicturePeer([person('a', { phase: 'failed' as ParticipantView['phase'] }), person('b', { stream: stream('ended') }), person('c', { stream: null as unknown as MediaStream })])).toBeNull();
-    expect(earlyPicturePeer([])).toBeNull();
   });
 });
