@@ -5,7 +5,15 @@
  * It also records when a remote frame was first on screen (`__firstShownAt`): the
  * presentation time requestVideoFrameCallback reports for any <video> showing a track one of
  * those connections receives (taken by the compositor, not when our main thread got to it).
+ *
+ * It says it saw the first frame on the console, which the bench waits for: waiting with
+ * page.waitForFunction instead had Playwright inject its utility script into the joining page
+ * 200–300 ms after it opened the link, 10–50 ms of that page's main thread in the middle of its
+ * join (a Chrome trace showed it as the only EvaluateScript), and poll it every 50 ms after.
  */
+/** What the probe logs once it saw the first decoded frame (the bench waits for it, see below). */
+export const FIRST_FRAME_MESSAGE = 'lunar-bench:first-frame';
+
 export const FIRST_FRAME_PROBE = `(() => {
   const pcs = [];
   const Orig = window.RTCPeerConnection;
@@ -37,6 +45,7 @@ export const FIRST_FRAME_PROBE = `(() => {
       for (const s of stats.values()) {
         if (s.type === 'inbound-rtp' && s.kind === 'video' && s.framesDecoded > 0) {
           window.__firstFrameAt = performance.now();
+          console.debug('${FIRST_FRAME_MESSAGE}');
           return;
         }
       }

@@ -11,7 +11,7 @@ import { REPO_ROOT } from '../../relay/options';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../chromium';
 import { median, percentile, printTable } from '../stats';
 import { startBareSignaller } from './bare-signaller';
-import { FIRST_FRAME_PROBE } from './first-frame-probe';
+import { FIRST_FRAME_MESSAGE, FIRST_FRAME_PROBE } from './first-frame-probe';
 import { createRoom, formatRoomHash } from '../../src/room/room-link';
 
 export interface JoinBenchResult {
@@ -32,12 +32,19 @@ export interface JoinBenchResult {
    * on the page's own <video>), per page; runs where nothing was shown within 5 s are left out.
    */
   shown: { ours: number[]; bare: number[]; bareHalf: number[] };
+  /**
+   * The newcomer's milestones (`performance.mark`s: the app's `lunar:*`, the bare page's
+   * `bare:*`), median ms since it opened the link, over the runs that reached each one.
+   */
+  milestones: { ours: Record<string, number>; bare: Record<string, number>; bareHalf: Record<string, number> };
 }
 
 /** Link opened → first remote frame decoded (the target's measure), and → first on screen. */
 interface JoinTiming {
   decoded: number;
   shown: number | null;
+  /** The newcomer's marks (prefix dropped), ms since it opened the link. */
+  marks: Record<string, number>;
 }
 
 async function timeJoin(browser: Browser, firstUrl: string, secondUrl: string, ready: (p: Page) => Promise<void>): Promise<JoinTiming> {
@@ -49,23 +56,26 @@ async function timeJoin(browser: Browser, firstUrl: string, secondUrl: string, r
     await ready(a);
     const b = await ctxB.newPage();
     await b.addInitScript(FIRST_FRAME_PROBE);
+    // Nothing is evaluated in the joining page until its first frame (see first-frame-probe.ts).
+    const firstFrame = b.waitForEvent('console', { predicate: (m) => m.text() === FIRST_FRAME_MESSAGE, timeout: 30_000 });
+    firstFrame.catch(() => undefined); // awaited below; a failed goto must not leave it unhandled
     await b.goto(secondUrl);
-    await b.waitForFunction(() => (window as unknown as { __firstFrameAt: number | null }).__firstFrameAt !== null, undefined, { timeout: 30_000, polling: 50 });
+    await firstFrame;
     const at = await b.evaluate(() => (window as unknown as { __firstFrameAt: number }).__firstFrameAt);
     // On screen: a moment later (both pages draw into a <video>); null if never within 5 s.
     const shown = await b
       .waitForFunction(() => (window as unknown as { __firstShownAt: number | null }).__firstShownAt, undefined, { timeout: 5_000, polling: 50 })
       .then((h) => h.jsonValue() as Promise<number>)
       .catch(() => null);
+    // Both pages' milestones on the newcomer's clock (ms since it opened the link).
+    const readMarks = (p: Page) => p.evaluate(() => ({ origin: performance.timeOrigin, marks: performance.getEntriesByType('mark').map((m) => [m.name.replace(/^(lunar|bare):/, ''), m.startTime] as const) }));
+    const mb = await readMarks(b);
     if (process.env.BENCH_VERBOSE) {
-      // Both pages' milestones on the newcomer's clock (ms since it opened the link).
-      const readMarks = (p: Page) => p.evaluate(() => ({ origin: performance.timeOrigin, marks: performance.getEntriesByType('mark').map((m) => [m.name.replace('lunar:', ''), m.startTime] as const) }));
-      const mb = await readMarks(b);
       const ma = await readMarks(a);
       const line = (r: typeof mb) => r.marks.map(([n, t]) => `${n}=${(t + r.origin - mb.origin).toFixed(0)}`).join(' ');
       console.log(`  B: ${line(mb)} first-frame=${at.toFixed(0)} first-shown=${shown?.toFixed(0) ?? 'never'}\n  A: ${line(ma)}`);
     }
-    return { decoded: at, shown };
+    return { decoded: at, shown, marks: Object.fromEntries(mb.marks) };
   } finally {
     await ctxA.close();
     await ctxB.close();
@@ -85,9 +95,13 @@ export async function runJoinBench(runs = 7): Promise<JoinBenchResult> {
   const bareMs: number[] = [];
   const bareHalfMs: number[] = [];
   const shown = { ours: [] as number[], bare: [] as number[], bareHalf: [] as number[], other: [] as number[] };
-  const keep = (into: number[], shownInto: number[], t: JoinTiming) => {
+  const marks = { ours: new Map<string, number[]>(), bare: new Map<string, number[]>(), bareHalf: new Map<string, number[]>(), other: new Map<string, number[]>() };
+  const keep = (into: number[], shownInto: number[], marksInto: Map<string, number[]>, t: JoinTiming) => {
     into.push(t.decoded);
     if (t.shown !== null) shownInto.push(t.shown);
+    for (const [name, at] of Object.entries({ ...t.marks, 'first-frame': t.decoded, ...(t.shown === null ? {} : { 'first-shown': t.shown }) })) {
+      marksInto.set(name, [...(marksInto.get(name) ?? []), at]);
+    }
   };
   const bareReady = async (p: Page) => {
     await p.waitForFunction(() => (window as unknown as { barePc?: unknown }).barePc !== undefined);
@@ -118,10 +132,10 @@ export async function runJoinBench(runs = 7): Promise<JoinBenchResult> {
       const bare = await timeBare('');
       const bareHalf = await timeBare('&scale=2');
       if (i > 0) {
-        keep(oursMs, shown.ours, ours);
-        if (otherBuild !== null) keep(otherMs, shown.other, otherBuild);
-        keep(bareMs, shown.bare, bare);
-        keep(bareHalfMs, shown.bareHalf, bareHalf);
+        keep(oursMs, shown.ours, marks.ours, ours);
+        if (otherBuild !== null) keep(otherMs, shown.other, marks.other, otherBuild);
+        keep(bareMs, shown.bare, marks.bare, bare);
+        keep(bareHalfMs, shown.bareHalf, marks.bareHalf, bareHalf);
       }
     }
   } finally {
@@ -133,7 +147,9 @@ export async function runJoinBench(runs = 7): Promise<JoinBenchResult> {
   const oursMedianMs = median(oursMs);
   const bareMedianMs = median(bareMs);
   const bareHalfMedianMs = median(bareHalfMs);
-  const result: JoinBenchResult = { runs, oursMs, bareMs, bareHalfMs, oursMedianMs, bareMedianMs, bareHalfMedianMs, ratio: oursMedianMs / bareMedianMs, ratioHalf: oursMedianMs / bareHalfMedianMs, shown: { ours: shown.ours, bare: shown.bare, bareHalf: shown.bareHalf } };
+  const medians = (m: Map<string, number[]>) => Object.fromEntries([...m].map(([name, at]) => [name, Math.round(median(at))]));
+  const milestones = { ours: medians(marks.ours), bare: medians(marks.bare), bareHalf: medians(marks.bareHalf) };
+  const result: JoinBenchResult = { runs, oursMs, bareMs, bareHalfMs, oursMedianMs, bareMedianMs, bareHalfMedianMs, ratio: oursMedianMs / bareMedianMs, ratioHalf: oursMedianMs / bareHalfMedianMs, shown: { ours: shown.ours, bare: shown.bare, bareHalf: shown.bareHalf }, milestones };
   if (compareDir) result.compare = { dir: compareDir, ms: otherMs, medianMs: median(otherMs), shownMs: shown.other };
   printTable('Join: link opened → first remote video frame decoded (2 participants)', ['page', 'median ms', 'p90 ms', 'runs'], [
     ['Lunar Chat (app + relay)', oursMedianMs.toFixed(0), percentile(oursMs, 90).toFixed(0), String(runs)],
@@ -150,6 +166,10 @@ export async function runJoinBench(runs = 7): Promise<JoinBenchResult> {
     shownRow('bare, camera sent at half size', shown.bareHalf),
     ...(compareDir ? [shownRow(`other build (${compareDir})`, shown.other)] : []),
   ]);
+  // Where the time goes: each page's own milestones, in the order ours reach them.
+  const names = [...new Set([...Object.keys(milestones.ours), ...Object.keys(milestones.bare)])].sort((x, y) => (milestones.ours[x] ?? milestones.bare[x] ?? 0) - (milestones.ours[y] ?? milestones.bare[y] ?? 0));
+  const cell = (m: Record<string, number>, name: string) => (m[name] === undefined ? '' : String(m[name]));
+  printTable("Join milestones: the newcomer's marks, median ms since it opened the link (runs that reached each)", ['milestone', 'Lunar Chat', 'bare 720p', 'bare half size'], names.map((n) => [n, cell(milestones.ours, n), cell(milestones.bare, n), cell(milestones.bareHalf, n)]));
   mkdirSync(path.join(REPO_ROOT, 'bench/results'), { recursive: true });
   writeFileSync(path.join(REPO_ROOT, 'bench/results/join.json'), JSON.stringify(result, null, 2));
   return result;
