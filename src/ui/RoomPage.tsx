@@ -210,7 +210,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     // In a mesh, after the first picture (or at once when there is none to wait for).
     const doc = conn ?? (await openDoc());
     if (!doc) return;
-    // Its module was fetched with the page (a modulepreload link, vite.config.ts) and runs now.
+    // Its chunk was prefetched with the page (vite.config.ts): compiled and run now.
     markOnce('ui-eval-start');
     try {
       await CallRoom.preload();
