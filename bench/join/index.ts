@@ -36,7 +36,7 @@ export interface JoinBenchResult {
    * The newcomer's milestones (`performance.mark`s: the app's `lunar:*`, the bare page's
    * `bare:*`), median ms since it opened the link, over the runs that reached each one.
    */
-  milestones: { ours: Record<string, number>; bare: Record<string, number>; bareHalf: Record<string, number> };
+  milestones: { ours: Record<string, number>; bare: Record<string, number>; bareHalf: Record<string, number>; other?: Record<string, number> };
 }
 
 /** Link opened → first remote frame decoded (the target's measure), and → first on screen. */
@@ -148,7 +148,7 @@ export async function runJoinBench(runs = 7): Promise<JoinBenchResult> {
   const bareMedianMs = median(bareMs);
   const bareHalfMedianMs = median(bareHalfMs);
   const medians = (m: Map<string, number[]>) => Object.fromEntries([...m].map(([name, at]) => [name, Math.round(median(at))]));
-  const milestones = { ours: medians(marks.ours), bare: medians(marks.bare), bareHalf: medians(marks.bareHalf) };
+  const milestones = { ours: medians(marks.ours), bare: medians(marks.bare), bareHalf: medians(marks.bareHalf), ...(compareDir ? { other: medians(marks.other) } : {}) };
   const result: JoinBenchResult = { runs, oursMs, bareMs, bareHalfMs, oursMedianMs, bareMedianMs, bareHalfMedianMs, ratio: oursMedianMs / bareMedianMs, ratioHalf: oursMedianMs / bareHalfMedianMs, shown: { ours: shown.ours, bare: shown.bare, bareHalf: shown.bareHalf }, milestones };
   if (compareDir) result.compare = { dir: compareDir, ms: otherMs, medianMs: median(otherMs), shownMs: shown.other };
   printTable('Join: link opened → first remote video frame decoded (2 participants)', ['page', 'median ms', 'p90 ms', 'runs'], [
@@ -169,7 +169,13 @@ export async function runJoinBench(runs = 7): Promise<JoinBenchResult> {
   // Where the time goes: each page's own milestones, in the order ours reach them.
   const names = [...new Set([...Object.keys(milestones.ours), ...Object.keys(milestones.bare)])].sort((x, y) => (milestones.ours[x] ?? milestones.bare[x] ?? 0) - (milestones.ours[y] ?? milestones.bare[y] ?? 0));
   const cell = (m: Record<string, number>, name: string) => (m[name] === undefined ? '' : String(m[name]));
-  printTable("Join milestones: the newcomer's marks, median ms since it opened the link (runs that reached each)", ['milestone', 'Lunar Chat', 'bare 720p', 'bare half size'], names.map((n) => [n, cell(milestones.ours, n), cell(milestones.bare, n), cell(milestones.bareHalf, n)]));
+  // With BENCH_JOIN_COMPARE, the other build's milestones too: where an A/B's difference arises.
+  const otherMarks = milestones.other;
+  printTable(
+    "Join milestones: the newcomer's marks, median ms since it opened the link (runs that reached each)",
+    ['milestone', 'Lunar Chat', 'bare 720p', 'bare half size', ...(otherMarks ? ['other build'] : [])],
+    names.map((n) => [n, cell(milestones.ours, n), cell(milestones.bare, n), cell(milestones.bareHalf, n), ...(otherMarks ? [cell(otherMarks, n)] : [])]),
+  );
   mkdirSync(path.join(REPO_ROOT, 'bench/results'), { recursive: true });
   writeFileSync(path.join(REPO_ROOT, 'bench/results/join.json'), JSON.stringify(result, null, 2));
   return result;

@@ -165,9 +165,9 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
     const before = phase().kind;
     if (before === 'loading' || before === 'prejoin' || before === 'passcode') setPhase({ kind: 'loading', joining: true });
     // The shared room doc (chat, hands, polls…) and presence, over the call's own verified
-    // connections so the relay sees none of it. Its chunk was fetched and compiled with the
-    // page; running it (Yjs and its first state, 10–45 ms of main thread here, traced) waits
-    // until it cannot hold up the join: no peer can sync with it before our key hand-out.
+    // connections so the relay sees none of it. Its chunk was prefetched with the page;
+    // compiling and running it (Yjs and its first state, 10–45 ms of main thread here, traced)
+    // waits until it cannot hold up the join: no peer can sync with it before our key hand-out.
     const openDoc = async (): Promise<RoomDocConnection | null> => {
       let connectRoomDoc: Awaited<ReturnType<typeof loadRoomDoc>>['connectRoomDoc'];
       try {
@@ -192,7 +192,8 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
       exposeRoomDebug(conn);
       return conn;
     };
-    // In a large room, once our first answer is out (the tree's media does not wait on it).
+    // In a large room the doc connects once our first answer is out (the tree's media does not
+    // wait on it); in a mesh after the first picture, below.
     await Promise.race([firstPeer, untilNegotiated(e)]);
     if (engine !== e) return;
     if (e.mode !== 'mesh' && !(await openDoc())) return;
