@@ -162,6 +162,18 @@ export class FrameCryptor {
     for (const listener of this.epochListeners) listener();
   }
 
+  /**
+   * Derives the current epoch's key for `senderId`'s `kind` frames now rather than at their
+   * first frame: the HKDF steps and WebCrypto's key import (cold in a fresh worker) otherwise
+   * sit between a new peer's first key frame and its picture, on both ends (bench/join).
+   */
+  prepareKey(senderId: string, kind: MediaKind): void {
+    const epoch = this.epochs[0];
+    if (epoch === undefined || senderId.length === 0) return;
+    const kid = senderId === this.localId ? ((epoch.sendKids ??= {})[kind] ??= makeKid(this.senderNum(senderId), kind, epoch.epoch)) : makeKid(this.senderNum(senderId), kind, epoch.epoch);
+    this.keyState(epoch, kid, senderId, kind);
+  }
+
   /** Subscribes to epoch changes; returns the unsubscribe. */
   onEpoch(listener: () => void): () => void {
     this.epochListeners.add(listener);

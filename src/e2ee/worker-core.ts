@@ -76,6 +76,7 @@ export class E2eeWorkerCore {
       run(() => {
         if (typeof secret !== 'string') throw new E2eeError('invalid-message', 'secret must be a string');
         this.cryptor.setRoomSecret(secret);
+        this.prepareKeys();
         this.requestKeyFrames();
         return undefined;
       }),
@@ -85,6 +86,7 @@ export class E2eeWorkerCore {
           throw new E2eeError('invalid-message', 'setEpoch(epoch: number, key: Uint8Array)');
         }
         this.cryptor.setEpoch(epoch, epochKey);
+        this.prepareKeys();
         this.requestKeyFrames();
         return undefined;
       }),
@@ -149,6 +151,7 @@ export class E2eeWorkerCore {
     else this.cryptor.addParticipant(options.participantId);
     const entry: ActiveTransform = { options, keyFrames };
     this.active.add(entry);
+    this.cryptor.prepareKey(options.participantId, options.kind);
     const abort = new AbortController();
     const link = options.link;
     const held = link === undefined ? undefined : () => !this.released.has(link);
@@ -194,6 +197,11 @@ export class E2eeWorkerCore {
   private startBound(w: WaitingReceiver, participantId: string): () => void {
     const { token: _token, ...rest } = w.options;
     return this.handleTransform(w.readable, w.writable, { ...rest, participantId }, w.keyFrames);
+  }
+
+  /** The keys the active pipes will need under a new epoch, derived before their first frames. */
+  private prepareKeys(): void {
+    for (const { options } of this.active) this.cryptor.prepareKey(options.participantId, options.kind);
   }
 
   /** After a key change, new key frames let pictures recover at once instead of at the next periodic one. */

@@ -290,3 +290,35 @@ describe('epochs', () => {
     expectRejected(await bob.decrypt(await alice.encrypt(opusFrame(), AUDIO), AUDIO), 'unencrypted');
   });
 });
+
+describe('prepareKey: keys derived before the first frame', () => {
+  it('prepares the same keys the first frames would derive, for our own sends and a remote sender, in a new epoch', async () => {
+    const { alice, bob } = pair();
+    const epochKey = randomKey();
+    alice.setEpoch(1, epochKey);
+    bob.setEpoch(1, epochKey);
+    // Prepared on both ends before any frame: alice's own send keys, bob's key for alice.
+    for (const kind of ['video', 'audio'] as const) {
+      alice.prepareKey('alice', kind);
+      bob.prepareKey('alice', kind);
+    }
+    for (const [frame, info] of [
+      [vp8KeyFrame(), VIDEO],
+      [opusFrame(), AUDIO],
+    ] as const) {
+      const result = await bob.decrypt(await alice.encrypt(frame, info), { ...info, senderId: 'alice' });
+      expect(result).toMatchObject({ ok: true, senderId: 'alice', epoch: 1 });
+      if (result.ok) expect(equalBytes(result.data, frame)).toBe(true);
+    }
+  });
+
+  it('does nothing without a key, and its key is not the wrong one for someone else', async () => {
+    const keyless = new FrameCryptor({ localId: 'alice' });
+    expect(() => keyless.prepareKey('bob', 'video')).not.toThrow();
+    const { alice, bob } = pair();
+    // Bob prepares a key for "carol"; alice's frames still open with alice's own key.
+    bob.prepareKey('carol', 'video');
+    const result = await bob.decrypt(await alice.encrypt(vp8KeyFrame(), VIDEO), { ...VIDEO, senderId: 'alice' });
+    expect(result).toMatchObject({ ok: true, senderId: 'alice' });
+  });
+});
