@@ -1,5 +1,7 @@
 import { defineConfig, type Plugin, type Rollup } from 'vite';
 import solid from 'vite-plugin-solid';
+import path from 'node:path';
+import { writeGzipSidecars } from './relay/http/gzip-sidecars';
 
 /**
  * Adds `<link rel="prefetch">` for lazy chunks the page will surely run, so they are in the
@@ -36,10 +38,28 @@ function prefetchLazyChunks(modules: readonly string[]): Plugin {
   };
 }
 
+/**
+ * Writes a gzip sidecar beside each compressible asset once the bundle is on disk: the relay
+ * serves them to browsers that accept gzip (relay/http/gzip-sidecars.ts).
+ */
+function gzipSidecars(): Plugin {
+  let outDir = '';
+  return {
+    name: 'lunar-gzip-sidecars',
+    apply: 'build',
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
+    },
+    closeBundle() {
+      writeGzipSidecars(outDir);
+    },
+  };
+}
+
 // The app is static files: `vite build` writes dist/app, which the relay serves
 // and any CDN can host (see README "Hosting the app elsewhere").
 export default defineConfig({
-  plugins: [solid(), prefetchLazyChunks(['/src/ui/CallRoom.tsx', '/src/room-state/room-doc-provider.ts'])],
+  plugins: [solid(), prefetchLazyChunks(['/src/ui/CallRoom.tsx', '/src/room-state/room-doc-provider.ts']), gzipSidecars()],
   base: './',
   build: {
     outDir: 'dist/app',

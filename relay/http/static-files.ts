@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { acceptsGzip, GZIP_SUFFIX, isCompressible } from './gzip-sidecars';
 import { sendText, setBaseHeaders } from './response-headers';
 
 export const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -52,8 +53,8 @@ function cacheControlFor(pathname: string): string {
 export async function serveStatic(req: IncomingMessage, res: ServerResponse, root: string, pathname: string): Promise<void> {
   const head = req.method === 'HEAD';
   const file = resolveStaticPath(root, pathname);
-  const size = file === null ? null : await fileSize(file);
-  if (file === null || size === null) {
+  const info = file === null ? null : await fileInfo(file);
+  if (file === null || info === null) {
     if (pathname === '/' || pathname === '/index.html') {
       sendText(res, 200, 'text/html; charset=utf-8', NOT_BUILT_HTML, head);
       return;
@@ -64,25 +65,37 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, roo
   const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
   setBaseHeaders(res, type);
   res.setHeader('Cache-Control', cacheControlFor(pathname));
-  res.setHeader('Content-Length', size);
+  // The build's gzip sidecar (gzip-sidecars.ts), for a browser that accepts it.
+  const sidecar = pathname.startsWith('/assets/') && isCompressible(file) ? await gzipSidecar(file, info.mtimeMs) : null;
+  if (sidecar !== null) res.setHeader('Vary', 'Accept-Encoding');
+  const gzip = sidecar !== null && acceptsGzip(req.headers['accept-encoding']);
+  if (gzip) res.setHeader('Content-Encoding', 'gzip');
+  res.setHeader('Content-Length', gzip ? sidecar.size : info.size);
   res.statusCode = 200;
   if (head) {
     res.end();
     return;
   }
   try {
-    await pipeline(createReadStream(file), res);
+    await pipeline(createReadStream(gzip ? sidecar.path : file), res);
   } catch {
     // Client went away or the file vanished mid-read; nothing sensible left to send.
     res.destroy();
   }
 }
 
-async function fileSize(file: string): Promise<number | null> {
+async function fileInfo(file: string): Promise<{ size: number; mtimeMs: number } | null> {
   try {
     const s = await stat(file);
-    return s.isFile() ? s.size : null;
+    return s.isFile() ? { size: s.size, mtimeMs: s.mtimeMs } : null;
   } catch {
     return null;
   }
+}
+
+/** `file`'s sidecar, unless missing or older than the file (a file replaced after the build). */
+async function gzipSidecar(file: string, fileMtimeMs: number): Promise<{ path: string; size: number } | null> {
+  const sidecar = file + GZIP_SUFFIX;
+  const info = await fileInfo(sidecar);
+  return info !== null && info.mtimeMs >= fileMtimeMs ? { path: sidecar, size: info.size } : null;
 }
