@@ -42,6 +42,8 @@ interface WaitingReceiver {
 const MAX_BOUND_EARLY = 64;
 /** Spare connections closed unused leave their receivers here: the oldest are forgotten. */
 const MAX_WAITING = 256;
+/** Keys derived ahead at an epoch change (a mesh of 6 needs 12 at most: audio and video per member). */
+export const PREPARED_KEYS_PER_EPOCH = 24;
 
 interface ActiveTransform {
   options: TransformOptions;
@@ -199,9 +201,20 @@ export class E2eeWorkerCore {
     return this.handleTransform(w.readable, w.writable, { ...rest, participantId }, w.keyFrames);
   }
 
-  /** The keys the active pipes will need under a new epoch, derived before their first frames. */
+  /**
+   * The keys the active pipes will need under a new epoch, derived before their first frames;
+   * at most PREPARED_KEYS_PER_EPOCH of them (≈0.1 ms of HKDF each, plus an import): in a big
+   * room most pipes carry nothing, and the rest derive theirs on their first frame as before.
+   */
   private prepareKeys(): void {
-    for (const { options } of this.active) this.cryptor.prepareKey(options.participantId, options.kind);
+    const done = new Set<string>();
+    for (const { options } of this.active) {
+      if (done.size >= PREPARED_KEYS_PER_EPOCH) return;
+      const key = `${options.kind}:${options.participantId}`;
+      if (done.has(key)) continue;
+      done.add(key);
+      this.cryptor.prepareKey(options.participantId, options.kind);
+    }
   }
 
   /** After a key change, new key frames let pictures recover at once instead of at the next periodic one. */

@@ -3,7 +3,8 @@ import { equalBytes } from '../../../src/e2ee/bytes';
 import { E2eeError } from '../../../src/e2ee/errors';
 import { parseTransformOptions, type EncodedFrame } from '../../../src/e2ee/frame-transform';
 import { randomKey } from '../../../src/e2ee/room-keys';
-import { E2eeWorkerCore } from '../../../src/e2ee/worker-core';
+import type { FrameCryptor } from '../../../src/e2ee/frame-cryptor';
+import { E2eeWorkerCore, PREPARED_KEYS_PER_EPOCH } from '../../../src/e2ee/worker-core';
 import { OTHER_SECRET, SECRET, opusFrame, vp8DeltaFrame, vp8KeyFrame } from './frames';
 
 class FakeFrame implements EncodedFrame {
@@ -233,6 +234,22 @@ describe('E2eeWorkerCore API', () => {
     expect(receiver.sendKeyFrameRequest).toHaveBeenCalledTimes(1);
     expect(audio.generateKeyFrame).not.toHaveBeenCalled();
   });
+  it('derives the keys of its pipes when they start and at a new epoch (a bounded number), before any frame', () => {
+    const core = new E2eeWorkerCore();
+    core.api.setRoomSecret(SECRET);
+    const cryptor = (core as unknown as { cryptor: FrameCryptor }).cryptor;
+    const prepare = vi.spyOn(cryptor, 'prepareKey');
+    core.handleTransform(new ReadableStream(), new WritableStream(), { operation: 'encrypt', kind: 'video', participantId: 'me' });
+    const peers = Array.from({ length: PREPARED_KEYS_PER_EPOCH + 6 }, (_, i) => `peer-${i}`);
+    for (const id of peers) core.handleTransform(new ReadableStream(), new WritableStream(), { operation: 'decrypt', kind: 'video', participantId: id });
+    // Each pipe's key as it starts: ours, then every receiver's.
+    expect(prepare.mock.calls).toEqual([['me', 'video'], ...peers.map((id) => [id, 'video'])]);
+    prepare.mockClear();
+    core.api.setEpoch(1, randomKey());
+    // At the new epoch: the oldest pipes' keys, each once, up to the cap.
+    expect(prepare.mock.calls).toEqual([['me', 'video'], ...peers.slice(0, PREPARED_KEYS_PER_EPOCH - 1).map((id) => [id, 'video'])]);
+  });
+
   it('holds frames under an epoch it lacks and releases them, decrypted and in order, once the key comes', async () => {
     const { alice, bob } = setup();
     const key = randomKey();
