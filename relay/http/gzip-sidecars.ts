@@ -39,7 +39,7 @@ export function writeGzipSidecars(dir: string): SidecarReport {
   }
   for (const name of names) {
     const file = path.join(assets, name);
-    if (!isCompressible(file) || !statSync(file).isFile()) continue;
+    if (!isCompressible(file) || !isFile(file)) continue;
     const raw = readFileSync(file);
     const sidecar = file + GZIP_SUFFIX;
     const gz = raw.length >= MIN_GZIP_BYTES ? gzipSync(raw, { level: 9 }) : null;
@@ -54,6 +54,15 @@ export function writeGzipSidecars(dir: string): SidecarReport {
     report.bytesOut += gz.length;
   }
   return report;
+}
+
+/** A regular file (a directory named like a script, or a dangling link, is skipped). */
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -70,6 +70,8 @@ describe('gzip sidecars: written by the build, served by the relay', () => {
     writeFileSync(asset('nested/worker-def.js'), BIG_JS);
     writeFileSync(asset('tiny-ghi.js'), 'console.log(1)');
     writeFileSync(asset('photo-jkl.png'), Buffer.alloc(8000, 7));
+    mkdirSync(asset('folder.js')); // a directory named like a script
+    symlinkSync(asset('gone.js'), asset('dangling.js'));
     relay = await startRelay({ staticDir: dir });
   });
   afterAll(async () => {
@@ -77,7 +79,7 @@ describe('gzip sidecars: written by the build, served by the relay', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('writes a sidecar for each compressible asset worth it, and only under assets/', () => {
+  it('writes a sidecar for each compressible asset worth it, only under assets/, skipping what is not a file', () => {
     const report = writeGzipSidecars(dir);
     expect(report.written).toBe(2);
     expect(report.bytesOut).toBeLessThan(report.bytesIn / 3);
