@@ -170,8 +170,7 @@ export class FrameCryptor {
   prepareKey(senderId: string, kind: MediaKind): void {
     const epoch = this.epochs[0];
     if (epoch === undefined || senderId.length === 0) return;
-    const kid = senderId === this.localId ? ((epoch.sendKids ??= {})[kind] ??= makeKid(this.senderNum(senderId), kind, epoch.epoch)) : makeKid(this.senderNum(senderId), kind, epoch.epoch);
-    this.keyState(epoch, kid, senderId, kind);
+    this.keyState(epoch, this.kidFor(epoch, senderId, kind), senderId, kind);
   }
 
   /** Subscribes to epoch changes; returns the unsubscribe. */
@@ -196,8 +195,7 @@ export class FrameCryptor {
       if (epoch === undefined || this.localId === undefined) throw new E2eeError('missing-key', 'no key to encrypt with');
       const prefix = clearPrefixLength(info.kind, info.codec, frame);
       if (frame.length < prefix) throw new E2eeError('frame-too-short', `frame shorter than its ${prefix}-byte clear prefix`);
-      const kids = (epoch.sendKids ??= {});
-      const kid = (kids[info.kind] ??= makeKid(this.senderNum(localId), info.kind, epoch.epoch));
+      const kid = this.kidFor(epoch, localId, info.kind);
       // Reserve the counter before any await so concurrent calls never share a nonce.
       const ctr = this.sendCtr.get(kid) ?? 0;
       this.sendCtr.set(kid, ctr + 1);
@@ -301,6 +299,13 @@ export class FrameCryptor {
       if (state.scoped.size > MAX_REPLAY_SCOPES) state.scoped.delete(state.scoped.keys().next().value as string);
     }
     return w;
+  }
+
+  /** The KID `senderId` sends `kind` frames under in `epoch` (ours is cached: it is asked per frame). */
+  private kidFor(epoch: EpochState, senderId: string, kind: MediaKind): bigint {
+    if (senderId !== this.localId) return makeKid(this.senderNum(senderId), kind, epoch.epoch);
+    const kids = (epoch.sendKids ??= {});
+    return (kids[kind] ??= makeKid(this.senderNum(senderId), kind, epoch.epoch));
   }
 
   private keyState(epoch: EpochState, kid: bigint, senderId: string, kind: MediaKind): KeyState {
