@@ -12,6 +12,7 @@ import { standbyLoad } from '../../src/tree/standby-plan';
 import { createPrng } from '../../tests/support/prng';
 import { churn, randomRoom } from '../../tests/unit/tree/room-sim';
 import { median, percentile, printTable } from '../stats';
+import { runOverlayBench, type OverlayBenchRow } from './control-overlay';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, '../..');
@@ -51,6 +52,8 @@ export interface TreeBenchResult {
   rows: TreeBenchRow[];
   uploadCapKbps: number;
   targetPlanMs: number;
+  /** The control overlay on rooms of the same sizes (bench/tree/control-overlay.ts). */
+  overlay: OverlayBenchRow[];
 }
 
 function timed<T>(f: () => T): [T, number] {
@@ -119,7 +122,7 @@ export function runTreeBench(opts: { sizes?: number[]; rooms?: number; runs?: nu
     };
   });
 
-  const result: TreeBenchResult = { rows, uploadCapKbps: 4 * 1200, targetPlanMs: TARGET_PLAN_MS };
+  const result: TreeBenchResult = { rows, uploadCapKbps: 4 * 1200, targetPlanMs: TARGET_PLAN_MS, overlay: [] };
   const ms = (x: number) => x.toFixed(1);
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   printTable(
@@ -141,6 +144,7 @@ export function runTreeBench(opts: { sizes?: number[]; rooms?: number; runs?: nu
       r.standbyAsChildMax === null ? '-' : `${r.standbyAsChildMax} / ${r.standbyAsParentMax}, ${pct(r.standbyCoveredMin ?? 0)}`,
     ]),
   );
+  result.overlay = runOverlayBench();
   mkdirSync(path.join(REPO_ROOT, 'bench/results'), { recursive: true });
   writeFileSync(path.join(REPO_ROOT, 'bench/results/tree.json'), JSON.stringify(result, null, 2));
   return result;

@@ -1,0 +1,89 @@
+/**
+ * The control overlay (src/tree/control-overlay.ts) on seeded rooms: control connections per
+ * member, the hops a flooded control message needs, what still connects everyone while 10 % of
+ * the members are replaced, and the links the new overlay opens. Pure computation in Node.
+ */
+import { DEFAULT_CONTROL_OVERLAY, planControlOverlay } from '../../src/tree/control-overlay';
+import { measureOverlay, newLinks, survivingLinks } from '../../src/tree/overlay-metrics';
+import { createPrng, type Prng } from '../../tests/support/prng';
+import { median, printTable } from '../stats';
+
+export interface OverlayBenchRow {
+  n: number;
+  rooms: number;
+  mode: 'mesh' | 'rings';
+  /** Control connections one member holds (most, in any room). */
+  maxDegree: number;
+  /** A mesh member would hold n − 1. */
+  meshDegree: number;
+  diameter: number;
+  meanHops: number;
+  /** Share of the stayers the old overlay's surviving links still connect (worst room). */
+  connectedDuringChurnMin: number;
+  /** Links opened per member replaced (median over rooms). */
+  linksOpenedPerReplaced: number;
+  planMedianMs: number;
+}
+
+const hexId = (rng: Prng): string => Array.from({ length: 16 }, () => '0123456789abcdef'[rng.int(0, 15)]).join('');
+
+export function runOverlayBench(opts: { sizes?: number[]; rooms?: number } = {}): OverlayBenchRow[] {
+  const sizes = opts.sizes ?? [8, 16, 17, 32, 64, 128, 256, 512, 1000];
+  const rooms = opts.rooms ?? 4;
+  planControlOverlay(Array.from({ length: 300 }, (_, i) => `warm${i}`));
+  const rows = sizes.map((n): OverlayBenchRow => {
+    let maxDegree = 0;
+    let diameter = 0;
+    const meanHops: number[] = [];
+    const opened: number[] = [];
+    const planMs: number[] = [];
+    let connectedMin = 1;
+    let mode: OverlayBenchRow['mode'] = 'mesh';
+    for (let room = 0; room < rooms; room++) {
+      const rng = createPrng(n * 104729 + room);
+      const ids = Array.from({ length: n }, () => hexId(rng));
+      const t0 = performance.now();
+      const overlay = planControlOverlay(ids);
+      planMs.push(performance.now() - t0);
+      mode = overlay.mode;
+      const m = measureOverlay(overlay.neighbours);
+      maxDegree = Math.max(maxDegree, m.maxDegree);
+      diameter = Math.max(diameter, m.diameter);
+      meanHops.push(m.meanHops);
+      const leaving = new Set(rng.shuffle(ids).slice(0, Math.max(1, Math.round(n * 0.1))));
+      const stay = ids.filter((id) => !leaving.has(id));
+      connectedMin = Math.min(connectedMin, measureOverlay(survivingLinks(overlay.neighbours, stay)).connectedShare);
+      const after = planControlOverlay([...stay, ...Array.from({ length: leaving.size }, () => hexId(rng))]);
+      opened.push(newLinks(overlay.neighbours, after.neighbours) / leaving.size);
+    }
+    return {
+      n,
+      rooms,
+      mode,
+      maxDegree,
+      meshDegree: n - 1,
+      diameter,
+      meanHops: median(meanHops),
+      connectedDuringChurnMin: connectedMin,
+      linksOpenedPerReplaced: median(opened),
+      planMedianMs: median(planMs),
+    };
+  });
+  const { rings, fullMeshUpTo } = DEFAULT_CONTROL_OVERLAY;
+  printTable(
+    `Control overlay: mesh up to ${fullMeshUpTo} members, then ${rings} hashed rings; ${rooms} rooms per size, 10 % replaced`,
+    ['N', 'mode', 'control links max', 'mesh would hold', 'diameter', 'mean hops', 'connected while repairing (min)', 'links opened per member replaced', 'plan ms'],
+    rows.map((r) => [
+      String(r.n),
+      r.mode,
+      String(r.maxDegree),
+      String(r.meshDegree),
+      String(r.diameter),
+      r.meanHops.toFixed(2),
+      `${(100 * r.connectedDuringChurnMin).toFixed(1)} %`,
+      r.linksOpenedPerReplaced.toFixed(1),
+      r.planMedianMs.toFixed(2),
+    ]),
+  );
+  return rows;
+}

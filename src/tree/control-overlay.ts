@@ -1,0 +1,109 @@
+/**
+ * Which members a page keeps a control connection to, once a room is too big for every page
+ * to hold one to every other (the control-only mesh is O(N²) connections: docs/large-rooms.md,
+ * "Limits of this slice").
+ *
+ * Up to `fullMeshUpTo` members it is the mesh, as today. Above, it is the union of `rings`
+ * rings: ring r orders the members by a hash of (r, id) and links each member to the two
+ * beside it. Why rings and not, say, random chords:
+ * - the degree is bounded by construction (2 per ring), with no cap to enforce and no
+ *   order-dependent tie-breaking;
+ * - every ring alone is a cycle through all current members, so the overlay is connected
+ *   whatever the member set;
+ * - a join or leave changes only its neighbours in each ring (at most 3 links per ring), so
+ *   churn reconnects little;
+ * - a few random cycles make an expander: the diameter grows with log N (bench/tree prints it).
+ * Pure and deterministic: every page computes the same overlay from the same member ids,
+ * in any order.
+ */
+export interface ControlOverlayOptions {
+  /** Rings above the mesh size; each adds at most two control connections per member. */
+  rings: number;
+  /** Up to this many members every pair is linked (the mesh). */
+  fullMeshUpTo: number;
+}
+
+export const DEFAULT_CONTROL_OVERLAY: ControlOverlayOptions = { rings: 3, fullMeshUpTo: 16 };
+
+export interface ControlOverlay {
+  mode: 'mesh' | 'rings';
+  /** Every member's control neighbours, sorted by id; symmetric. */
+  neighbours: ReadonlyMap<string, readonly string[]>;
+}
+
+/** 32-bit FNV-1a of the ring number and the id, then murmur3's finaliser to spread the bits. */
+export function ringHash(ring: number, id: string): number {
+  let h = 0x811c9dc5 ^ Math.imul(ring + 1, 0x9e3779b1);
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The members in ring `ring`'s order (ties in the hash broken by id, so the order is total). */
+export function ringOrder(ring: number, ids: readonly string[]): string[] {
+  const keyed = ids.map((id) => ({ id, h: ringHash(ring, id) }));
+  keyed.sort((a, b) => a.h - b.h || byId(a.id, b.id));
+  return keyed.map((k) => k.id);
+}
+
+function distinct(ids: readonly string[]): string[] {
+  return [...new Set(ids)].sort(byId);
+}
+
+export function planControlOverlay(
+  memberIds: readonly string[],
+  opts: ControlOverlayOptions = DEFAULT_CONTROL_OVERLAY,
+): ControlOverlay {
+  const ids = distinct(memberIds);
+  const sets = new Map<string, Set<string>>(ids.map((id) => [id, new Set<string>()]));
+  const link = (a: string, b: string): void => {
+    if (a === b) return;
+    sets.get(a)?.add(b);
+    sets.get(b)?.add(a);
+  };
+  const mesh = ids.length <= opts.fullMeshUpTo;
+  if (mesh) {
+    for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) link(ids[i] as string, ids[j] as string);
+  } else {
+    for (let r = 0; r < opts.rings; r++) {
+      const order = ringOrder(r, ids);
+      for (let i = 0; i < order.length; i++) link(order[i] as string, order[(i + 1) % order.length] as string);
+    }
+  }
+  const neighbours = new Map<string, readonly string[]>();
+  for (const [id, set] of sets) neighbours.set(id, [...set].sort(byId));
+  return { mode: mesh ? 'mesh' : 'rings', neighbours };
+}
+
+/**
+ * One member's control neighbours without building everyone's: O(rings · N log N) like the
+ * whole overlay, but with no per-member sets (what a page calls on each member change).
+ */
+export function controlNeighbours(
+  memberIds: readonly string[],
+  me: string,
+  opts: ControlOverlayOptions = DEFAULT_CONTROL_OVERLAY,
+): string[] {
+  const ids = distinct(memberIds);
+  if (!ids.includes(me)) return [];
+  if (ids.length <= opts.fullMeshUpTo) return ids.filter((id) => id !== me);
+  const out = new Set<string>();
+  for (let r = 0; r < opts.rings; r++) {
+    const order = ringOrder(r, ids);
+    const i = order.indexOf(me);
+    const prev = order[(i - 1 + order.length) % order.length] as string;
+    const next = order[(i + 1) % order.length] as string;
+    if (prev !== me) out.add(prev);
+    if (next !== me) out.add(next);
+  }
+  return [...out].sort(byId);
+}
