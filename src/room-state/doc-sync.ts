@@ -9,8 +9,13 @@
  *                                    and our presence (the peer's may predate our listening)
  *   3 an update made here          → applied there
  *   4 an awareness update of ours  → applied there; removed when the link goes down
- * Every page is linked to every member it has verified, so updates and presence go to each
- * directly and are not passed on; a link that comes up late catches up by steps 1 and 2.
+ * In a mesh every page is linked to every member it has verified, so updates and presence go
+ * to each directly and are not passed on; a link that comes up late catches up by steps 1 and
+ * 2. When the links reach only some members (a large room's control overlay:
+ * src/tree/control-overlay.ts) the transport says `passOn`: what one peer sends is passed to
+ * the others. Yjs and awareness apply a message they already have as no change and emit
+ * nothing for it, so a passed-on update stops where it is known and costs each link at most
+ * once per direction.
  * Pure apart from the transport: runs in Node against an in-memory one.
  */
 import * as Y from 'yjs';
@@ -27,6 +32,12 @@ export interface DocTransport {
   /** False when the link is down or its buffer is full (the message is lost; step 1 repairs). */
   send(peerId: string, frame: Uint8Array): boolean;
   onFrame(listener: (e: { from: string; frame: Uint8Array }) => void): Unsubscribe;
+  /**
+   * True while the links do not reach every member: updates and presences from one peer are
+   * passed on to the others, and a link going down does not take the presences it brought
+   * (they came from further away; the call removes a member's presence when it leaves).
+   */
+  passOn?(): boolean;
 }
 
 const STATE_VECTOR = 1;
@@ -110,14 +121,25 @@ export class DocSync {
     this.sendOwnPresence(peerId);
   }
 
+  /** Ours to a new link; passing on, every presence we know (the peer may have no other link yet). */
   private sendOwnPresence(peerId: string): void {
-    if (this.awareness.getLocalState() !== null) this.sendTo(peerId, AWARENESS, encodeAwarenessUpdate(this.awareness, [this.awareness.clientID]));
+    const clients = this.passingOn()
+      ? [...this.awareness.getStates().keys()]
+      : this.awareness.getLocalState() !== null
+        ? [this.awareness.clientID]
+        : [];
+    if (clients.length > 0) this.sendTo(peerId, AWARENESS, encodeAwarenessUpdate(this.awareness, clients));
+  }
+
+  private passingOn(): boolean {
+    return this.transport.passOn?.() ?? false;
   }
 
   private linkDown(peerId: string): void {
     const link = this.links.get(peerId);
     if (!link) return;
     this.links.delete(peerId);
+    if (this.passingOn()) return;
     const gone = [...link.clients].filter((c) => c !== this.awareness.clientID);
     if (gone.length > 0) removeAwarenessStates(this.awareness, gone, 'link-down');
   }
@@ -161,8 +183,11 @@ export class DocSync {
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    // What a peer sent us, it has; everyone else is linked to it too.
-    if (origin instanceof FromPeer) return;
+    // What a peer sent us, it has; in a mesh everyone else is linked to it too.
+    if (origin instanceof FromPeer) {
+      if (this.passingOn()) for (const peerId of this.links.keys()) if (peerId !== origin.peerId) this.sendTo(peerId, UPDATE, update);
+      return;
+    }
     for (const peerId of this.links.keys()) this.sendTo(peerId, UPDATE, update);
   };
 
@@ -175,6 +200,14 @@ export class DocSync {
       if (!link) return;
       for (const c of [...added, ...updated]) link.clients.add(c);
       for (const c of removed) link.clients.delete(c);
+      if (!this.passingOn()) return;
+      const changed = [...added, ...updated, ...removed];
+      if (changed.length === 0) return;
+      const update = encodeAwarenessUpdate(this.awareness, changed);
+      // Ours among them: a peer told us we had left and awareness answered with a newer clock;
+      // that peer needs the answer too.
+      const back = changed.includes(this.awareness.clientID);
+      for (const peerId of this.links.keys()) if (back || peerId !== origin.peerId) this.sendTo(peerId, AWARENESS, update);
       return;
     }
     // Ours only (a local change, a renewal, or leaving); others' presences come from them.

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { Awareness } from 'y-protocols/awareness';
+import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { DocSync, type DocTransport } from '../../../src/room-state/doc-sync';
 import { DocFrameJoiner, splitDocMessage } from '../../../src/room-state/doc-frames';
 import { RoomStateError } from '../../../src/room-state/room-state-error';
 import { Emitter } from '../../../src/util/emitter';
 import { mulberry32 } from './fake-network';
+import { planControlOverlay } from '../../../src/tree/control-overlay';
 
 /**
  * Pages linked pairwise like the call's verified connections: `link(a, b)` brings the pair's
@@ -16,7 +17,7 @@ class Mesh {
   private queue: { from: string; to: string; frame: Uint8Array }[] = [];
   sent = 0;
 
-  transport(id: string): DocTransport {
+  transport(id: string, passOn = false): DocTransport {
     const end = { events: new Emitter<{ link: { peerId: string; up: boolean }; frame: { from: string; frame: Uint8Array } }>(), up: new Set<string>() };
     this.ends.set(id, end);
     return {
@@ -29,6 +30,7 @@ class Mesh {
         return true;
       },
       onFrame: (l) => end.events.on('frame', l),
+      ...(passOn ? { passOn: () => true } : {}),
     };
   }
 
@@ -57,11 +59,11 @@ class Mesh {
   }
 }
 
-function page(mesh: Mesh, id: string) {
+function page(mesh: Mesh, id: string, passOn = false) {
   const doc = new Y.Doc();
   const awareness = new Awareness(doc);
   awareness.setLocalState({ name: id });
-  const sync = new DocSync(doc, awareness, mesh.transport(id));
+  const sync = new DocSync(doc, awareness, mesh.transport(id, passOn));
   const errors: RoomStateError[] = [];
   sync.onError(({ error }) => errors.push(error));
   return { id, doc, awareness, sync, errors, names: () => [...awareness.getStates().values()].map((s) => (s as { name: string }).name).sort() };
@@ -205,5 +207,108 @@ describe('DocSync over pairwise links', () => {
     b.sync.dispose();
     mesh.flush();
     expect(a.names()).toEqual(['a']);
+  });
+});
+
+describe('DocSync passing on over links that reach only some members', () => {
+  const RING = ['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7'];
+  /** Eight pages, each linked to the two beside it only (a control overlay of one ring). */
+  function ring(passOn: boolean) {
+    const mesh = new Mesh();
+    const pages = RING.map((id) => page(mesh, id, passOn));
+    RING.forEach((id, i) => mesh.link(id, RING[(i + 1) % RING.length] as string));
+    mesh.flush();
+    return { mesh, pages };
+  }
+
+  it('without passing on, a ring of eight does not converge (the mesh rule)', () => {
+    const { mesh, pages } = ring(false);
+    pages[0]!.doc.getArray<string>('chat').push(['from p0']);
+    mesh.flush();
+    expect(pages[4]!.doc.getArray('chat').toArray()).toEqual([]);
+    expect(pages[4]!.names()).toEqual(['p3', 'p4', 'p5']);
+  });
+
+  it('passing on, every page gets every edit and presence, each link carrying an edit at most once each way', () => {
+    const { mesh, pages } = ring(true);
+    for (const p of pages) expect(p.names()).toEqual([...RING].sort());
+    const before = mesh.sent;
+    pages[0]!.doc.getArray<string>('chat').push(['from p0']);
+    mesh.flush();
+    for (const p of pages) expect(p.doc.getArray('chat').toArray(), p.id).toEqual(['from p0']);
+    // Eight links, two directions: p0 sends two, each other page passes it on at most once.
+    expect(mesh.sent - before).toBeLessThanOrEqual(2 * RING.length);
+    expect(mesh.sent - before).toBeGreaterThanOrEqual(RING.length - 1);
+    pages[3]!.awareness.setLocalState({ name: 'p3 renamed' });
+    mesh.flush();
+    expect(pages[7]!.names()).toContain('p3 renamed');
+    for (const p of pages) expect(p.errors).toEqual([]);
+  });
+
+  it('a late joiner linked to one page gets the doc and everyone’s presence through it', () => {
+    const { mesh, pages } = ring(true);
+    pages[2]!.doc.getArray<string>('chat').push(['earlier']);
+    mesh.flush();
+    const late = page(mesh, 'late', true);
+    mesh.link('late', 'p6');
+    mesh.flush();
+    expect(late.doc.getArray('chat').toArray()).toEqual(['earlier']);
+    expect(late.names()).toEqual([...RING, 'late'].sort());
+    // And the others learn of it through p6.
+    expect(pages[2]!.names()).toContain('late');
+    late.doc.getArray<string>('chat').push(['late here']);
+    mesh.flush();
+    expect(pages[2]!.doc.getArray('chat').toArray()).toEqual(['earlier', 'late here']);
+  });
+
+  it('a link going down keeps the presences it brought; a page leaving removes its own everywhere', () => {
+    const { mesh, pages } = ring(true);
+    mesh.link('p0', 'p1', false);
+    expect(pages[0]!.names()).toEqual([...RING].sort());
+    expect(pages[1]!.names()).toEqual([...RING].sort());
+    pages[5]!.awareness.setLocalState(null);
+    pages[5]!.sync.dispose();
+    mesh.flush();
+    for (const p of pages) if (p.id !== 'p5') expect(p.names(), p.id).toEqual(RING.filter((id) => id !== 'p5').sort());
+  });
+
+  it('a page told it left (a removal passed on while it lives) says it is here again, and that reaches everyone', () => {
+    const { mesh, pages } = ring(true);
+    // p4 keeps one link, so its answer must go back the way the removal came.
+    mesh.link('p4', 'p5', false);
+    // p0 drops p4's presence as if p4 had gone and sends the removal to p1.
+    const p4Client = pages[4]!.awareness.clientID;
+    const p0 = pages[0]!.awareness;
+    p0.states.delete(p4Client);
+    const meta = p0.meta.get(p4Client)!;
+    p0.meta.set(p4Client, { ...meta, clock: meta.clock + 1 });
+    const removal = encodeAwarenessUpdate(p0, [p4Client]);
+    for (const frame of splitDocMessage(Uint8Array.of(4, ...removal))) mesh.inject('p0', 'p1', frame);
+    expect(pages[1]!.names()).not.toContain('p4');
+    mesh.flush();
+    for (const p of pages) expect(p.names(), p.id).toContain('p4');
+  });
+
+  it('forty pages on the control overlay converge on every edit and presence (seeded)', () => {
+    const seed = 0x0e71;
+    const rand = mulberry32(seed);
+    const mesh = new Mesh();
+    const ids = Array.from({ length: 40 }, (_, i) => `m${i}`);
+    const pages = ids.map((id) => page(mesh, id, true));
+    const { neighbours } = planControlOverlay(ids);
+    for (const [id, nbrs] of neighbours) for (const n of nbrs) if (id < n) mesh.link(id, n);
+    mesh.flush();
+    for (let i = 0; i < 30; i++) {
+      const p = pages[Math.floor(rand() * pages.length)]!;
+      p.doc.getArray<string>('chat').push([`${p.id}:${i}`]);
+      if (i % 3 === 0) mesh.flush();
+    }
+    mesh.flush();
+    const first = JSON.stringify(pages[0]!.doc.getArray('chat').toArray());
+    for (const p of pages) {
+      expect(JSON.stringify(p.doc.getArray('chat').toArray()), `seed ${seed}: ${p.id}`).toBe(first);
+      expect(p.names(), `seed ${seed}: ${p.id}`).toEqual([...ids].sort());
+    }
+    expect(pages[0]!.doc.getArray('chat').length).toBe(30);
   });
 });
