@@ -58,7 +58,33 @@ export type ControlMessage =
   /** A private chat message: travels only on this pair's channel, never in the shared doc. */
   | { t: 'dm'; id: string; text: string; at: number }
   /** Relay-tree signalling (large rooms): only between verified peers, see tree-messages.ts. */
-  | TreeSignal;
+  | TreeSignal
+  /**
+   * A room-wide message passed on over the control overlay (large rooms: src/tree/control-overlay.ts,
+   * src/call/overlay-flood.ts): origin `o`, its sequence number `s`, hops left `h`; `to`: one
+   * member it is for (the others pass it on), absent: everyone.
+   */
+  | FloodMessage;
+
+/**
+ * What travels on the overlay: a member's heartbeat (who it is, its state and its tree hello,
+ * so members without a connection to it know it is there) or a tree signal for one member.
+ */
+export type FloodBody =
+  | { k: 'hb'; joinedAt: number; state: PeerState; hello: { uplinkKbps: number; canForward: boolean } }
+  | { k: 'tree'; sig: TreeSignal };
+
+export interface FloodMessage {
+  t: 'flood';
+  o: string;
+  s: number;
+  h: number;
+  to?: string;
+  b: FloodBody;
+}
+
+/** Hops a flooded message may take (the overlay's diameter is 6 at 1,000 members: bench/tree). */
+export const FLOOD_HOPS_MAX = 16;
 
 /** Private messages: same bounds as group chat (`ROOM_LIMITS` in room-state). */
 export const MAX_DM_CHARS = 2000;
@@ -150,10 +176,8 @@ export function parseControl(raw: unknown): ControlMessage | null {
   if (!isRecord(data)) return null;
   switch (data.t) {
     case 'state': {
-      const s = data.state;
-      if (!isRecord(s) || typeof s.name !== 'string' || typeof s.micOn !== 'boolean' || typeof s.camOn !== 'boolean') return null;
-      if (s.screen !== undefined && typeof s.screen !== 'boolean') return null;
-      return { t: 'state', state: { name: s.name.slice(0, 64), micOn: s.micOn, camOn: s.camOn, ...(s.screen ? { screen: true } : {}) } };
+      const state = parseState(data.state);
+      return state ? { t: 'state', state } : null;
     }
     case 'ping': {
       if (typeof data.at !== 'number') return null;
@@ -181,7 +205,41 @@ export function parseControl(raw: unknown): ControlMessage | null {
       return { t: 'dm', id: data.id, text: data.text, at: data.at };
     case 'tree':
       return parseTreeSignal(data);
+    case 'flood':
+      return parseFlood(data);
     default:
       return null;
   }
+}
+
+function parseState(s: unknown): PeerState | null {
+  if (!isRecord(s) || typeof s.name !== 'string' || typeof s.micOn !== 'boolean' || typeof s.camOn !== 'boolean') return null;
+  if (s.screen !== undefined && typeof s.screen !== 'boolean') return null;
+  return { name: s.name.slice(0, 64), micOn: s.micOn, camOn: s.camOn, ...(s.screen ? { screen: true } : {}) };
+}
+
+function parseFloodBody(b: unknown): FloodBody | null {
+  if (!isRecord(b)) return null;
+  if (b.k === 'hb') {
+    const state = parseState(b.state);
+    const hello = b.hello;
+    if (!state || typeof b.joinedAt !== 'number' || !Number.isFinite(b.joinedAt) || b.joinedAt < 0) return null;
+    if (!isRecord(hello) || typeof hello.canForward !== 'boolean') return null;
+    if (typeof hello.uplinkKbps !== 'number' || !Number.isInteger(hello.uplinkKbps) || hello.uplinkKbps < 0 || hello.uplinkKbps > 10_000_000) return null;
+    return { k: 'hb', joinedAt: b.joinedAt, state, hello: { uplinkKbps: hello.uplinkKbps, canForward: hello.canForward } };
+  }
+  if (b.k === 'tree') {
+    const sig = parseTreeSignal(b.sig);
+    return sig ? { k: 'tree', sig } : null;
+  }
+  return null;
+}
+
+function parseFlood(data: Record<string, unknown>): FloodMessage | null {
+  const { o, s, h, to } = data;
+  if (!isPeerId(o) || !isEpochNumber(s, 1) || typeof h !== 'number' || !Number.isInteger(h) || h < 0 || h > FLOOD_HOPS_MAX) return null;
+  if (to !== undefined && !isPeerId(to)) return null;
+  const b = parseFloodBody(data.b);
+  if (!b) return null;
+  return { t: 'flood', o, s, h, ...(to === undefined ? {} : { to }), b };
 }
