@@ -4,7 +4,7 @@
  * negotiation over its PeerJS route, names and mic/camera state over the pairs' own
  * DTLS data channels (the relay never sees them).
  */
-import { parseNegotiation, parsePresence, type PeerState, type PresenceMessage } from '../protocol/mesh-messages';
+import { parseNegotiation, parsePresence, type ControlMessage, type PeerState, type PresenceMessage } from '../protocol/mesh-messages';
 import type { PeerjsSignaling } from '../signaling/peerjs-signaling';
 import type { PresenceChannel } from '../signaling/presence-channel';
 import { openCallSignaling, type CallSignaling } from './call-signaling';
@@ -24,7 +24,9 @@ import { SpareConnection } from './spare-connection';
 import { WARM_UP_MS } from '../media/send-encodings';
 import { sdpFingerprint } from './sdp-fingerprint';
 import { TrustKeeper } from './trust-keeper';
-import { LargeRoom } from './large-room';
+import { LargeRoom, type RoomMember } from './large-room';
+import { OverlayFlood, type HeardMember } from './overlay-flood';
+import { controlNeighbours, DEFAULT_CONTROL_OVERLAY } from '../tree/control-overlay';
 import { CONNECT_TIMEOUT_MS, GONE_CONFIRM_MS, PRESENCE_TIMEOUT_MS, iceAlive, judgeGoneReport, judgeSession } from './peer-liveness';
 
 import { markOnce } from '../util/mark-once';
@@ -79,7 +81,7 @@ export interface CallEngineOptions {
   /** Clock and timers are injectable for tests; defaults are the real ones. */
   now?: () => number;
   /** Large rooms: above `meshMax` members media goes over the relay tree (needs `security`). */
-  tree?: { secret: string; link: { meshMax?: number; lastN?: number; quality?: 'low' } };
+  tree?: { secret: string; link: { meshMax?: number; lastN?: number; quality?: 'low'; controlMesh?: number } };
 }
 
 /** A private message from a verified peer (its pairwise channel: the relay never sees it). */
@@ -91,6 +93,10 @@ export interface IncomingDirectMessage {
 type Events = { change: void; dm: IncomingDirectMessage };
 
 const HEARTBEAT_MS = 2000;
+/** A connection to a member that is not our overlay neighbour is dropped after this long. */
+const OVERLAY_PRUNE_MS = 5000;
+/** A member heard only through the overlay and silent this long has left (its heartbeats come every 0.4 s). */
+const OVERLAY_SILENT_MS = 8000;
 const ANNOUNCE_EVERY_MS = 10_000;
 
 interface MemberRecord extends Member {
@@ -132,6 +138,17 @@ export class CallEngine {
   private readonly docLinks: DocLinks;
   /** Offers, answers and candidates to each peer; held while our PeerJS socket is down. */
   private readonly outbox: SignalOutbox;
+  /**
+   * Large rooms above `controlMesh` members: control connections to our overlay neighbours
+   * only (src/tree/control-overlay.ts), and heartbeats and tree signals passed on by them.
+   */
+  private readonly overlay: OverlayFlood | null;
+  private overlayOn = false;
+  /** What each overlay member last said (hello, state), so only changes re-plan or redraw. */
+  private readonly overlayHellos = new Map<string, string>();
+  private readonly overlayStates = new Map<string, string>();
+  private neighbourIds: ReadonlySet<string> | null = null;
+  private readonly controlMesh: number;
   private screenWasOn = false;
   private appliedSettings: LocalMedia['settings'];
   roomFull = false;
@@ -157,14 +174,28 @@ export class CallEngine {
             this.docLinks.keysChanged();
             this.changed();
           },
+          overlay: () => ({ others: this.overlayMembers(), passOn: this.overlayOn }),
         })
       : null;
     this.docLinks = new DocLinks({
       connection: (id) => this.sessions.get(id),
       verified: (id) => !this.trust || this.trust.isVerified(id),
       keyed: (id) => !opts.security || opts.security.book.to.includes(id),
+      passOn: () => this.overlayOn,
     });
     this.large = opts.tree && this.trust ? this.makeLargeRoom(opts.tree) : null;
+    this.controlMesh = opts.tree?.link.controlMesh ?? DEFAULT_CONTROL_OVERLAY.fullMeshUpTo;
+    this.overlay = this.large
+      ? new OverlayFlood({
+          myId: this.myId,
+          neighbours: () => this.verifiedChannels(),
+          onTree: (from, sig) => {
+            if (this.members.has(from) && !this.banned.has(from)) this.large?.onSignal(from, sig);
+          },
+          onHeartbeat: (m, first) => this.onOverlayHeartbeat(m, first),
+          now,
+        })
+      : null;
     this.name = opts.displayName;
     this.appliedSettings = opts.media.settings;
     const sockets = opts.signaling ?? openCallSignaling(opts.relayBase, this.myId, opts.roomTopic, opts.jwt);
@@ -268,6 +299,11 @@ export class CallEngine {
     const out: ParticipantView[] = [];
     for (const m of this.members.values()) {
       const session = this.sessions.get(m.peerId);
+      const heard = this.overlay?.heardFrom(m.peerId);
+      if ((!session || !this.trust?.isVerified(m.peerId)) && heard && this.heardRecently(heard)) {
+        out.push(this.overlayView(m, heard));
+        continue;
+      }
       if (!session) continue;
       const trust = this.trust ? this.trust.trust(m.peerId) : 'verified';
       out.push({
@@ -444,11 +480,17 @@ export class CallEngine {
       this.leave();
       return;
     }
+    // Large rooms above controlMesh: control connections to our overlay neighbours only. The
+    // rest we hear through them; a connection someone else opened to us is kept until the
+    // heartbeat prunes it (views of who is here may differ for a moment).
+    this.overlayOn = !!this.overlay && ok.size > this.controlMesh;
+    this.neighbourIds = this.overlayOn ? new Set(controlNeighbours([...ok], this.myId, { ...DEFAULT_CONTROL_OVERLAY, fullMeshUpTo: this.controlMesh })) : null;
     for (const m of this.members.values()) {
       if (!ok.has(m.peerId)) {
         this.closeSession(m.peerId);
         continue;
       }
+      if (this.neighbourIds && !this.neighbourIds.has(m.peerId)) continue;
       if (!this.sessions.has(m.peerId) && isInitiator(this.me(), m)) this.openSession(m.peerId, toHex(randomBytes(8)), true);
     }
     this.changed();
@@ -493,6 +535,10 @@ export class CallEngine {
         if (this.trust?.isVerified(peerId)) this.large?.onSignal(peerId, msg);
         return;
       }
+      if (msg.t === 'flood') {
+        if (this.trust?.isVerified(peerId)) this.overlay?.receive(peerId, msg);
+        return;
+      }
       const m = this.members.get(peerId);
       if (msg.t === 'state' && m) {
         m.state = msg.state;
@@ -515,10 +561,10 @@ export class CallEngine {
     return session;
   }
 
-  private closeSession(peerId: string): void {
+  private closeSession(peerId: string, bye = true): void {
     const s = this.sessions.get(peerId);
     if (!s) return;
-    s.close();
+    s.close({ bye });
     this.sessions.delete(peerId);
     this.sessionStarted.delete(peerId);
     this.goneReports.delete(peerId);
@@ -546,6 +592,9 @@ export class CallEngine {
 
   private removeMember(peerId: string, reason: string): void {
     this.count(`member-gone:${reason}`);
+    // Someone we only heard through the overlay: the leader's rekey would not see it go.
+    if (this.overlay?.heardFrom(peerId) && !this.trust?.isVerified(peerId)) this.trust?.roomChanged();
+    this.overlay?.forget(peerId);
     this.trust?.forget(peerId);
     this.closeSession(peerId);
     if (this.members.delete(peerId)) {
@@ -620,6 +669,15 @@ export class CallEngine {
       session.sendControl({ t: 'ping', at: now, ...this.trust?.pingFields() });
       // A mode switch racing a pending replaceTrack can leave a camera on a mesh sender: re-assert.
       if (this.large && this.trust?.isVerified(peerId)) this.pushTracks(session);
+      if (this.neighbourIds && !this.neighbourIds.has(peerId)) {
+        // Not our overlay neighbour: dropped once it had time to settle, without a goodbye
+        // (the member stays; we hear it through the others). Never judged silent meanwhile.
+        if (now - (this.sessionStarted.get(peerId) ?? now) > OVERLAY_PRUNE_MS) {
+          this.count('overlay-prune');
+          this.closeSession(peerId, false);
+        }
+        continue;
+      }
       if (this.checkGone(peerId, now)) continue;
       const facts = { everConnected: session.everConnected, lastHeardAt: session.lastHeardAt, transportAlive: iceAlive(session.pc), initiator: session.initiator, failed: session.phase === 'failed', startedAt: this.sessionStarted.get(peerId) };
       const verdict = judgeSession(facts, this.members.get(peerId)?.lastSeen, now, freshestOther(peerId));
@@ -631,6 +689,11 @@ export class CallEngine {
       }
     }
     for (const [peerId, m] of this.members) {
+      const heard = this.overlay?.heardFrom(peerId);
+      if (!this.sessions.has(peerId) && heard && !this.heardRecently(heard, now)) {
+        this.removeMember(peerId, 'overlay-silent');
+        continue;
+      }
       if (!this.sessions.has(peerId) && now - m.lastSeen > PRESENCE_TIMEOUT_MS) this.members.delete(peerId);
     }
     this.spare.tend();
@@ -655,13 +718,24 @@ export class CallEngine {
       {
         myId: this.myId,
         joinedAt: this.joinedAt,
-        verified: () => {
-          const out: { peerId: string; joinedAt: number; session: PeerSession }[] = [];
-          for (const m of this.members.values()) {
-            const session = this.sessions.get(m.peerId);
-            if (session && this.trust?.isVerified(m.peerId)) out.push({ peerId: m.peerId, joinedAt: m.joinedAt, session });
+        verified: () => this.roomMembers(),
+        send: (peerId, msg) => {
+          const session = this.sessions.get(peerId);
+          if (session && this.trust?.isVerified(peerId)) return session.sendControl(msg);
+          return !!this.overlay?.sendTree(peerId, msg);
+        },
+        ping: (now) => {
+          if (!this.overlayOn) {
+            for (const [peerId, session] of this.sessions) if (this.trust?.isVerified(peerId)) session.sendControl({ t: 'ping', at: now });
+            return;
           }
-          return out;
+          // One heartbeat reaches everyone through the overlay, our neighbours first-hand.
+          const hello = this.large?.hello();
+          this.overlay?.heartbeat({
+            joinedAt: this.joinedAt,
+            state: this.localState(),
+            hello: hello?.kind === 'hello' ? { uplinkKbps: hello.uplinkKbps, canForward: hello.canForward } : { uplinkKbps: 0, canForward: false },
+          });
         },
         epoch: () => ({ epoch: this.epoch, key: this.epochKey(this.epoch) }),
         localTracks: () => {
@@ -679,6 +753,92 @@ export class CallEngine {
       },
       tree,
     );
+  }
+
+  /** Verified members with an open control channel: the overlay's first hop. */
+  private verifiedChannels(): { peerId: string; send(msg: ControlMessage): boolean }[] {
+    const out: { peerId: string; send(msg: ControlMessage): boolean }[] = [];
+    for (const [peerId, session] of this.sessions) {
+      if (this.trust?.isVerified(peerId) && (session.controlState === 'open' || session.controlState === 'connecting')) out.push({ peerId, send: (msg) => session.sendControl(msg) });
+    }
+    return out;
+  }
+
+  private heardRecently(heard: HeardMember, now = this.now()): boolean {
+    return now - heard.lastHeardAt <= OVERLAY_SILENT_MS;
+  }
+
+  /** Members we hear only through the overlay (no verified channel of our own to them). */
+  private overlayMembers(): Member[] {
+    const out: Member[] = [];
+    if (!this.overlay) return out;
+    const now = this.now();
+    for (const heard of this.overlay.members()) {
+      const m = this.members.get(heard.peerId);
+      if (m && !this.trust?.isVerified(heard.peerId) && this.heardRecently(heard, now)) out.push({ peerId: m.peerId, joinedAt: m.joinedAt });
+    }
+    return out;
+  }
+
+  /** Every verified member for the large room: first-hand, or heard through the overlay. */
+  private roomMembers(): RoomMember[] {
+    const out: RoomMember[] = [];
+    const now = this.now();
+    for (const m of this.members.values()) {
+      const session = this.sessions.get(m.peerId);
+      const heard = this.overlay?.heardFrom(m.peerId);
+      const heardAt = heard && this.heardRecently(heard, now) ? heard.lastHeardAt : undefined;
+      if (session && this.trust?.isVerified(m.peerId)) {
+        out.push({ peerId: m.peerId, joinedAt: m.joinedAt, everConnected: session.everConnected, lastHeardAt: Math.max(session.lastHeardAt, heardAt ?? -Infinity) });
+      } else if (heardAt !== undefined) {
+        out.push({ peerId: m.peerId, joinedAt: m.joinedAt, everConnected: true, lastHeardAt: heardAt });
+      }
+    }
+    return out;
+  }
+
+  /** A member's heartbeat through the overlay: it is here, with this state and tree hello. */
+  private onOverlayHeartbeat(heard: HeardMember, first: boolean): void {
+    if (this.left || this.banned.has(heard.peerId)) return;
+    const now = this.now();
+    let m = this.members.get(heard.peerId);
+    if (!m) {
+      // Its presence announce may not have reached us (a relay restart): the overlay vouches.
+      m = { peerId: heard.peerId, joinedAt: heard.joinedAt, lastSeen: now, state: null };
+      this.members.set(heard.peerId, m);
+      this.reconcile();
+    }
+    m.lastSeen = now;
+    const helloKey = `${heard.hello.uplinkKbps}/${heard.hello.canForward}`;
+    if (first || this.overlayHellos.get(heard.peerId) !== helloKey) {
+      this.overlayHellos.set(heard.peerId, helloKey);
+      this.large?.onSignal(heard.peerId, { t: 'tree', v: 1, kind: 'hello', ...heard.hello });
+    }
+    const before = this.overlayStates.get(heard.peerId);
+    const stateKey = JSON.stringify(heard.state);
+    this.overlayStates.set(heard.peerId, stateKey);
+    if (first) this.trust?.roomChanged();
+    if (first || before !== stateKey) this.changed();
+  }
+
+  /** How a member we hear only through the overlay shows: its own word for name and state. */
+  private overlayView(m: MemberRecord, heard: HeardMember): ParticipantView {
+    const encrypted = !!this.opts.security?.controller;
+    return {
+      peerId: m.peerId,
+      name: heard.state.name || 'Guest',
+      micOn: heard.state.micOn,
+      camOn: heard.state.camOn,
+      phase: 'connected',
+      stream: this.large?.streamFor(m.peerId) ?? null,
+      screenOn: false,
+      screenStream: null,
+      problem: null,
+      joinedAt: m.joinedAt,
+      trust: 'verified',
+      e2ee: !encrypted ? 'off' : this.decryptErrors.has(m.peerId) ? 'decrypt-errors' : 'encrypted',
+      via: this.large?.viaFor(m.peerId) ?? null,
+    };
   }
 
   private onLocalMediaChange(): void {

@@ -17,6 +17,8 @@ export interface DocLinkPeers {
   verified(peerId: string): boolean;
   /** We have handed this peer the media key (an epoch meant for it). */
   keyed(peerId: string): boolean;
+  /** Our links reach only some members (the control overlay): the doc passes things on. */
+  passOn?(): boolean;
 }
 
 export interface DocLinkOptions {
@@ -56,6 +58,7 @@ export class DocLinks {
       onLink: (listener) => this.events.on('link', listener),
       send: (peerId, frame) => (this.up.has(peerId) ? (this.peers.connection(peerId)?.sendDoc(frame) ?? false) : false),
       onFrame: (listener) => this.events.on('frame', listener),
+      passOn: () => this.peers.passOn?.() ?? false,
     };
   }
 

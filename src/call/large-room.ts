@@ -8,7 +8,6 @@ import type { MediaKind } from '../e2ee/clear-prefix';
 import type { TreeSignal } from '../protocol/tree-messages';
 import { treeCallParams } from '../tree/call-plan';
 import { TreeCall, type CallMode, type TreeDebug } from '../tree/tree-call';
-import type { PeerSession } from './peer-session';
 import { sameMembers, StallWatch, type HeardFrom } from './stall-watch';
 
 /**
@@ -46,8 +45,15 @@ const STALL_GONE_CONFIRM_MS = 150;
 export interface LargeRoomHost {
   myId: string;
   joinedAt: number;
-  /** Verified members with a session (their control channel), in no particular order. */
-  verified(): { peerId: string; joinedAt: number; session: PeerSession }[];
+  /**
+   * Verified members, in no particular order: those we hold a verified control channel to, and
+   * in a room on the control overlay those whose heartbeats reach us through the others.
+   */
+  verified(): RoomMember[];
+  /** Sends to one member: its control channel, or through the overlay. False when neither can. */
+  send(peerId: string, msg: TreeSignal): boolean;
+  /** Large rooms' frequent liveness ping to every member (direct, or one heartbeat over the overlay). */
+  ping(now: number): void;
   epoch(): { epoch: number; key: Uint8Array | null };
   localTracks(): Record<MediaKind, MediaStreamTrack | null>;
   iceServers: RTCIceServer[];
@@ -57,9 +63,17 @@ export interface LargeRoomHost {
   onChange(): void;
 }
 
+/** A member as the large room sees it: join time and when we last heard from it, however. */
+export interface RoomMember {
+  peerId: string;
+  joinedAt: number;
+  everConnected: boolean;
+  lastHeardAt: number;
+}
+
 export interface LargeRoomOptions {
   secret: string;
-  link: { meshMax?: number; lastN?: number; quality?: 'low' };
+  link: { meshMax?: number; lastN?: number; quality?: 'low'; controlMesh?: number };
 }
 
 export class LargeRoom {
@@ -93,7 +107,7 @@ export class LargeRoom {
             return { id: m.peerId, joinedAt: m.joinedAt, ...(this.stalled.has(m.peerId) ? { stalled: true } : {}), ...(turn ? { turn } : {}) };
           }),
         myTurn: () => this.turns.get(host.myId),
-        send: (peerId, msg) => !!host.verified().find((m) => m.peerId === peerId)?.session.sendControl(msg),
+        send: (peerId, msg) => host.verified().some((m) => m.peerId === peerId) && host.send(peerId, msg),
         epoch: () => host.epoch(),
         localTracks: () => host.localTracks(),
         iceServers: host.iceServers,
@@ -199,7 +213,7 @@ export class LargeRoom {
   /** Large rooms: frequent pings, so a member that goes quiet is noticed (checkStalls). */
   private heartbeat(): void {
     const now = Date.now();
-    for (const { session } of this.largeRoomMembers()) session.sendControl({ t: 'ping', at: now });
+    if (this.largeRoomMembers().length > 0) this.host.ping(now);
   }
 
   /**
@@ -217,7 +231,7 @@ export class LargeRoom {
     const now = Date.now();
     const heard: HeardFrom[] = [];
     const members = this.largeRoomMembers();
-    for (const { peerId, session } of members) {
+    for (const { peerId, everConnected, lastHeardAt } of members) {
       const media = this.tree.mediaThrough(peerId);
       const mediaAt = media?.seenAt;
       // The report is judged on when the last frame came, never later than the truth (ParentMedia).
@@ -229,15 +243,15 @@ export class LargeRoom {
       // just after the report was sent before it: on a busy page a crashed member's last pings
       // were read up to 104 ms after its GONE, which voided the report, and those orphans
       // stalled it 0.7–0.9 s later by silence.
-      if (goneAt !== undefined && (session.lastHeardAt > goneAt + STALL_GONE_CONFIRM_MS || (frameAt ?? -Infinity) > goneAt + STALL_GONE_CONFIRM_MS)) {
-        this.tree.note(`relay-gone-spent ${peerId.slice(0, 4)} ${session.lastHeardAt > goneAt + STALL_GONE_CONFIRM_MS ? `heard +${session.lastHeardAt - goneAt}` : `frames +${(frameAt ?? 0) - goneAt}`}`);
+      if (goneAt !== undefined && (lastHeardAt > goneAt + STALL_GONE_CONFIRM_MS || (frameAt ?? -Infinity) > goneAt + STALL_GONE_CONFIRM_MS)) {
+        this.tree.note(`relay-gone-spent ${peerId.slice(0, 4)} ${lastHeardAt > goneAt + STALL_GONE_CONFIRM_MS ? `heard +${lastHeardAt - goneAt}` : `frames +${(frameAt ?? 0) - goneAt}`}`);
         this.gone.delete(peerId);
         goneAt = undefined;
       }
       heard.push({
         peerId,
-        everConnected: session.everConnected,
-        lastHeardAt: session.lastHeardAt,
+        everConnected,
+        lastHeardAt,
         ...(mediaAt === undefined ? {} : { mediaAt }),
         ...(frameAt === undefined ? {} : { frameAt }),
         ...(mediaAskedAt === undefined ? {} : { mediaAskedAt }),

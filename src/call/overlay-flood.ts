@@ -24,8 +24,8 @@ export interface OverlayFloodHost {
   neighbours(): Iterable<OverlayNeighbour>;
   /** A tree signal for us from a member we may have no connection to. */
   onTree(from: string, sig: TreeSignal): void;
-  /** A member we had not heard from (or had forgotten) sent its first heartbeat. */
-  onNewMember?(peerId: string): void;
+  /** A member's heartbeat; `first`: we had not heard from it (or had forgotten it). */
+  onHeartbeat?(member: HeardMember, first: boolean): void;
   now?(): number;
 }
 
@@ -107,9 +107,10 @@ export class OverlayFlood {
       this.host.onTree(origin, body.sig);
       return;
     }
-    const known = this.heard.has(origin);
-    this.heard.set(origin, { peerId: origin, lastHeardAt: this.now(), joinedAt: body.joinedAt, state: body.state, hello: body.hello });
-    if (!known) this.host.onNewMember?.(origin);
+    const first = !this.heard.has(origin);
+    const member: HeardMember = { peerId: origin, lastHeardAt: this.now(), joinedAt: body.joinedAt, state: body.state, hello: body.hello };
+    this.heard.set(origin, member);
+    this.host.onHeartbeat?.(member, first);
   }
 
   /**

@@ -310,9 +310,13 @@ export class PeerSession {
     }
   }
 
-  close(): void {
+  /**
+   * Ends the connection. `bye: false` when we are not leaving, only dropping the connection (a
+   * large room's control overlay moved on): the peer must not take it as our goodbye.
+   */
+  close(opts: { bye?: boolean } = {}): void {
     if (this.currentPhase === 'closed') return;
-    this.sendControl({ t: 'bye' });
+    if (opts.bye !== false) this.sendControl({ t: 'bye' });
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.setPhase('closed');
     this.pc.onnegotiationneeded = null;

@@ -5,7 +5,7 @@
  */
 import type { ControlMessage } from '../protocol/mesh-messages';
 import type { CallSecurity, PeerTrust } from './call-security';
-import { compareEpochIds, electLeader, rekeyAfterAdopting, type EpochId } from './epoch-book';
+import { compareEpochIds, electLeader, LINK_EPOCH, rekeyAfterAdopting, type EpochId } from './epoch-book';
 import type { Member } from './membership';
 import type { PeerSession } from './peer-session';
 import { sdpFingerprint } from './sdp-fingerprint';
@@ -51,6 +51,12 @@ export interface TrustHooks {
   session: (peerId: string) => PeerSession | undefined;
   onVerified: (peerId: string) => void;
   onChange: () => void;
+  /**
+   * A large room on the control overlay (src/tree/control-overlay.ts): members we hear only
+   * through others (they count when electing the leader), and whether we pass a new epoch on
+   * to our neighbours at once (they may hear of it from no one else).
+   */
+  overlay?: () => { others: readonly Member[]; passOn: boolean };
 }
 
 /** A peer that has not proven the room key this long after its channel opened is not verified. */
@@ -158,6 +164,14 @@ export class TrustKeeper {
     return { ep: epoch, em: minter };
   }
 
+  /**
+   * Someone we have no channel to joined or left (a room on the control overlay): the leader
+   * rekeys as for a member of its own.
+   */
+  roomChanged(): void {
+    this.scheduleRekey();
+  }
+
   /** A verified member left or was removed: those who remain move to a key it cannot derive. */
   forget(peerId: string): void {
     const rec = this.peers.get(peerId);
@@ -230,6 +244,7 @@ export class TrustKeeper {
       const m = this.hooks.member(peerId);
       if (m && rec.trust !== 'failed') candidates.push(m);
     }
+    candidates.push(...(this.hooks.overlay?.().others ?? []));
     const me = this.hooks.me();
     return electLeader(me, candidates).peerId === me.peerId;
   }
@@ -261,7 +276,21 @@ export class TrustKeeper {
   private async receiveEpoch(id: EpochId, to: string[], sealed: string, fromId: string): Promise<void> {
     if (!(await this.security.receiveEpoch(id, to, sealed, fromId)) || this.disposed) return;
     this.hooks.onChange();
+    if (this.hooks.overlay?.().passOn) this.passOnEpoch(fromId);
     if (rekeyAfterAdopting(this.hooks.me(), this.hooks.member(id.minter), this.isLeader())) this.scheduleRekey();
+  }
+
+  /**
+   * On the overlay the minter reaches its neighbours only: each member hands a new epoch to
+   * its own neighbours at once, hop by hop, instead of when their next ping (2 s) says they
+   * lack it. The book still decides: only those the minter meant it for, once per identity.
+   */
+  private passOnEpoch(fromId: string): void {
+    for (const [peerId, rec] of this.peers) {
+      const session = this.hooks.session(peerId);
+      if (peerId === fromId || rec.trust !== 'verified' || !session) continue;
+      void this.offerEpoch(session, LINK_EPOCH);
+    }
   }
 
   /** A verified peer holds an older epoch than ours: pass ours on if its minter meant it for them. */

@@ -81,6 +81,8 @@ export interface LunarDebug {
   /** ICE detail per session: transports and candidate pairs (a stuck connection's story). */
   ice: () => Promise<Record<string, unknown>[]>;
   tree: () => Promise<TreeDebug | null>;
+  /** Who this page shows in the call (name, trust, how we reach them). */
+  participants: () => { peerId: string; name: string; trust: string; e2ee: string; phase: string }[];
   /** Each mesh connection's states, for diagnosing a call that does not connect. */
   connections: () => { peerId: string; phase: string; signaling: string; ice: string; connection: string; channel: string }[];
   /** The shared room doc, once connected. */
@@ -170,6 +172,7 @@ export function exposeDebug(engine: CallEngine, media: LocalMedia, security: Cal
     mode: () => engine.mode,
     churn: () => ({ ...engine.churn }),
     tree: () => engine.treeDebug(),
+    participants: () => engine.participants().map((p) => ({ peerId: p.peerId, name: p.name, trust: p.trust, e2ee: p.e2ee, phase: p.phase })),
     connections: () =>
       [...engine.sessionsByPeer()].map(([peerId, s]) => ({
         peerId,

@@ -26,6 +26,11 @@ export interface JoinParams {
   meshMax?: number;
   /** `lastN=N`: how many active video sources the relay tree distributes (default 9). */
   lastN?: number;
+  /**
+   * `controlMesh=N`: in a large room, up to N members every page holds a control connection to
+   * every other; above, only to its control-overlay neighbours (default 16; tests set it low).
+   */
+  controlMesh?: number;
   /** `quality=low`: send about 160×120 at a low frame rate (many pages on one small machine). */
   quality?: 'low';
   /** `ns=0`: join with noise suppression (RNNoise) off; it can be turned on in Settings. */
@@ -84,6 +89,8 @@ export function parseJoinParams(query: string): JoinParams {
   if (meshMax !== undefined) params.meshMax = meshMax;
   const lastN = parseCount(q.get('lastN'), 1, 64);
   if (lastN !== undefined) params.lastN = lastN;
+  const controlMesh = parseCount(q.get('controlMesh'), 2, 1000);
+  if (controlMesh !== undefined) params.controlMesh = controlMesh;
   if (q.get('quality') === 'low') params.quality = 'low';
   const tiles = parseCount(q.get('tiles'), 2, 100);
   if (tiles !== undefined) params.tiles = tiles;
@@ -145,6 +152,7 @@ export function formatRoomHash(roomId: string, secret: string, params: Partial<J
   if (params.jwt) q.set('jwt', params.jwt);
   if (params.meshMax !== undefined) q.set('meshMax', String(params.meshMax));
   if (params.lastN !== undefined) q.set('lastN', String(params.lastN));
+  if (params.controlMesh !== undefined) q.set('controlMesh', String(params.controlMesh));
   if (params.quality) q.set('quality', params.quality);
   if (params.noiseSuppression === false) q.set('ns', '0');
   if (params.tiles !== undefined) q.set('tiles', String(params.tiles));

@@ -36,7 +36,7 @@ function room(n: number, seed: number) {
             },
           })),
         onTree: (from, sig) => trees.get(me)?.push({ from, sig }),
-        onNewMember: (p) => newMembers.get(me)?.push(p),
+        onHeartbeat: (m, first) => first && newMembers.get(me)?.push(m.peerId),
       }),
     );
   }

@@ -15,9 +15,15 @@ describe('large-room link parameters', () => {
     }
   });
 
+  it('reads controlMesh=N (2 to 1,000) and ignores anything else', () => {
+    expect(parseJoinParams('controlMesh=4').controlMesh).toBe(4);
+    expect(parseJoinParams('controlMesh=1000').controlMesh).toBe(1000);
+    for (const q of ['controlMesh=1', 'controlMesh=1001', 'controlMesh=4.5', 'controlMesh=']) expect(parseJoinParams(q).controlMesh).toBeUndefined();
+  });
+
   it('round-trips through a formatted link', () => {
-    const hash = formatRoomHash('r', 's', { meshMax: 4, lastN: 2, quality: 'low', noiseSuppression: false });
-    expect(parseJoinParams(hash.split('?')[1] ?? '')).toMatchObject({ meshMax: 4, lastN: 2, quality: 'low', noiseSuppression: false });
+    const hash = formatRoomHash('r', 's', { meshMax: 4, lastN: 2, quality: 'low', noiseSuppression: false, controlMesh: 5 });
+    expect(parseJoinParams(hash.split('?')[1] ?? '')).toMatchObject({ meshMax: 4, lastN: 2, quality: 'low', noiseSuppression: false, controlMesh: 5 });
     expect(parseJoinParams('ns=1').noiseSuppression).toBeUndefined();
   });
 });

@@ -1,0 +1,70 @@
+/**
+ * A large room on the control overlay (src/tree/control-overlay.ts): with `controlMesh=4`,
+ * eight pages stop holding a control connection to every other and keep only their overlay
+ * neighbours'. What a person sees must not change: everyone is listed by name, the tree
+ * forms and every page decodes the active sources with the room's one epoch key, and a chat
+ * message reaches pages that have no connection to its author (the room doc passed on).
+ */
+import { expect, test } from '@playwright/test';
+import { controlNeighbours, DEFAULT_CONTROL_OVERLAY } from '../../src/tree/control-overlay';
+import { newRoomUrl } from './harness/participant';
+import { useRelayPerTest } from './harness/relay-per-test';
+import { describeTree, expectTreeVideo, joinTree, type Person } from './harness/tree-person';
+
+const fx = useRelayPerTest();
+const CONTROL_MESH = 4;
+
+async function connectedTo(p: Person): Promise<string[]> {
+  const rows = await p.page.evaluate(() => window.__lunar?.connections() ?? []);
+  return rows
+    .filter((r) => r.phase !== 'closed')
+    .map((r) => r.peerId)
+    .sort();
+}
+
+test('eight pages on the control overlay: only neighbours connected, everyone listed, media and chat reach all', async ({ browser }) => {
+  test.setTimeout(300_000);
+  const url = `${newRoomUrl(fx.relay.url)}?meshMax=3&controlMesh=${CONTROL_MESH}&lastN=4&quality=low&ns=0&audio=0`;
+  const names = ['Ana', 'Bea', 'Cem', 'Dan', 'Eli', 'Fay', 'Gus', 'Hal'];
+  const all: Person[] = [];
+  try {
+    for (const name of names) all.push(await joinTree(browser, url, name, fx.people));
+    const ids = all.map((p) => p.id);
+    for (const p of all) await expect(p.page.getByRole('status', { name: 'Call mode' })).toHaveText('Relay tree · E2EE', { timeout: 120_000 });
+
+    // Each page ends up connected to exactly its overlay neighbours (the others are pruned).
+    const options = { ...DEFAULT_CONTROL_OVERLAY, fullMeshUpTo: CONTROL_MESH };
+    for (const p of all) {
+      const expected = controlNeighbours(ids, p.id, options);
+      await expect.poll(() => connectedTo(p), { timeout: 60_000, message: `${p.name}'s control connections` }).toEqual(expected);
+    }
+    const unlinked = all.flatMap((a) => all.filter((b) => b !== a && !controlNeighbours(ids, a.id, options).includes(b.id)).map((b) => [a, b] as const));
+    expect(unlinked.length, 'pairs with no control connection').toBeGreaterThan(0);
+
+    // Everyone lists everyone by name, verified (first-hand or through the overlay).
+    for (const p of all) {
+      await expect
+        .poll(async () => (await p.page.evaluate(() => window.__lunar?.participants() ?? [])).filter((v) => v.trust === 'verified').map((v) => v.name).sort(), { timeout: 30_000, message: `${p.name}'s participants` })
+        .toEqual(names.filter((n) => n !== p.name).sort());
+    }
+    // One epoch key for the whole room, minted after everyone joined (not the link's epoch 0).
+    await expect.poll(async () => new Set(await Promise.all(all.map((p) => p.page.evaluate(() => window.__lunar?.epoch() ?? -1)))).size, { timeout: 30_000 }).toBe(1);
+    expect(await all[0]!.page.evaluate(() => window.__lunar?.epoch() ?? 0)).toBeGreaterThan(0);
+
+    const active = all.slice(0, 4);
+    for (const p of all) await expectTreeVideo(p, active.filter((a) => a !== p), 120_000, 2000);
+
+    // A chat message reaches a page with no connection to its author.
+    const [author, reader] = unlinked[0]!;
+    await author.page.getByRole('button', { name: 'Chat', exact: true }).click();
+    // Enter sends (the pages are small: the call controls cover the Send button).
+    await author.page.getByRole('textbox', { name: 'Message', exact: true }).fill('through the overlay');
+    await author.page.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
+    await reader.page.getByRole('button', { name: 'Chat', exact: true }).click();
+    await expect(reader.page.getByTestId('chat-message').filter({ hasText: 'through the overlay' })).toBeVisible({ timeout: 30_000 });
+    for (const p of all) console.log('[tree-overlay]', p.name, 'connections', (await connectedTo(p)).length, JSON.stringify(await p.page.evaluate(() => window.__lunar?.churn() ?? {})));
+  } catch (error) {
+    for (const p of all) console.log(p.name, p.id.slice(0, 4), JSON.stringify(await describeTree(p).catch((e: unknown) => String(e))));
+    throw error;
+  }
+});
