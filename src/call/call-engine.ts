@@ -25,8 +25,9 @@ import { WARM_UP_MS } from '../media/send-encodings';
 import { sdpFingerprint } from './sdp-fingerprint';
 import { TrustKeeper } from './trust-keeper';
 import { LargeRoom, type RoomMember } from './large-room';
-import { OverlayFlood, type HeardMember } from './overlay-flood';
-import { controlNeighbours, DEFAULT_CONTROL_OVERLAY } from '../tree/control-overlay';
+import type { HeardMember } from './overlay-flood';
+import { OverlayRoom } from './overlay-room';
+import { DEFAULT_CONTROL_OVERLAY } from '../tree/control-overlay';
 import { CONNECT_TIMEOUT_MS, GONE_CONFIRM_MS, PRESENCE_TIMEOUT_MS, iceAlive, judgeGoneReport, judgeSession } from './peer-liveness';
 
 import { markOnce } from '../util/mark-once';
@@ -93,10 +94,6 @@ export interface IncomingDirectMessage {
 type Events = { change: void; dm: IncomingDirectMessage };
 
 const HEARTBEAT_MS = 2000;
-/** A connection to a member that is not our overlay neighbour is dropped after this long. */
-const OVERLAY_PRUNE_MS = 5000;
-/** A member heard only through the overlay and silent this long has left (its heartbeats come every 0.4 s). */
-const OVERLAY_SILENT_MS = 8000;
 const ANNOUNCE_EVERY_MS = 10_000;
 
 interface MemberRecord extends Member {
@@ -142,13 +139,7 @@ export class CallEngine {
    * Large rooms above `controlMesh` members: control connections to our overlay neighbours
    * only (src/tree/control-overlay.ts), and heartbeats and tree signals passed on by them.
    */
-  private readonly overlay: OverlayFlood | null;
-  private overlayOn = false;
-  /** What each overlay member last said (hello, state), so only changes re-plan or redraw. */
-  private readonly overlayHellos = new Map<string, string>();
-  private readonly overlayStates = new Map<string, string>();
-  private neighbourIds: ReadonlySet<string> | null = null;
-  private readonly controlMesh: number;
+  private readonly overlay: OverlayRoom | null;
   private screenWasOn = false;
   private appliedSettings: LocalMedia['settings'];
   roomFull = false;
@@ -174,28 +165,17 @@ export class CallEngine {
             this.docLinks.keysChanged();
             this.changed();
           },
-          overlay: () => ({ others: this.overlayMembers(), passOn: this.overlayOn }),
+          overlay: () => ({ others: this.overlay?.others() ?? [], passOn: this.overlay?.on ?? false }),
         })
       : null;
     this.docLinks = new DocLinks({
       connection: (id) => this.sessions.get(id),
       verified: (id) => !this.trust || this.trust.isVerified(id),
       keyed: (id) => !opts.security || opts.security.book.to.includes(id),
-      passOn: () => this.overlayOn,
+      passOn: () => this.overlay?.on ?? false,
     });
     this.large = opts.tree && this.trust ? this.makeLargeRoom(opts.tree) : null;
-    this.controlMesh = opts.tree?.link.controlMesh ?? DEFAULT_CONTROL_OVERLAY.fullMeshUpTo;
-    this.overlay = this.large
-      ? new OverlayFlood({
-          myId: this.myId,
-          neighbours: () => this.verifiedChannels(),
-          onTree: (from, sig) => {
-            if (this.members.has(from) && !this.banned.has(from)) this.large?.onSignal(from, sig);
-          },
-          onHeartbeat: (m, first) => this.onOverlayHeartbeat(m, first),
-          now,
-        })
-      : null;
+    this.overlay = opts.tree && this.large ? this.makeOverlay(opts.tree.link.controlMesh ?? DEFAULT_CONTROL_OVERLAY.fullMeshUpTo) : null;
     this.name = opts.displayName;
     this.appliedSettings = opts.media.settings;
     const sockets = opts.signaling ?? openCallSignaling(opts.relayBase, this.myId, opts.roomTopic, opts.jwt);
@@ -299,8 +279,8 @@ export class CallEngine {
     const out: ParticipantView[] = [];
     for (const m of this.members.values()) {
       const session = this.sessions.get(m.peerId);
-      const heard = this.overlay?.heardFrom(m.peerId);
-      if ((!session || !this.trust?.isVerified(m.peerId)) && heard && this.heardRecently(heard)) {
+      const heard = this.overlay?.heard(m.peerId);
+      if ((!session || !this.trust?.isVerified(m.peerId)) && heard) {
         out.push(this.overlayView(m, heard));
         continue;
       }
@@ -483,14 +463,13 @@ export class CallEngine {
     // Large rooms above controlMesh: control connections to our overlay neighbours only. The
     // rest we hear through them; a connection someone else opened to us is kept until the
     // heartbeat prunes it (views of who is here may differ for a moment).
-    this.overlayOn = !!this.overlay && ok.size > this.controlMesh;
-    this.neighbourIds = this.overlayOn ? new Set(controlNeighbours([...ok], this.myId, { ...DEFAULT_CONTROL_OVERLAY, fullMeshUpTo: this.controlMesh })) : null;
+    this.overlay?.plan(ok);
     for (const m of this.members.values()) {
       if (!ok.has(m.peerId)) {
         this.closeSession(m.peerId);
         continue;
       }
-      if (this.neighbourIds && !this.neighbourIds.has(m.peerId)) continue;
+      if (this.overlay && !this.overlay.wants(m.peerId)) continue;
       if (!this.sessions.has(m.peerId) && isInitiator(this.me(), m)) this.openSession(m.peerId, toHex(randomBytes(8)), true);
     }
     this.changed();
@@ -593,8 +572,7 @@ export class CallEngine {
   private removeMember(peerId: string, reason: string): void {
     this.count(`member-gone:${reason}`);
     // Someone we only heard through the overlay: the leader's rekey would not see it go.
-    if (this.overlay?.heardFrom(peerId) && !this.trust?.isVerified(peerId)) this.trust?.roomChanged();
-    this.overlay?.forget(peerId);
+    if (this.overlay?.forget(peerId)) this.trust?.roomChanged();
     this.trust?.forget(peerId);
     this.closeSession(peerId);
     if (this.members.delete(peerId)) {
@@ -669,10 +647,10 @@ export class CallEngine {
       session.sendControl({ t: 'ping', at: now, ...this.trust?.pingFields() });
       // A mode switch racing a pending replaceTrack can leave a camera on a mesh sender: re-assert.
       if (this.large && this.trust?.isVerified(peerId)) this.pushTracks(session);
-      if (this.neighbourIds && !this.neighbourIds.has(peerId)) {
+      if (this.overlay && !this.overlay.wants(peerId)) {
         // Not our overlay neighbour: dropped once it had time to settle, without a goodbye
         // (the member stays; we hear it through the others). Never judged silent meanwhile.
-        if (now - (this.sessionStarted.get(peerId) ?? now) > OVERLAY_PRUNE_MS) {
+        if (this.overlay.prunable(peerId, this.sessionStarted.get(peerId) ?? now, now)) {
           this.count('overlay-prune');
           this.closeSession(peerId, false);
         }
@@ -689,8 +667,7 @@ export class CallEngine {
       }
     }
     for (const [peerId, m] of this.members) {
-      const heard = this.overlay?.heardFrom(peerId);
-      if (!this.sessions.has(peerId) && heard && !this.heardRecently(heard, now)) {
+      if (!this.sessions.has(peerId) && this.overlay?.wentSilent(peerId, now)) {
         this.removeMember(peerId, 'overlay-silent');
         continue;
       }
@@ -725,17 +702,13 @@ export class CallEngine {
           return !!this.overlay?.sendTree(peerId, msg);
         },
         ping: (now) => {
-          if (!this.overlayOn) {
-            for (const [peerId, session] of this.sessions) if (this.trust?.isVerified(peerId)) session.sendControl({ t: 'ping', at: now });
+          if (this.overlay?.on) {
+            // One heartbeat reaches everyone through the overlay, our neighbours first-hand.
+            const hello = this.large?.hello();
+            this.overlay.heartbeat(this.joinedAt, this.localState(), hello?.kind === 'hello' ? { uplinkKbps: hello.uplinkKbps, canForward: hello.canForward } : { uplinkKbps: 0, canForward: false });
             return;
           }
-          // One heartbeat reaches everyone through the overlay, our neighbours first-hand.
-          const hello = this.large?.hello();
-          this.overlay?.heartbeat({
-            joinedAt: this.joinedAt,
-            state: this.localState(),
-            hello: hello?.kind === 'hello' ? { uplinkKbps: hello.uplinkKbps, canForward: hello.canForward } : { uplinkKbps: 0, canForward: false },
-          });
+          for (const [peerId, session] of this.sessions) if (this.trust?.isVerified(peerId)) session.sendControl({ t: 'ping', at: now });
         },
         epoch: () => ({ epoch: this.epoch, key: this.epochKey(this.epoch) }),
         localTracks: () => {
@@ -755,29 +728,36 @@ export class CallEngine {
     );
   }
 
-  /** Verified members with an open control channel: the overlay's first hop. */
-  private verifiedChannels(): { peerId: string; send(msg: ControlMessage): boolean }[] {
-    const out: { peerId: string; send(msg: ControlMessage): boolean }[] = [];
-    for (const [peerId, session] of this.sessions) {
-      if (this.trust?.isVerified(peerId) && (session.controlState === 'open' || session.controlState === 'connecting')) out.push({ peerId, send: (msg) => session.sendControl(msg) });
-    }
-    return out;
-  }
-
-  private heardRecently(heard: HeardMember, now = this.now()): boolean {
-    return now - heard.lastHeardAt <= OVERLAY_SILENT_MS;
-  }
-
-  /** Members we hear only through the overlay (no verified channel of our own to them). */
-  private overlayMembers(): Member[] {
-    const out: Member[] = [];
-    if (!this.overlay) return out;
-    const now = this.now();
-    for (const heard of this.overlay.members()) {
-      const m = this.members.get(heard.peerId);
-      if (m && !this.trust?.isVerified(heard.peerId) && this.heardRecently(heard, now)) out.push({ peerId: m.peerId, joinedAt: m.joinedAt });
-    }
-    return out;
+  /** The control overlay of a large room (overlay-room.ts), lent our members, channels and trust. */
+  private makeOverlay(controlMesh: number): OverlayRoom {
+    return new OverlayRoom({
+      myId: this.myId,
+      controlMesh,
+      channels: () => {
+        const out: { peerId: string; send(msg: ControlMessage): boolean }[] = [];
+        for (const [peerId, session] of this.sessions) {
+          const state = session.controlState;
+          if (this.trust?.isVerified(peerId) && (state === 'open' || state === 'connecting')) out.push({ peerId, send: (msg) => session.sendControl(msg) });
+        }
+        return out;
+      },
+      firstHand: (peerId) => this.sessions.has(peerId) && !!this.trust?.isVerified(peerId),
+      member: (peerId) => (this.banned.has(peerId) ? undefined : this.members.get(peerId)),
+      addMember: (peerId, joinedAt) => {
+        if (this.left || this.banned.has(peerId)) return;
+        this.members.set(peerId, { peerId, joinedAt, lastSeen: this.now(), state: null });
+        this.reconcile();
+      },
+      seen: (peerId) => {
+        const m = this.members.get(peerId);
+        if (m) m.lastSeen = this.now();
+      },
+      onHello: (peerId, hello) => this.large?.onSignal(peerId, { t: 'tree', v: 1, kind: 'hello', ...hello }),
+      onTree: (peerId, sig) => this.large?.onSignal(peerId, sig),
+      roomChanged: () => this.trust?.roomChanged(),
+      changed: () => this.changed(),
+      now: () => this.now(),
+    });
   }
 
   /** Every verified member for the large room: first-hand, or heard through the overlay. */
@@ -786,8 +766,7 @@ export class CallEngine {
     const now = this.now();
     for (const m of this.members.values()) {
       const session = this.sessions.get(m.peerId);
-      const heard = this.overlay?.heardFrom(m.peerId);
-      const heardAt = heard && this.heardRecently(heard, now) ? heard.lastHeardAt : undefined;
+      const heardAt = this.overlay?.heard(m.peerId, now)?.lastHeardAt;
       if (session && this.trust?.isVerified(m.peerId)) {
         out.push({ peerId: m.peerId, joinedAt: m.joinedAt, everConnected: session.everConnected, lastHeardAt: Math.max(session.lastHeardAt, heardAt ?? -Infinity) });
       } else if (heardAt !== undefined) {
@@ -795,30 +774,6 @@ export class CallEngine {
       }
     }
     return out;
-  }
-
-  /** A member's heartbeat through the overlay: it is here, with this state and tree hello. */
-  private onOverlayHeartbeat(heard: HeardMember, first: boolean): void {
-    if (this.left || this.banned.has(heard.peerId)) return;
-    const now = this.now();
-    let m = this.members.get(heard.peerId);
-    if (!m) {
-      // Its presence announce may not have reached us (a relay restart): the overlay vouches.
-      m = { peerId: heard.peerId, joinedAt: heard.joinedAt, lastSeen: now, state: null };
-      this.members.set(heard.peerId, m);
-      this.reconcile();
-    }
-    m.lastSeen = now;
-    const helloKey = `${heard.hello.uplinkKbps}/${heard.hello.canForward}`;
-    if (first || this.overlayHellos.get(heard.peerId) !== helloKey) {
-      this.overlayHellos.set(heard.peerId, helloKey);
-      this.large?.onSignal(heard.peerId, { t: 'tree', v: 1, kind: 'hello', ...heard.hello });
-    }
-    const before = this.overlayStates.get(heard.peerId);
-    const stateKey = JSON.stringify(heard.state);
-    this.overlayStates.set(heard.peerId, stateKey);
-    if (first) this.trust?.roomChanged();
-    if (first || before !== stateKey) this.changed();
   }
 
   /** How a member we hear only through the overlay shows: its own word for name and state. */

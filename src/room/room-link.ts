@@ -105,7 +105,7 @@ export function parseJoinParams(query: string): JoinParams {
 
 /** A whole number in [min, max] written in plain digits, else undefined (the default applies). */
 function parseCount(value: string | null, min: number, max: number): number | undefined {
-  if (value === null || !/^[0-9]{1,3}$/.test(value)) return undefined;
+  if (value === null || !/^[0-9]{1,4}$/.test(value)) return undefined;
   const n = Number(value);
   return n >= min && n <= max ? n : undefined;
 }

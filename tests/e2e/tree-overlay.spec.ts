@@ -3,7 +3,8 @@
  * eight pages stop holding a control connection to every other and keep only their overlay
  * neighbours'. What a person sees must not change: everyone is listed by name, the tree
  * forms and every page decodes the active sources with the room's one epoch key, and a chat
- * message reaches pages that have no connection to its author (the room doc passed on).
+ * message reaches pages that have no connection to its author (the room doc passed on). When
+ * a forwarder crashes, everyone stops listing it and the others decode the active sources again.
  */
 import { expect, test } from '@playwright/test';
 import { controlNeighbours, DEFAULT_CONTROL_OVERLAY } from '../../src/tree/control-overlay';
@@ -63,6 +64,32 @@ test('eight pages on the control overlay: only neighbours connected, everyone li
     await reader.page.getByRole('button', { name: 'Chat', exact: true }).click();
     await expect(reader.page.getByTestId('chat-message').filter({ hasText: 'through the overlay' })).toBeVisible({ timeout: 30_000 });
     for (const p of all) console.log('[tree-overlay]', p.name, 'connections', (await connectedTo(p)).length, JSON.stringify(await p.page.evaluate(() => window.__lunar?.churn() ?? {})));
+
+    // A forwarder's page crashes (no goodbye). Pages with no connection to it learn it through
+    // the overlay (its heartbeats stop); its children decode the other sources again.
+    let forwarder: Person | undefined;
+    for (const p of all) if ((await p.tree()).downstream.some((d) => d.source !== p.id && !d.paused)) forwarder ??= p;
+    if (!forwarder) throw new Error("no page forwards another member's media");
+    const gone = forwarder;
+    const crashed = new Promise<void>((resolve) => gone.page.once('crash', () => resolve()));
+    const cdp = await gone.context.newCDPSession(gone.page);
+    const droppedAt = Date.now();
+    void cdp.send('Page.crash').catch(() => undefined);
+    await crashed;
+    const left = all.filter((p) => p !== gone);
+    const stillActive = active.filter((a) => a !== gone);
+    const repaired = await Promise.all(
+      left.map(async (p) => {
+        await expectTreeVideo(p, stillActive.filter((a) => a !== p), 60_000, 1000);
+        return `${p.name} ${Date.now() - droppedAt} ms`;
+      }),
+    );
+    for (const p of left) {
+      await expect
+        .poll(async () => (await p.page.evaluate(() => window.__lunar?.participants() ?? [])).map((v) => v.name).includes(gone.name), { timeout: 30_000, message: `${p.name} still lists ${gone.name}` })
+        .toBe(false);
+    }
+    console.log(`[tree-overlay] ${gone.name} crashed; decoding the other sources again (rising over 1 s, ms after the command): ${repaired.join(', ')}; no one lists it after ${Date.now() - droppedAt} ms`);
   } catch (error) {
     for (const p of all) console.log(p.name, p.id.slice(0, 4), JSON.stringify(await describeTree(p).catch((e: unknown) => String(e))));
     throw error;

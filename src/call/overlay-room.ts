@@ -1,0 +1,145 @@
+/**
+ * The call's side of the control overlay (src/tree/control-overlay.ts). In a large room above
+ * `controlMesh` members a page keeps control connections to its overlay neighbours only;
+ * this decides which those are, when a connection to someone else may go, and turns the
+ * heartbeats passed on by the others (src/call/overlay-flood.ts) into members the call
+ * knows: here (heard in the last OVERLAY_SILENT_MS), with a name, a state and a tree hello.
+ */
+import type { FloodMessage, PeerState } from '../protocol/mesh-messages';
+import type { TreeSignal } from '../protocol/tree-messages';
+import { controlNeighbours, DEFAULT_CONTROL_OVERLAY } from '../tree/control-overlay';
+import type { Member } from './membership';
+import { OverlayFlood, type HeardMember, type OverlayNeighbour } from './overlay-flood';
+
+/** A connection to a member that is not our overlay neighbour is dropped after this long. */
+export const OVERLAY_PRUNE_MS = 5000;
+/** A member heard only through the overlay and silent this long has left (heartbeats come every 0.4 s). */
+export const OVERLAY_SILENT_MS = 8000;
+
+type Hello = { uplinkKbps: number; canForward: boolean };
+
+export interface OverlayRoomHost {
+  myId: string;
+  /** Up to this many members (us included) everyone holds a control connection to everyone. */
+  controlMesh: number;
+  /** Verified members' open control channels: the overlay's first hop. */
+  channels(): OverlayNeighbour[];
+  /** Do we hold a verified control channel of our own to this member? */
+  firstHand(peerId: string): boolean;
+  /** The member as the call lists it (undefined: not listed, or refused). */
+  member(peerId: string): Member | undefined;
+  /** A heartbeat from someone the call does not list (its announce missed us): it is here. */
+  addMember(peerId: string, joinedAt: number): void;
+  /** A heartbeat from a listed member: its presence holds. */
+  seen(peerId: string): void;
+  onHello(peerId: string, hello: Hello): void;
+  onTree(peerId: string, sig: TreeSignal): void;
+  /** Someone joined or left whom the leader's own channels would not show: rekey. */
+  roomChanged(): void;
+  /** What the person sees changed (a name, mic or camera). */
+  changed(): void;
+  now(): number;
+}
+
+export class OverlayRoom {
+  private readonly flood: OverlayFlood;
+  private active = false;
+  private neighbours: ReadonlySet<string> = new Set();
+  /** What each member last said (hello, state), so only changes re-plan or redraw. */
+  private readonly said = new Map<string, { hello: string; state: string }>();
+
+  constructor(private readonly host: OverlayRoomHost) {
+    this.flood = new OverlayFlood({
+      myId: host.myId,
+      neighbours: () => host.channels(),
+      onTree: (from, sig) => {
+        if (host.member(from)) host.onTree(from, sig);
+      },
+      onHeartbeat: (m, first) => this.onHeartbeat(m, first),
+      now: () => host.now(),
+    });
+  }
+
+  /** True while the room is above `controlMesh`: control connections go to neighbours only. */
+  get on(): boolean {
+    return this.active;
+  }
+
+  /** Works out our neighbours among the admitted members (us included). */
+  plan(admitted: ReadonlySet<string>): void {
+    this.active = admitted.size > this.host.controlMesh;
+    this.neighbours = this.active ? new Set(controlNeighbours([...admitted], this.host.myId, { ...DEFAULT_CONTROL_OVERLAY, fullMeshUpTo: this.host.controlMesh })) : new Set();
+  }
+
+  /** Should we hold a control connection to this member? */
+  wants(peerId: string): boolean {
+    return !this.active || this.neighbours.has(peerId);
+  }
+
+  /** A connection to someone we do not want, old enough to have settled: drop it (no goodbye). */
+  prunable(peerId: string, startedAt: number, now: number): boolean {
+    return !this.wants(peerId) && now - startedAt > OVERLAY_PRUNE_MS;
+  }
+
+  /** A flood message from a verified neighbour (the caller checks). */
+  receive(from: string, msg: FloodMessage): void {
+    this.flood.receive(from, msg);
+  }
+
+  /** Our heartbeat to everyone; sent only while on (in a mesh each member pings first-hand). */
+  heartbeat(joinedAt: number, state: PeerState, hello: Hello): void {
+    if (this.active) this.flood.heartbeat({ joinedAt, state, hello });
+  }
+
+  /** A tree signal to a member we may hold no channel to. */
+  sendTree(to: string, sig: TreeSignal): boolean {
+    return this.flood.sendTree(to, sig);
+  }
+
+  /** What the member's heartbeats said, if one came in the last OVERLAY_SILENT_MS. */
+  heard(peerId: string, now = this.host.now()): HeardMember | undefined {
+    const h = this.flood.heardFrom(peerId);
+    return h && now - h.lastHeardAt <= OVERLAY_SILENT_MS ? h : undefined;
+  }
+
+  /** Heard from once, silent since: it left without a word reaching us. */
+  wentSilent(peerId: string, now = this.host.now()): boolean {
+    return this.flood.heardFrom(peerId) !== undefined && !this.heard(peerId, now);
+  }
+
+  /** Members we hear only through the others (they count when electing the leader). */
+  others(): Member[] {
+    const out: Member[] = [];
+    const now = this.host.now();
+    for (const h of this.flood.members()) {
+      const m = this.host.member(h.peerId);
+      if (m && !this.host.firstHand(h.peerId) && now - h.lastHeardAt <= OVERLAY_SILENT_MS) out.push(m);
+    }
+    return out;
+  }
+
+  /** The member left or was removed. True when we knew it only through the overlay. */
+  forget(peerId: string): boolean {
+    const onlyThrough = this.flood.heardFrom(peerId) !== undefined && !this.host.firstHand(peerId);
+    this.flood.forget(peerId);
+    this.said.delete(peerId);
+    return onlyThrough;
+  }
+
+  /** Messages sent, passed on, delivered and dropped as duplicates (diagnostics). */
+  get counts(): Readonly<OverlayFlood['counts']> {
+    return this.flood.counts;
+  }
+
+  private onHeartbeat(heard: HeardMember, first: boolean): void {
+    if (!this.host.member(heard.peerId)) this.host.addMember(heard.peerId, heard.joinedAt);
+    if (!this.host.member(heard.peerId)) return;
+    this.host.seen(heard.peerId);
+    const before = this.said.get(heard.peerId);
+    const now = { hello: `${heard.hello.uplinkKbps}/${heard.hello.canForward}`, state: JSON.stringify(heard.state) };
+    this.said.set(heard.peerId, now);
+    if (first || before?.hello !== now.hello) this.host.onHello(heard.peerId, heard.hello);
+    if (first) this.host.roomChanged();
+    if (first || before?.state !== now.state) this.host.changed();
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The call's side of the control overlay (src/call/overlay-room.ts): when it is on, whom we
+ * keep a connection to, when another may go, and members known only by their heartbeats.
+ */
+import { describe, expect, it } from 'vitest';
+import { OVERLAY_PRUNE_MS, OVERLAY_SILENT_MS, OverlayRoom, type OverlayRoomHost } from '../../../src/call/overlay-room';
+import type { Member } from '../../../src/call/membership';
+import { controlNeighbours, DEFAULT_CONTROL_OVERLAY } from '../../../src/tree/control-overlay';
+
+const id = (i: number): string => i.toString(16).padStart(32, '0');
+const ME = id(1);
+
+function setup(n: number, controlMesh = 4) {
+  let now = 1_000_000;
+  const members = new Map<string, Member>();
+  for (let i = 2; i <= n; i++) members.set(id(i), { peerId: id(i), joinedAt: i });
+  const calls: string[] = [];
+  const firstHand = new Set<string>();
+  const host: OverlayRoomHost = {
+    myId: ME,
+    controlMesh,
+    channels: () => [],
+    firstHand: (p) => firstHand.has(p),
+    member: (p) => members.get(p),
+    addMember: (p, joinedAt) => {
+      calls.push(`add ${p.slice(-2)}`);
+      members.set(p, { peerId: p, joinedAt });
+    },
+    seen: () => {},
+    onHello: (p) => calls.push(`hello ${p.slice(-2)}`),
+    onTree: (p) => calls.push(`tree ${p.slice(-2)}`),
+    roomChanged: () => calls.push('room-changed'),
+    changed: () => calls.push('changed'),
+    now: () => now,
+  };
+  const room = new OverlayRoom(host);
+  const admitted = new Set([ME, ...members.keys()]);
+  const heartbeat = (from: number, seq: number, micOn = false) =>
+    room.receive(id(2), { t: 'flood', o: id(from), s: seq, h: 5, b: { k: 'hb', joinedAt: from, state: { name: `p${from}`, micOn, camOn: true }, hello: { uplinkKbps: 4000, canForward: true } } });
+  return { room, admitted, members, calls, firstHand, heartbeat, tick: (ms: number) => (now += ms), now: () => now };
+}
+
+describe('OverlayRoom', () => {
+  it('stays off up to controlMesh members: every connection wanted', () => {
+    const { room, admitted } = setup(4);
+    room.plan(admitted);
+    expect(room.on).toBe(false);
+    expect([...admitted].every((p) => room.wants(p))).toBe(true);
+  });
+
+  it('above it, wants only the overlay neighbours and lets a connection to anyone else go once settled', () => {
+    const { room, admitted, now } = setup(8);
+    room.plan(admitted);
+    expect(room.on).toBe(true);
+    const nbrs = controlNeighbours([...admitted], ME, { ...DEFAULT_CONTROL_OVERLAY, fullMeshUpTo: 4 });
+    const others = [...admitted].filter((p) => p !== ME && !nbrs.includes(p));
+    expect(others.length).toBeGreaterThan(0);
+    for (const p of nbrs) expect(room.wants(p)).toBe(true);
+    const other = others[0] as string;
+    expect(room.wants(other)).toBe(false);
+    expect(room.prunable(other, now() - OVERLAY_PRUNE_MS + 10, now())).toBe(false);
+    expect(room.prunable(other, now() - OVERLAY_PRUNE_MS - 10, now())).toBe(true);
+    expect(room.prunable(nbrs[0] as string, 0, now())).toBe(false);
+  });
+
+  it('a heartbeat makes a member known: hello and rekey once, a redraw on each change of state', () => {
+    const { room, admitted, calls, heartbeat } = setup(8);
+    room.plan(admitted);
+    heartbeat(5, 1);
+    expect(calls).toEqual(['hello 05', 'room-changed', 'changed']);
+    heartbeat(5, 2);
+    expect(calls).toHaveLength(3);
+    heartbeat(5, 3, true);
+    expect(calls.slice(3)).toEqual(['changed']);
+    expect(room.heard(id(5))?.state.micOn).toBe(true);
+    expect(room.others().map((m) => m.peerId)).toEqual([id(5)]);
+  });
+
+  it('a member heard first-hand is not counted among those heard only through others', () => {
+    const { room, admitted, heartbeat, firstHand } = setup(8);
+    room.plan(admitted);
+    heartbeat(5, 1);
+    firstHand.add(id(5));
+    expect(room.others()).toEqual([]);
+    expect(room.forget(id(5))).toBe(false);
+  });
+
+  it('adds a member its announce did not bring, and goes silent on it after OVERLAY_SILENT_MS', () => {
+    const { room, admitted, calls, heartbeat, tick } = setup(8);
+    room.plan(admitted);
+    heartbeat(42, 1);
+    expect(calls[0]).toBe('add 2a');
+    tick(OVERLAY_SILENT_MS - 1);
+    expect(room.wentSilent(id(42))).toBe(false);
+    tick(2);
+    expect(room.wentSilent(id(42))).toBe(true);
+    expect(room.heard(id(42))).toBeUndefined();
+    expect(room.forget(id(42))).toBe(true);
+    expect(room.wentSilent(id(42))).toBe(false);
+  });
+
+  it('passes a tree signal on only from a listed member', () => {
+    const { room, admitted, calls } = setup(8);
+    room.plan(admitted);
+    const sig = { t: 'tree' as const, v: 1 as const, kind: 'resume' as const, link: '0123456789abcdef' };
+    room.receive(id(2), { t: 'flood', o: id(77), s: 1, h: 3, to: ME, b: { k: 'tree', sig } });
+    room.receive(id(2), { t: 'flood', o: id(3), s: 1, h: 3, to: ME, b: { k: 'tree', sig } });
+    expect(calls).toEqual(['tree 03']);
+  });
+});
