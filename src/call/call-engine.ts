@@ -752,6 +752,8 @@ export class CallEngine {
         const m = this.members.get(peerId);
         if (m) m.lastSeen = this.now();
       },
+      sharing: () => this.opts.media.screen.active,
+      rewire: () => this.reconcile(),
       onHello: (peerId, hello) => this.large?.onSignal(peerId, { t: 'tree', v: 1, kind: 'hello', ...hello }),
       onTree: (peerId, sig) => this.large?.onSignal(peerId, sig),
       roomChanged: () => this.trust?.roomChanged(),
@@ -781,9 +783,9 @@ export class CallEngine {
     const encrypted = !!this.opts.security?.controller;
     return {
       peerId: m.peerId,
-      name: heard.state.name || 'Guest',
-      micOn: heard.state.micOn,
-      camOn: heard.state.camOn,
+      name: heard.state?.name || 'Guest',
+      micOn: heard.state?.micOn ?? false,
+      camOn: heard.state?.camOn ?? false,
       phase: 'connected',
       stream: this.large?.streamFor(m.peerId) ?? null,
       screenOn: false,
@@ -804,7 +806,10 @@ export class CallEngine {
       // A share starting or stopping moves the send budget between camera and screen.
       if (screenOn !== this.screenWasOn) void applySendSettings(s, this.opts.media);
     }
+    // On the control overlay a share needs a connection to everyone (OverlayRoom.wants).
+    const rewire = screenOn !== this.screenWasOn && !!this.overlay?.on;
     this.screenWasOn = screenOn;
+    if (rewire) this.reconcile();
     this.large?.refreshTracks();
     this.broadcastState();
     this.changed();

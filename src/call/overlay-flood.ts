@@ -35,8 +35,9 @@ export interface HeardMember {
   /** When its last heartbeat arrived. */
   lastHeardAt: number;
   joinedAt: number;
-  state: PeerState;
-  hello: { uplinkKbps: number; canForward: boolean };
+  /** Its name and mic/camera state, and its tree hello: null until a heartbeat carried them. */
+  state: PeerState | null;
+  hello: { uplinkKbps: number; canForward: boolean } | null;
 }
 
 type Heartbeat = Extract<FloodBody, { k: 'hb' }>;
@@ -107,8 +108,10 @@ export class OverlayFlood {
       this.host.onTree(origin, body.sig);
       return;
     }
-    const first = !this.heard.has(origin);
-    const member: HeardMember = { peerId: origin, lastHeardAt: this.now(), joinedAt: body.joinedAt, state: body.state, hello: body.hello };
+    const before = this.heard.get(origin);
+    const first = !before;
+    // What a heartbeat leaves out has not changed since the last one that said it.
+    const member: HeardMember = { peerId: origin, lastHeardAt: this.now(), joinedAt: body.joinedAt, state: body.state ?? before?.state ?? null, hello: body.hello ?? before?.hello ?? null };
     this.heard.set(origin, member);
     this.host.onHeartbeat?.(member, first);
   }

@@ -15,6 +15,12 @@ import { OverlayFlood, type HeardMember, type OverlayNeighbour } from './overlay
 export const OVERLAY_PRUNE_MS = 5000;
 /** A member heard only through the overlay and silent this long has left (heartbeats come every 0.4 s). */
 export const OVERLAY_SILENT_MS = 8000;
+/**
+ * A heartbeat carries our name, state and tree hello when they change and on every this many
+ * beats (4 s), not always: a bare one is about 90 bytes, one with them about 200, and every
+ * page passes every member's heartbeat on to its neighbours.
+ */
+export const FULL_HEARTBEAT_EVERY = 10;
 
 type Hello = { uplinkKbps: number; canForward: boolean };
 
@@ -32,6 +38,10 @@ export interface OverlayRoomHost {
   addMember(peerId: string, joinedAt: number): void;
   /** A heartbeat from a listed member: its presence holds. */
   seen(peerId: string): void;
+  /** Are we sharing a screen now? */
+  sharing(): boolean;
+  /** Whom we want a connection to changed (a screen share started or stopped): apply it. */
+  rewire(): void;
   onHello(peerId: string, hello: Hello): void;
   onTree(peerId: string, sig: TreeSignal): void;
   /** Someone joined or left whom the leader's own channels would not show: rekey. */
@@ -47,6 +57,8 @@ export class OverlayRoom {
   private neighbours: ReadonlySet<string> = new Set();
   /** What each member last said (hello, state), so only changes re-plan or redraw. */
   private readonly said = new Map<string, { hello: string; state: string }>();
+  private beats = 0;
+  private lastFull = '';
 
   constructor(private readonly host: OverlayRoomHost) {
     this.flood = new OverlayFlood({
@@ -71,9 +83,13 @@ export class OverlayRoom {
     this.neighbours = this.active ? new Set(controlNeighbours([...admitted], this.host.myId, { ...DEFAULT_CONTROL_OVERLAY, fullMeshUpTo: this.host.controlMesh })) : new Set();
   }
 
-  /** Should we hold a control connection to this member? */
+  /**
+   * Should we hold a control connection to this member? Our neighbours; and while someone
+   * shares a screen, everyone and the sharer: screens still go over direct connections (the
+   * tree carries cameras and mics), so a share costs what it did before the overlay.
+   */
   wants(peerId: string): boolean {
-    return !this.active || this.neighbours.has(peerId);
+    return !this.active || this.neighbours.has(peerId) || this.host.sharing() || this.heard(peerId)?.state?.screen === true;
   }
 
   /** A connection to someone we do not want, old enough to have settled: drop it (no goodbye). */
@@ -88,7 +104,12 @@ export class OverlayRoom {
 
   /** Our heartbeat to everyone; sent only while on (in a mesh each member pings first-hand). */
   heartbeat(joinedAt: number, state: PeerState, hello: Hello): void {
-    if (this.active) this.flood.heartbeat({ joinedAt, state, hello });
+    if (!this.active) return;
+    const full = JSON.stringify([state, hello]);
+    const withAll = full !== this.lastFull || this.beats % FULL_HEARTBEAT_EVERY === 0;
+    this.beats++;
+    this.lastFull = full;
+    this.flood.heartbeat(withAll ? { joinedAt, state, hello } : { joinedAt });
   }
 
   /** A tree signal to a member we may hold no channel to. */
@@ -136,10 +157,12 @@ export class OverlayRoom {
     if (!this.host.member(heard.peerId)) return;
     this.host.seen(heard.peerId);
     const before = this.said.get(heard.peerId);
-    const now = { hello: `${heard.hello.uplinkKbps}/${heard.hello.canForward}`, state: JSON.stringify(heard.state) };
+    const now = { hello: heard.hello ? `${heard.hello.uplinkKbps}/${heard.hello.canForward}` : '', state: heard.state ? JSON.stringify(heard.state) : '' };
     this.said.set(heard.peerId, now);
-    if (first || before?.hello !== now.hello) this.host.onHello(heard.peerId, heard.hello);
+    if (heard.hello && before?.hello !== now.hello) this.host.onHello(heard.peerId, heard.hello);
     if (first) this.host.roomChanged();
     if (first || before?.state !== now.state) this.host.changed();
+    const wasSharing = before?.state ? (JSON.parse(before.state) as PeerState).screen === true : false;
+    if (this.active && wasSharing !== (heard.state?.screen === true)) this.host.rewire();
   }
 }

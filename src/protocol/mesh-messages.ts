@@ -71,7 +71,8 @@ export type ControlMessage =
  * so members without a connection to it know it is there) or a tree signal for one member.
  */
 export type FloodBody =
-  | { k: 'hb'; joinedAt: number; state: PeerState; hello: { uplinkKbps: number; canForward: boolean } }
+  /** `state` and `hello` ride along when they change and every few seconds, not every 0.4 s. */
+  | { k: 'hb'; joinedAt: number; state?: PeerState; hello?: { uplinkKbps: number; canForward: boolean } }
   | { k: 'tree'; sig: TreeSignal };
 
 export interface FloodMessage {
@@ -221,12 +222,20 @@ function parseState(s: unknown): PeerState | null {
 function parseFloodBody(b: unknown): FloodBody | null {
   if (!isRecord(b)) return null;
   if (b.k === 'hb') {
-    const state = parseState(b.state);
+    if (typeof b.joinedAt !== 'number' || !Number.isFinite(b.joinedAt) || b.joinedAt < 0) return null;
+    const out: FloodBody = { k: 'hb', joinedAt: b.joinedAt };
+    if (b.state !== undefined) {
+      const state = parseState(b.state);
+      if (!state) return null;
+      out.state = state;
+    }
     const hello = b.hello;
-    if (!state || typeof b.joinedAt !== 'number' || !Number.isFinite(b.joinedAt) || b.joinedAt < 0) return null;
-    if (!isRecord(hello) || typeof hello.canForward !== 'boolean') return null;
-    if (typeof hello.uplinkKbps !== 'number' || !Number.isInteger(hello.uplinkKbps) || hello.uplinkKbps < 0 || hello.uplinkKbps > 10_000_000) return null;
-    return { k: 'hb', joinedAt: b.joinedAt, state, hello: { uplinkKbps: hello.uplinkKbps, canForward: hello.canForward } };
+    if (hello !== undefined) {
+      if (!isRecord(hello) || typeof hello.canForward !== 'boolean') return null;
+      if (typeof hello.uplinkKbps !== 'number' || !Number.isInteger(hello.uplinkKbps) || hello.uplinkKbps < 0 || hello.uplinkKbps > 10_000_000) return null;
+      out.hello = { uplinkKbps: hello.uplinkKbps, canForward: hello.canForward };
+    }
+    return out;
   }
   if (b.k === 'tree') {
     const sig = parseTreeSignal(b.sig);

@@ -3,7 +3,8 @@
  * eight pages stop holding a control connection to every other and keep only their overlay
  * neighbours'. What a person sees must not change: everyone is listed by name, the tree
  * forms and every page decodes the active sources with the room's one epoch key, and a chat
- * message reaches pages that have no connection to its author (the room doc passed on). When
+ * message reaches pages that have no connection to its author (the room doc passed on), and
+ * so does a screen share (the page connects to the sharer while it lasts). When
  * a forwarder crashes, everyone stops listing it and the others decode the active sources again.
  */
 import { expect, test } from '@playwright/test';
@@ -64,6 +65,20 @@ test('eight pages on the control overlay: only neighbours connected, everyone li
     await reader.page.getByRole('button', { name: 'Chat', exact: true }).click();
     await expect(reader.page.getByTestId('chat-message').filter({ hasText: 'through the overlay' })).toBeVisible({ timeout: 30_000 });
     for (const p of all) console.log('[tree-overlay]', p.name, 'connections', (await connectedTo(p)).length, JSON.stringify(await p.page.evaluate(() => window.__lunar?.churn() ?? {})));
+
+    // The author shares a screen: screens go over direct connections, so the reader connects
+    // to the sharer and decodes the screen; once the share stops that connection goes again.
+    await author.page.getByRole('button', { name: 'Share screen' }).click();
+    await expect(reader.page.getByRole('figure', { name: `${author.name}'s screen` })).toBeVisible({ timeout: 30_000 });
+    const screenFrames = async () => (await reader.peers()).find((x) => x.peerId === author.id)?.screenFramesDecoded ?? 0;
+    const firstSeen = await (async () => {
+      await expect.poll(screenFrames, { timeout: 30_000, message: `${reader.name} decodes ${author.name}'s screen` }).toBeGreaterThan(0);
+      return screenFrames();
+    })();
+    await expect.poll(screenFrames, { timeout: 15_000, message: 'and keeps decoding it' }).toBeGreaterThan(firstSeen);
+    await author.page.getByRole('button', { name: 'Stop sharing' }).click();
+    await expect(reader.page.getByRole('figure', { name: `${author.name}'s screen` })).toBeHidden({ timeout: 30_000 });
+    await expect.poll(() => connectedTo(reader), { timeout: 30_000, message: `${reader.name} drops the sharer's connection again` }).toEqual(controlNeighbours(ids, reader.id, options));
 
     // A forwarder's page crashes (no goodbye). Pages with no connection to it learn it through
     // the overlay (its heartbeats stop); its children decode the other sources again.

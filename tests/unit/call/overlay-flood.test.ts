@@ -77,6 +77,21 @@ describe('OverlayFlood', () => {
     expect(r.newMembers.get(r.ids[0] as string)?.length).toBe(39);
   });
 
+  it('a bare heartbeat keeps what an earlier one said', () => {
+    const r = room(12, 5);
+    const [a, b] = [r.ids[0] as string, r.ids[6] as string];
+    r.floods.get(b)?.heartbeat({ joinedAt: 9, state: state(6), hello: HELLO });
+    r.flush();
+    r.floods.get(b)?.heartbeat({ joinedAt: 9 });
+    r.flush();
+    expect(r.floods.get(a)?.heardFrom(b)).toMatchObject({ state: state(6), hello: HELLO });
+    // Heard bare first: known, with nothing said yet.
+    const c = r.ids[3] as string;
+    r.floods.get(c)?.heartbeat({ joinedAt: 4 });
+    r.flush();
+    expect(r.floods.get(a)?.heardFrom(c)).toMatchObject({ state: null, hello: null });
+  });
+
   it('costs each link at most one copy each way per message', () => {
     const r = room(40, 2);
     r.floods.get(r.ids[3] as string)?.heartbeat({ joinedAt: 1, state: state(3), hello: HELLO });
@@ -127,8 +142,10 @@ describe('OverlayFlood', () => {
 
 describe('flood messages in the control schema', () => {
   const ok = { t: 'flood', o: id(1), s: 1, h: 3, b: { k: 'hb', joinedAt: 5, state: state(1), hello: HELLO } };
-  it('accepts a heartbeat and an addressed tree signal', () => {
+  it('accepts a heartbeat (full or bare) and an addressed tree signal', () => {
     expect(parseControl(JSON.stringify(ok))).toEqual(ok);
+    const bare = { t: 'flood', o: id(1), s: 1, h: 3, b: { k: 'hb', joinedAt: 5 } };
+    expect(parseControl(JSON.stringify(bare))).toEqual(bare);
     const tree = { t: 'flood', o: id(1), s: 2, h: 0, to: id(2), b: { k: 'tree', sig: { t: 'tree', v: 1, kind: 'close', link: '0123456789abcdef' } } };
     expect(parseControl(JSON.stringify(tree))).toEqual(tree);
   });
@@ -138,7 +155,8 @@ describe('flood messages in the control schema', () => {
     ['too many hops', { ...ok, h: 17 }],
     ['a bad target', { ...ok, to: 'x' }],
     ['an unknown kind', { ...ok, b: { k: 'gossip' } }],
-    ['a heartbeat without a state', { ...ok, b: { k: 'hb', joinedAt: 5, hello: HELLO } }],
+    ['a heartbeat with a broken state', { ...ok, b: { k: 'hb', joinedAt: 5, state: { name: 3 } } }],
+    ['a heartbeat without a join time', { ...ok, b: { k: 'hb' } }],
     ['a negative uplink', { ...ok, b: { ...ok.b, hello: { uplinkKbps: -1, canForward: true } } }],
     ['a bad tree signal', { ...ok, b: { k: 'tree', sig: { t: 'tree', v: 1, kind: 'resume', link: 'nope' } } }],
   ])('refuses %s', (_, msg) => {

@@ -3,7 +3,8 @@
  * keep a connection to, when another may go, and members known only by their heartbeats.
  */
 import { describe, expect, it } from 'vitest';
-import { OVERLAY_PRUNE_MS, OVERLAY_SILENT_MS, OverlayRoom, type OverlayRoomHost } from '../../../src/call/overlay-room';
+import { FULL_HEARTBEAT_EVERY, OVERLAY_PRUNE_MS, OVERLAY_SILENT_MS, OverlayRoom, type OverlayRoomHost } from '../../../src/call/overlay-room';
+import type { ControlMessage } from '../../../src/protocol/mesh-messages';
 import type { Member } from '../../../src/call/membership';
 import { controlNeighbours, DEFAULT_CONTROL_OVERLAY } from '../../../src/tree/control-overlay';
 
@@ -16,10 +17,12 @@ function setup(n: number, controlMesh = 4) {
   for (let i = 2; i <= n; i++) members.set(id(i), { peerId: id(i), joinedAt: i });
   const calls: string[] = [];
   const firstHand = new Set<string>();
+  const sharing = { value: false };
+  const sent: ControlMessage[] = [];
   const host: OverlayRoomHost = {
     myId: ME,
     controlMesh,
-    channels: () => [],
+    channels: () => [{ peerId: id(2), send: (m: ControlMessage) => sent.push(m) > 0 }],
     firstHand: (p) => firstHand.has(p),
     member: (p) => members.get(p),
     addMember: (p, joinedAt) => {
@@ -27,6 +30,8 @@ function setup(n: number, controlMesh = 4) {
       members.set(p, { peerId: p, joinedAt });
     },
     seen: () => {},
+    sharing: () => sharing.value,
+    rewire: () => calls.push('rewire'),
     onHello: (p) => calls.push(`hello ${p.slice(-2)}`),
     onTree: (p) => calls.push(`tree ${p.slice(-2)}`),
     roomChanged: () => calls.push('room-changed'),
@@ -35,9 +40,9 @@ function setup(n: number, controlMesh = 4) {
   };
   const room = new OverlayRoom(host);
   const admitted = new Set([ME, ...members.keys()]);
-  const heartbeat = (from: number, seq: number, micOn = false) =>
-    room.receive(id(2), { t: 'flood', o: id(from), s: seq, h: 5, b: { k: 'hb', joinedAt: from, state: { name: `p${from}`, micOn, camOn: true }, hello: { uplinkKbps: 4000, canForward: true } } });
-  return { room, admitted, members, calls, firstHand, heartbeat, tick: (ms: number) => (now += ms), now: () => now };
+  const heartbeat = (from: number, seq: number, micOn = false, screen = false) =>
+    room.receive(id(2), { t: 'flood', o: id(from), s: seq, h: 5, b: { k: 'hb', joinedAt: from, state: { name: `p${from}`, micOn, camOn: true, ...(screen ? { screen } : {}) }, hello: { uplinkKbps: 4000, canForward: true } } });
+  return { room, admitted, members, calls, firstHand, heartbeat, sharing, sent, tick: (ms: number) => (now += ms), now: () => now };
 }
 
 describe('OverlayRoom', () => {
@@ -97,6 +102,38 @@ describe('OverlayRoom', () => {
     expect(room.heard(id(42))).toBeUndefined();
     expect(room.forget(id(42))).toBe(true);
     expect(room.wentSilent(id(42))).toBe(false);
+  });
+
+  it('wants a connection to a member sharing a screen, and to everyone while we share', () => {
+    const { room, admitted, calls, heartbeat, sharing } = setup(8);
+    room.plan(admitted);
+    const nbrs = new Set(controlNeighbours([...admitted], ME, { ...DEFAULT_CONTROL_OVERLAY, fullMeshUpTo: 4 }));
+    const far = [...admitted].find((p) => p !== ME && !nbrs.has(p)) as string;
+    const n = parseInt(far, 16);
+    heartbeat(n, 1);
+    expect(room.wants(far)).toBe(false);
+    heartbeat(n, 2, false, true);
+    expect(room.wants(far)).toBe(true);
+    expect(calls.filter((c) => c === 'rewire')).toHaveLength(1);
+    heartbeat(n, 3, false, false);
+    expect(room.wants(far)).toBe(false);
+    expect(calls.filter((c) => c === 'rewire')).toHaveLength(2);
+    sharing.value = true;
+    expect([...admitted].every((p) => room.wants(p))).toBe(true);
+  });
+
+  it('sends heartbeats only while on; name, state and hello when they change and every few beats', () => {
+    const { room, admitted, sent } = setup(8);
+    const st = { name: 'me', micOn: false, camOn: true };
+    const hello = { uplinkKbps: 4000, canForward: true };
+    room.heartbeat(1, st, hello);
+    expect(sent).toEqual([]);
+    room.plan(admitted);
+    const full = () => sent.map((m) => (m.t === 'flood' && m.b.k === 'hb' && m.b.state ? 'full' : 'bare'));
+    for (let i = 0; i < FULL_HEARTBEAT_EVERY + 2; i++) room.heartbeat(1, st, hello);
+    expect(full()).toEqual(['full', ...Array<string>(FULL_HEARTBEAT_EVERY - 1).fill('bare'), 'full', 'bare']);
+    room.heartbeat(1, { ...st, micOn: true }, hello);
+    expect(full().at(-1)).toBe('full');
   });
 
   it('passes a tree signal on only from a listed member', () => {
