@@ -307,6 +307,11 @@ export class CallEngine {
     return out.sort((a, b) => a.joinedAt - b.joinedAt || (a.peerId < b.peerId ? -1 : 1));
   }
 
+  /** Control-overlay messages this page sent, passed on, delivered and dropped as repeats (diagnostics, tests). */
+  overlayCounts(): Record<string, number> | null {
+    return this.overlay ? { ...this.overlay.counts } : null;
+  }
+
   /** Live sessions for diagnostics and tests (getStats per remote participant). */
   sessionsByPeer(): ReadonlyMap<string, PeerSession> {
     return this.sessions;

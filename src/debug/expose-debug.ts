@@ -78,6 +78,8 @@ export interface LunarDebug {
   mode: () => string;
   /** Mesh sessions opened and members dropped, by reason. */
   churn: () => Record<string, number>;
+  /** Control-overlay messages sent, passed on, delivered, dropped as repeats (null: no large room). */
+  overlay: () => Record<string, number> | null;
   /** ICE detail per session: transports and candidate pairs (a stuck connection's story). */
   ice: () => Promise<Record<string, unknown>[]>;
   tree: () => Promise<TreeDebug | null>;
@@ -171,6 +173,7 @@ export function exposeDebug(engine: CallEngine, media: LocalMedia, security: Cal
     signaling: () => engine.signaling,
     mode: () => engine.mode,
     churn: () => ({ ...engine.churn }),
+    overlay: () => engine.overlayCounts(),
     tree: () => engine.treeDebug(),
     participants: () => engine.participants().map((p) => ({ peerId: p.peerId, name: p.name, trust: p.trust, e2ee: p.e2ee, phase: p.phase })),
     connections: () =>

@@ -65,6 +65,11 @@ test('eight pages on the control overlay: only neighbours connected, everyone li
     await reader.page.getByRole('button', { name: 'Chat', exact: true }).click();
     await expect(reader.page.getByTestId('chat-message').filter({ hasText: 'through the overlay' })).toBeVisible({ timeout: 30_000 });
     for (const p of all) console.log('[tree-overlay]', p.name, 'connections', (await connectedTo(p)).length, JSON.stringify(await p.page.evaluate(() => window.__lunar?.churn() ?? {})));
+    // What the overlay costs a page: messages it sent (its own and passed on) per second, over 10 s.
+    const before = await Promise.all(all.map((p) => p.page.evaluate(() => window.__lunar?.overlay() ?? {})));
+    await new Promise((r) => setTimeout(r, 10_000));
+    const after = await Promise.all(all.map((p) => p.page.evaluate(() => window.__lunar?.overlay() ?? {})));
+    console.log(`[tree-overlay] overlay messages sent per page per second: ${all.map((p, i) => `${p.name} ${(((after[i]?.sent ?? 0) - (before[i]?.sent ?? 0)) / 10).toFixed(0)} (repeats dropped ${(((after[i]?.duplicates ?? 0) - (before[i]?.duplicates ?? 0)) / 10).toFixed(0)})`).join(', ')}`);
 
     // The author shares a screen: screens go over direct connections, so the reader connects
     // to the sharer and decodes the screen; once the share stops that connection goes again.
