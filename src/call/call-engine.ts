@@ -519,8 +519,11 @@ export class CallEngine {
         if (this.trust?.isVerified(peerId)) this.large?.onSignal(peerId, msg);
         return;
       }
-      if (msg.t === 'flood') {
-        if (this.trust?.isVerified(peerId)) this.overlay?.receive(peerId, msg);
+      if (msg.t === 'flood' || msg.t === 'beats' || msg.t === 'roster') {
+        if (!this.trust?.isVerified(peerId)) return;
+        if (msg.t === 'flood') this.overlay?.receive(peerId, msg);
+        else if (msg.t === 'beats') this.overlay?.receiveBeats(msg.e);
+        else this.overlay?.receiveRoster(msg.m);
         return;
       }
       const m = this.members.get(peerId);
@@ -566,6 +569,7 @@ export class CallEngine {
     this.pushTracks(session);
     session.sendState(this.localState());
     if (this.large) session.sendControl(this.large.hello());
+    this.overlay?.welcome(peerId);
     this.docLinks.update(peerId);
     this.changed();
   }

@@ -1,16 +1,21 @@
 /**
  * Room-wide control messages in a large room whose pages hold control connections to a few
- * members only (the control overlay: src/tree/control-overlay.ts). Each page sends a heartbeat
- * (who it is, its name and mic/camera state, its tree hello) that every member receives by
- * way of the others, and a tree signal for a member it has no connection to travels the same
- * way, addressed. Messages enter only from verified neighbours (the engine checks), so what
+ * members only (the control overlay: src/tree/control-overlay.ts):
+ * - liveness: every beat (0.4 s) a page sends each neighbour one digest of beat counts, its
+ *   own and those it saw rise (src/protocol/beat-digest.ts), so a member far away is heard
+ *   while its count rises;
+ * - who a member is (join time, name, mic/camera state, tree hello): a heartbeat passed on by
+ *   everyone once, sent when it changes and now and then; a neighbour whose link comes up
+ *   gets what we know of everyone at once (a roster, in parts);
+ * - a tree signal for a member we hold no connection to: passed on the same way, addressed. Messages enter only from verified neighbours (the engine checks), so what
  * arrives was passed on by members who proved the room key; as on a direct channel, what a
  * member says about itself is taken as said.
  *
  * No DOM: the engine lends the neighbours' channels; unit-tested with in-memory ones.
  */
 import { FloodRouter } from '../tree/flood-router';
-import { FLOOD_HOPS_MAX, type ControlMessage, type FloodBody, type FloodMessage, type PeerState } from '../protocol/mesh-messages';
+import { FLOOD_HOPS_MAX, ROSTER_PART, type ControlMessage, type FloodBody, type FloodMessage, type PeerState, type RosterEntry } from '../protocol/mesh-messages';
+import { beatPrefix, decodeBeats, encodeBeats } from '../protocol/beat-digest';
 import type { TreeSignal } from '../protocol/tree-messages';
 
 export interface OverlayNeighbour {
@@ -32,8 +37,10 @@ export interface OverlayFloodHost {
 /** What a member's heartbeats told us. */
 export interface HeardMember {
   peerId: string;
-  /** When its last heartbeat arrived. */
+  /** When its beat count last rose or a heartbeat of its came (-Infinity: known from a roster only, not heard yet). */
   lastHeardAt: number;
+  /** Its highest beat count seen. */
+  beat: number;
   joinedAt: number;
   /** Its name and mic/camera state, and its tree hello: null until a heartbeat carried them. */
   state: PeerState | null;
@@ -45,17 +52,80 @@ type Heartbeat = Extract<FloodBody, { k: 'hb' }>;
 export class OverlayFlood {
   private readonly router: FloodRouter<FloodBody>;
   private readonly heard = new Map<string, HeardMember>();
-  /** Messages passed on, by kind (diagnostics and tests). */
-  readonly counts = { sent: 0, passedOn: 0, delivered: 0, duplicates: 0 };
+  /** Beat digests name members by id prefix. */
+  private readonly byPrefix = new Map<string, string>();
+  /** Members whose beat rose since our last digest. */
+  private readonly risen = new Set<string>();
+  private ownBeat = 0;
+  /** Messages sent (ours and passed on), passed on, delivered, dropped as repeats, digests sent (diagnostics and tests). */
+  readonly counts = { sent: 0, passedOn: 0, delivered: 0, duplicates: 0, digests: 0 };
 
   constructor(private readonly host: OverlayFloodHost) {
     this.router = new FloodRouter<FloodBody>(host.myId, { maxHops: FLOOD_HOPS_MAX });
   }
 
-  /** Our heartbeat, to every member. */
+  /** Our heartbeat (who we are), to every member. */
   heartbeat(hb: Omit<Heartbeat, 'k'>): void {
     const env = this.router.originate({ k: 'hb', ...hb });
     this.fanOut({ t: 'flood', o: env.origin, s: env.seq, h: env.ttl, b: env.body }, null);
+  }
+
+  /** One beat: our count rises, and each neighbour gets it with every count that rose since the last. */
+  beat(): void {
+    this.ownBeat++;
+    const entries: [string, number][] = [[this.host.myId, this.ownBeat]];
+    for (const id of this.risen) {
+      const h = this.heard.get(id);
+      if (h) entries.push([id, h.beat]);
+    }
+    this.risen.clear();
+    const msg: ControlMessage = { t: 'beats', e: encodeBeats(entries) };
+    for (const n of this.host.neighbours()) if (n.send(msg)) this.counts.digests++;
+  }
+
+  /** A neighbour's digest: members whose count rose are heard now. */
+  receiveBeats(e: string): void {
+    const entries = decodeBeats(e);
+    if (!entries) return;
+    const now = this.now();
+    for (const [prefix, beat] of entries) {
+      const id = this.byPrefix.get(prefix);
+      const h = id === undefined ? undefined : this.heard.get(id);
+      // Unknown: its heartbeat or a roster naming it will come; until then it is not counted.
+      if (!h || beat <= h.beat) continue;
+      const first = h.lastHeardAt === -Infinity;
+      h.beat = beat;
+      h.lastHeardAt = now;
+      this.risen.add(h.peerId);
+      this.host.onHeartbeat?.(h, first);
+    }
+  }
+
+  /** A neighbour whose link just came up: what we know of everyone, ourselves included, in parts. */
+  welcome(to: OverlayNeighbour, self: Omit<RosterEntry, 'id'>): void {
+    const entries: RosterEntry[] = [{ id: this.host.myId, ...self }];
+    for (const h of this.heard.values()) {
+      entries.push({ id: h.peerId, joinedAt: h.joinedAt, ...(h.state ? { state: h.state } : {}), ...(h.hello ? { hello: h.hello } : {}) });
+    }
+    for (let i = 0; i < entries.length; i += ROSTER_PART) to.send({ t: 'roster', m: entries.slice(i, i + ROSTER_PART) });
+  }
+
+  /**
+   * A roster part from a neighbour: fills in who members are. It does not make anyone heard
+   * (a roster may name someone who has just left): their beats do.
+   */
+  receiveRoster(entries: readonly RosterEntry[]): void {
+    for (const e of entries) {
+      if (e.id === this.host.myId) continue;
+      const h = this.heard.get(e.id);
+      if (h) {
+        h.state ??= e.state ?? null;
+        h.hello ??= e.hello ?? null;
+        continue;
+      }
+      this.heard.set(e.id, { peerId: e.id, lastHeardAt: -Infinity, beat: 0, joinedAt: e.joinedAt, state: e.state ?? null, hello: e.hello ?? null });
+      this.byPrefix.set(beatPrefix(e.id), e.id);
+    }
   }
 
   /**
@@ -100,6 +170,8 @@ export class OverlayFlood {
   /** A member who left: its heartbeats are forgotten (a late one makes it new again). */
   forget(peerId: string): void {
     this.heard.delete(peerId);
+    this.risen.delete(peerId);
+    if (this.byPrefix.get(beatPrefix(peerId)) === peerId) this.byPrefix.delete(beatPrefix(peerId));
     this.router.forget(peerId);
   }
 
@@ -109,10 +181,11 @@ export class OverlayFlood {
       return;
     }
     const before = this.heard.get(origin);
-    const first = !before;
+    const first = !before || before.lastHeardAt === -Infinity;
     // What a heartbeat leaves out has not changed since the last one that said it.
-    const member: HeardMember = { peerId: origin, lastHeardAt: this.now(), joinedAt: body.joinedAt, state: body.state ?? before?.state ?? null, hello: body.hello ?? before?.hello ?? null };
+    const member: HeardMember = { peerId: origin, lastHeardAt: this.now(), beat: before?.beat ?? 0, joinedAt: body.joinedAt, state: body.state ?? before?.state ?? null, hello: body.hello ?? before?.hello ?? null };
     this.heard.set(origin, member);
+    this.byPrefix.set(beatPrefix(origin), origin);
     this.host.onHeartbeat?.(member, first);
   }
 

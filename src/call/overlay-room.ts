@@ -5,7 +5,7 @@
  * heartbeats passed on by the others (src/call/overlay-flood.ts) into members the call
  * knows: here (heard in the last OVERLAY_SILENT_MS), with a name, a state and a tree hello.
  */
-import type { FloodMessage, PeerState } from '../protocol/mesh-messages';
+import type { FloodMessage, PeerState, RosterEntry } from '../protocol/mesh-messages';
 import type { TreeSignal } from '../protocol/tree-messages';
 import { controlNeighbours, DEFAULT_CONTROL_OVERLAY } from '../tree/control-overlay';
 import type { Member } from './membership';
@@ -16,11 +16,11 @@ export const OVERLAY_PRUNE_MS = 5000;
 /** A member heard only through the overlay and silent this long has left (heartbeats come every 0.4 s). */
 export const OVERLAY_SILENT_MS = 8000;
 /**
- * A heartbeat carries our name, state and tree hello when they change and on every this many
- * beats (4 s), not always: a bare one is about 90 bytes, one with them about 200, and every
- * page passes every member's heartbeat on to its neighbours.
+ * Who we are (name, state, tree hello) is passed on to everyone when it changes and on every
+ * this many beats (30 s), in case someone missed it; liveness goes in the beat digests, one
+ * message per neighbour per beat, and a neighbour whose link comes up gets a roster at once.
  */
-export const FULL_HEARTBEAT_EVERY = 10;
+export const FULL_HEARTBEAT_EVERY = 75;
 
 type Hello = { uplinkKbps: number; canForward: boolean };
 
@@ -59,6 +59,8 @@ export class OverlayRoom {
   private readonly said = new Map<string, { hello: string; state: string }>();
   private beats = 0;
   private lastFull = '';
+  /** Who we are, as our last heartbeat said (for rosters). */
+  private self: Omit<RosterEntry, 'id'> | null = null;
 
   constructor(private readonly host: OverlayRoomHost) {
     this.flood = new OverlayFlood({
@@ -105,11 +107,29 @@ export class OverlayRoom {
   /** Our heartbeat to everyone; sent only while on (in a mesh each member pings first-hand). */
   heartbeat(joinedAt: number, state: PeerState, hello: Hello): void {
     if (!this.active) return;
+    this.self = { joinedAt, state, hello };
     const full = JSON.stringify([state, hello]);
-    const withAll = full !== this.lastFull || this.beats % FULL_HEARTBEAT_EVERY === 0;
+    if (full !== this.lastFull || this.beats % FULL_HEARTBEAT_EVERY === 0) this.flood.heartbeat({ joinedAt, state, hello });
     this.beats++;
     this.lastFull = full;
-    this.flood.heartbeat(withAll ? { joinedAt, state, hello } : { joinedAt });
+    this.flood.beat();
+  }
+
+  /** A neighbour's beat digest (the caller checks it is verified). */
+  receiveBeats(e: string): void {
+    this.flood.receiveBeats(e);
+  }
+
+  /** A roster part from a verified neighbour. */
+  receiveRoster(entries: readonly RosterEntry[]): void {
+    this.flood.receiveRoster(entries);
+  }
+
+  /** A neighbour's link is up and verified: it gets what we know of the room at once. */
+  welcome(peerId: string): void {
+    if (!this.active || !this.self) return;
+    const channel = this.host.channels().find((c) => c.peerId === peerId);
+    if (channel) this.flood.welcome(channel, this.self);
   }
 
   /** A tree signal to a member we may hold no channel to. */
@@ -125,7 +145,8 @@ export class OverlayRoom {
 
   /** Heard from once, silent since: it left without a word reaching us. */
   wentSilent(peerId: string, now = this.host.now()): boolean {
-    return this.flood.heardFrom(peerId) !== undefined && !this.heard(peerId, now);
+    const h = this.flood.heardFrom(peerId);
+    return h !== undefined && h.lastHeardAt !== -Infinity && !this.heard(peerId, now);
   }
 
   /** Members we hear only through the others (they count when electing the leader). */
@@ -141,7 +162,8 @@ export class OverlayRoom {
 
   /** The member left or was removed. True when we knew it only through the overlay. */
   forget(peerId: string): boolean {
-    const onlyThrough = this.flood.heardFrom(peerId) !== undefined && !this.host.firstHand(peerId);
+    const h = this.flood.heardFrom(peerId);
+    const onlyThrough = h !== undefined && h.lastHeardAt !== -Infinity && !this.host.firstHand(peerId);
     this.flood.forget(peerId);
     this.said.delete(peerId);
     return onlyThrough;

@@ -8,6 +8,7 @@
  * Pure code, discriminated unions on `kind`/`t`, with a version constant.
  */
 import { parseTreeSignal, type TreeSignal } from './tree-messages';
+import { decodeBeats } from './beat-digest';
 
 export const MESH_PROTOCOL_VERSION = 1;
 
@@ -64,7 +65,22 @@ export type ControlMessage =
    * src/call/overlay-flood.ts): origin `o`, its sequence number `s`, hops left `h`; `to`: one
    * member it is for (the others pass it on), absent: everyone.
    */
-  | FloodMessage;
+  | FloodMessage
+  /** Overlay liveness: beat counts, ours and those we saw rise (src/call/beat-digest.ts). */
+  | { t: 'beats'; e: string }
+  /** What we know of the room's members, for a neighbour whose link just came up (in parts). */
+  | { t: 'roster'; m: RosterEntry[] };
+
+/** One member as a roster part describes it. */
+export interface RosterEntry {
+  id: string;
+  joinedAt: number;
+  state?: PeerState;
+  hello?: { uplinkKbps: number; canForward: boolean };
+}
+
+/** Members per roster message (each ≈ 200 characters: well inside the control cap). */
+export const ROSTER_PART = 50;
 
 /**
  * What travels on the overlay: a member's heartbeat (who it is, its state and its tree hello,
@@ -166,8 +182,9 @@ export function parseNegotiation(data: unknown): NegotiationPayload | null {
 }
 
 export function parseControl(raw: unknown): ControlMessage | null {
-  // Room for a full-length private message even when JSON escapes every character.
-  if (typeof raw !== 'string' || raw.length > 16_384) return null;
+  // Room for a full-length private message even when JSON escapes every character, and for an
+  // overlay digest of a room of 1,000 (about 17 characters a member).
+  if (typeof raw !== 'string' || raw.length > 65_536) return null;
   let data: unknown;
   try {
     data = JSON.parse(raw);
@@ -208,6 +225,20 @@ export function parseControl(raw: unknown): ControlMessage | null {
       return parseTreeSignal(data);
     case 'flood':
       return parseFlood(data);
+    case 'beats':
+      return typeof data.e === 'string' && decodeBeats(data.e) !== null ? { t: 'beats', e: data.e } : null;
+    case 'roster': {
+      const m = data.m;
+      if (!Array.isArray(m) || m.length > ROSTER_PART) return null;
+      const out: RosterEntry[] = [];
+      for (const raw of m) {
+        if (!isRecord(raw) || !isPeerId(raw.id)) return null;
+        const info = parseFloodBody({ k: 'hb', joinedAt: raw.joinedAt, state: raw.state, hello: raw.hello });
+        if (!info || info.k !== 'hb') return null;
+        out.push({ id: raw.id, joinedAt: info.joinedAt, ...(info.state ? { state: info.state } : {}), ...(info.hello ? { hello: info.hello } : {}) });
+      }
+      return { t: 'roster', m: out };
+    }
     default:
       return null;
   }

@@ -69,7 +69,8 @@ test('eight pages on the control overlay: only neighbours connected, everyone li
     const before = await Promise.all(all.map((p) => p.page.evaluate(() => window.__lunar?.overlay() ?? {})));
     await new Promise((r) => setTimeout(r, 10_000));
     const after = await Promise.all(all.map((p) => p.page.evaluate(() => window.__lunar?.overlay() ?? {})));
-    console.log(`[tree-overlay] overlay messages sent per page per second: ${all.map((p, i) => `${p.name} ${(((after[i]?.sent ?? 0) - (before[i]?.sent ?? 0)) / 10).toFixed(0)} (repeats dropped ${(((after[i]?.duplicates ?? 0) - (before[i]?.duplicates ?? 0)) / 10).toFixed(0)})`).join(', ')}`);
+    const rate = (i: number, key: string) => (((after[i]?.[key] ?? 0) - (before[i]?.[key] ?? 0)) / 10).toFixed(1);
+    console.log(`[tree-overlay] overlay messages per page per second (beat digests, passed-on messages sent, repeats dropped): ${all.map((p, i) => `${p.name} ${rate(i, 'digests')}, ${rate(i, 'sent')}, ${rate(i, 'duplicates')}`).join('; ')}`);
 
     // The author shares a screen: screens go over direct connections, so the reader connects
     // to the sharer and decodes the screen; once the share stops that connection goes again.

@@ -5,17 +5,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { OverlayFlood } from '../../../src/call/overlay-flood';
-import { parseControl, type ControlMessage } from '../../../src/protocol/mesh-messages';
+import { parseControl, ROSTER_PART, type ControlMessage } from '../../../src/protocol/mesh-messages';
+import { decodeBeats, encodeBeats } from '../../../src/protocol/beat-digest';
 import type { TreeSignal } from '../../../src/protocol/tree-messages';
 import { planControlOverlay } from '../../../src/tree/control-overlay';
 import { createPrng } from '../../support/prng';
 
-const id = (i: number): string => i.toString(16).padStart(32, '0');
+/** Ids unique in their first 12 characters, as random ones are (beat digests name members by them). */
+const id = (i: number): string => i.toString(16).padStart(4, '0').repeat(8);
 const HELLO = { uplinkKbps: 4000, canForward: true };
 const state = (i: number) => ({ name: `guest ${i}`, micOn: i % 2 === 0, camOn: true });
 
 function room(n: number, seed: number) {
   const rng = createPrng(seed);
+  const clock = { now: 1_000_000 };
   const ids = Array.from({ length: n }, (_, i) => id(i + 1));
   const { neighbours } = planControlOverlay(ids);
   const queue: { from: string; to: string; raw: string }[] = [];
@@ -37,6 +40,7 @@ function room(n: number, seed: number) {
           })),
         onTree: (from, sig) => trees.get(me)?.push({ from, sig }),
         onHeartbeat: (m, first) => first && newMembers.get(me)?.push(m.peerId),
+        now: () => clock.now,
       }),
     );
   }
@@ -49,13 +53,16 @@ function room(n: number, seed: number) {
       queue[k] = queue[queue.length - 1] as (typeof queue)[number];
       queue.pop();
       const msg = parseControl(m.raw);
-      if (msg?.t !== 'flood') throw new Error(`not a flood message: ${m.raw}`);
-      floods.get(m.to)?.receive(m.from, msg);
+      const to = floods.get(m.to);
+      if (msg?.t === 'flood') to?.receive(m.from, msg);
+      else if (msg?.t === 'beats') to?.receiveBeats(msg.e);
+      else if (msg?.t === 'roster') to?.receiveRoster(msg.m);
+      else throw new Error(`not an overlay message: ${m.raw}`);
       delivered++;
     }
     return delivered;
   };
-  return { ids, neighbours, floods, trees, newMembers, flush, queue };
+  return { ids, neighbours, floods, trees, newMembers, flush, queue, clock };
 }
 
 describe('OverlayFlood', () => {
@@ -73,7 +80,7 @@ describe('OverlayFlood', () => {
     // A second round updates what is known and adds no one.
     r.floods.get(r.ids[7] as string)?.heartbeat({ joinedAt: 1007, state: { ...state(7), micOn: true }, hello: HELLO });
     r.flush();
-    expect(r.floods.get(r.ids[0] as string)?.heardFrom(r.ids[7] as string)?.state.micOn).toBe(true);
+    expect(r.floods.get(r.ids[0] as string)?.heardFrom(r.ids[7] as string)?.state?.micOn).toBe(true);
     expect(r.newMembers.get(r.ids[0] as string)?.length).toBe(39);
   });
 
@@ -137,6 +144,87 @@ describe('OverlayFlood', () => {
     r.flush();
     expect(r.floods.get(a)?.heardFrom(b)).toBeDefined();
     expect(r.newMembers.get(a)?.filter((p) => p === b)).toHaveLength(2);
+  });
+});
+
+describe('beat digests', () => {
+  it('a member far away is heard while its count rises, one digest per neighbour per beat', () => {
+    const r = room(40, 6);
+    r.ids.forEach((me, i) => r.floods.get(me)?.heartbeat({ joinedAt: i, state: state(i), hello: HELLO }));
+    r.flush();
+    const t0 = r.clock.now;
+    const round = () => {
+      r.clock.now += 400;
+      for (const me of r.ids) r.floods.get(me)?.beat();
+      return r.flush();
+    };
+    let messages = 0;
+    for (let i = 0; i < 8; i++) messages += round();
+    // One digest per link end per beat: 8 beats × the links' ends.
+    const linkEnds = [...r.neighbours.values()].reduce((s, n) => s + n.length, 0);
+    expect(messages).toBe(8 * linkEnds);
+    for (const me of r.ids) {
+      for (const h of r.floods.get(me)?.members() ?? []) expect(h.lastHeardAt, `${me} hears ${h.peerId}`).toBeGreaterThan(r.clock.now - 400 * 5);
+    }
+    // One page stops beating: its last count still travels a few hops, then nobody hears it rise.
+    const quiet = r.ids[17] as string;
+    const stoppedAt = r.clock.now;
+    const lastHeard = () => r.ids.filter((me) => me !== quiet).map((me) => r.floods.get(me)?.heardFrom(quiet)?.lastHeardAt ?? 0);
+    let settled: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      r.clock.now += 400;
+      for (const me of r.ids) if (me !== quiet) r.floods.get(me)?.beat();
+      r.flush();
+      if (i === 7) settled = lastHeard();
+    }
+    expect(lastHeard()).toEqual(settled);
+    for (const at of settled) expect(at).toBeLessThanOrEqual(stoppedAt + 400 * 6);
+    for (const me of r.ids) if (me !== quiet) expect(r.floods.get(me)?.heardFrom(quiet)?.beat, me).toBe(8);
+    expect(t0).toBeLessThan(stoppedAt);
+  });
+
+  it('a roster tells a newcomer who everyone is; beats then make them heard', () => {
+    const r = room(12, 7);
+    // Everyone but p12 knows everyone; p12 knows no one.
+    r.ids.slice(0, 11).forEach((me, i) => r.floods.get(me)?.heartbeat({ joinedAt: i, state: state(i), hello: HELLO }));
+    const late = r.ids[11] as string;
+    r.flush();
+    const lateFlood = r.floods.get(late) as OverlayFlood;
+    for (const p of r.ids) lateFlood.forget(p);
+    expect([...lateFlood.members()]).toEqual([]);
+    const neighbour = (r.neighbours.get(late) ?? [])[0] as string;
+    const toLate = { peerId: late, send: (msg: ControlMessage) => r.queue.push({ from: neighbour, to: late, raw: JSON.stringify(msg) }) > 0 };
+    r.floods.get(neighbour)?.welcome(toLate, { joinedAt: 99, state: state(99), hello: HELLO });
+    r.flush();
+    const known = [...lateFlood.members()];
+    expect(known.map((h) => h.peerId).sort()).toEqual(r.ids.filter((p) => p !== late).sort());
+    expect(known.every((h) => h.lastHeardAt === -Infinity)).toBe(true);
+    expect(lateFlood.heardFrom(r.ids[3] as string)?.state).toEqual(state(3));
+    for (let i = 0; i < 6; i++) {
+      r.clock.now += 400;
+      for (const me of r.ids) r.floods.get(me)?.beat();
+      r.flush();
+    }
+    expect([...lateFlood.members()].every((h) => h.lastHeardAt > -Infinity)).toBe(true);
+  });
+});
+
+describe('beat digests on the wire', () => {
+  it('round-trips and refuses anything off', () => {
+    const e = encodeBeats([[id(1), 1], [id(2) + 'ff', 123456]]);
+    expect(decodeBeats(e)).toEqual([[id(1).slice(0, 12), 1], [id(2).slice(0, 12), 123456]]);
+    expect(decodeBeats('')).toEqual([]);
+    for (const bad of ['x', '0123456789ab', '0123456789ab.', '0123456789AB.1', '0123456789ab.1,', '0123456789ab.123456789']) expect(decodeBeats(bad), bad).toBeNull();
+    expect(parseControl(JSON.stringify({ t: 'beats', e: 'zz' }))).toBeNull();
+    expect(parseControl(JSON.stringify({ t: 'beats', e }))).toEqual({ t: 'beats', e });
+  });
+
+  it('takes a roster part of at most ROSTER_PART valid members', () => {
+    const entry = { id: id(3), joinedAt: 5, state: state(3), hello: HELLO };
+    expect(parseControl(JSON.stringify({ t: 'roster', m: [entry, { id: id(4), joinedAt: 6 }] }))).toEqual({ t: 'roster', m: [entry, { id: id(4), joinedAt: 6 }] });
+    expect(parseControl(JSON.stringify({ t: 'roster', m: Array.from({ length: ROSTER_PART + 1 }, () => entry) }))).toBeNull();
+    expect(parseControl(JSON.stringify({ t: 'roster', m: [{ ...entry, id: 'x' }] }))).toBeNull();
+    expect(parseControl(JSON.stringify({ t: 'roster', m: [{ ...entry, state: { name: 1 } }] }))).toBeNull();
   });
 });
 

@@ -77,7 +77,7 @@ describe('OverlayRoom', () => {
     expect(calls).toHaveLength(3);
     heartbeat(5, 3, true);
     expect(calls.slice(3)).toEqual(['changed']);
-    expect(room.heard(id(5))?.state.micOn).toBe(true);
+    expect(room.heard(id(5))?.state?.micOn).toBe(true);
     expect(room.others().map((m) => m.peerId)).toEqual([id(5)]);
   });
 
@@ -122,18 +122,35 @@ describe('OverlayRoom', () => {
     expect([...admitted].every((p) => room.wants(p))).toBe(true);
   });
 
-  it('sends heartbeats only while on; name, state and hello when they change and every few beats', () => {
+  it('beats only while on: a digest every beat, who we are when it changes and every FULL_HEARTBEAT_EVERY beats', () => {
     const { room, admitted, sent } = setup(8);
     const st = { name: 'me', micOn: false, camOn: true };
     const hello = { uplinkKbps: 4000, canForward: true };
     room.heartbeat(1, st, hello);
     expect(sent).toEqual([]);
     room.plan(admitted);
-    const full = () => sent.map((m) => (m.t === 'flood' && m.b.k === 'hb' && m.b.state ? 'full' : 'bare'));
-    for (let i = 0; i < FULL_HEARTBEAT_EVERY + 2; i++) room.heartbeat(1, st, hello);
-    expect(full()).toEqual(['full', ...Array<string>(FULL_HEARTBEAT_EVERY - 1).fill('bare'), 'full', 'bare']);
+    const kinds = () => sent.map((m) => (m.t === 'flood' ? 'who' : m.t));
+    for (let i = 0; i < FULL_HEARTBEAT_EVERY + 1; i++) room.heartbeat(1, st, hello);
+    const k = kinds();
+    expect(k.filter((x) => x === 'beats')).toHaveLength(FULL_HEARTBEAT_EVERY + 1);
+    expect(k.filter((x) => x === 'who')).toHaveLength(2);
+    expect(k.slice(0, 2)).toEqual(['who', 'beats']);
+    sent.length = 0;
     room.heartbeat(1, { ...st, micOn: true }, hello);
-    expect(full().at(-1)).toBe('full');
+    expect(kinds()).toEqual(['who', 'beats']);
+  });
+
+  it('welcomes a neighbour with a roster of who we know, ourselves first', () => {
+    const { room, admitted, sent, heartbeat } = setup(8);
+    room.plan(admitted);
+    heartbeat(5, 1);
+    room.heartbeat(1, { name: 'me', micOn: false, camOn: true }, { uplinkKbps: 4000, canForward: true });
+    sent.length = 0;
+    room.welcome(id(2));
+    expect(sent).toHaveLength(1);
+    const roster = sent[0];
+    expect(roster?.t).toBe('roster');
+    if (roster?.t === 'roster') expect(roster.m.map((e) => e.id)).toEqual([ME, id(5)]);
   });
 
   it('passes a tree signal on only from a listed member', () => {
