@@ -7,6 +7,7 @@ import { DEFAULT_CONTROL_OVERLAY, planControlOverlay } from '../../src/tree/cont
 import { measureOverlay, newLinks, survivingLinks } from '../../src/tree/overlay-metrics';
 import { createPrng, type Prng } from '../../tests/support/prng';
 import { median, printTable } from '../stats';
+import { overlayTraffic, type OverlayTrafficRow } from './overlay-traffic';
 
 export interface OverlayBenchRow {
   n: number;
@@ -27,7 +28,7 @@ export interface OverlayBenchRow {
 
 const hexId = (rng: Prng): string => Array.from({ length: 16 }, () => '0123456789abcdef'[rng.int(0, 15)]).join('');
 
-export function runOverlayBench(opts: { sizes?: number[]; rooms?: number } = {}): OverlayBenchRow[] {
+export function runOverlayBench(opts: { sizes?: number[]; rooms?: number } = {}): { rows: OverlayBenchRow[]; traffic: OverlayTrafficRow[] } {
   const sizes = opts.sizes ?? [8, 16, 17, 32, 64, 128, 256, 512, 1000];
   const rooms = opts.rooms ?? 4;
   planControlOverlay(Array.from({ length: 300 }, (_, i) => `warm${i}`));
@@ -85,5 +86,11 @@ export function runOverlayBench(opts: { sizes?: number[]; rooms?: number } = {})
       r.planMedianMs.toFixed(2),
     ]),
   );
-  return rows;
+  const traffic = [32, 256, 1000].map((n) => overlayTraffic(n));
+  printTable(
+    'Control overlay liveness per page (simulated with OverlayFlood, JSON as sent; a beat every 0.4 s), against the control mesh\'s pings',
+    ['N', 'control links', 'overlay msgs/s', 'overlay KB/s', 'mesh links', 'mesh pings/s', 'mesh KB/s'],
+    traffic.map((t) => [String(t.n), String(t.controlLinks), t.overlayMessages.toFixed(1), t.overlayKBps.toFixed(1), String(t.n - 1), t.meshMessages.toFixed(0), t.meshKBps.toFixed(1)]),
+  );
+  return { rows, traffic };
 }

@@ -13,6 +13,7 @@ import { createPrng } from '../../tests/support/prng';
 import { churn, randomRoom } from '../../tests/unit/tree/room-sim';
 import { median, percentile, printTable } from '../stats';
 import { runOverlayBench, type OverlayBenchRow } from './control-overlay';
+import type { OverlayTrafficRow } from './overlay-traffic';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, '../..');
@@ -54,6 +55,7 @@ export interface TreeBenchResult {
   targetPlanMs: number;
   /** The control overlay on rooms of the same sizes (bench/tree/control-overlay.ts). */
   overlay: OverlayBenchRow[];
+  overlayTraffic: OverlayTrafficRow[];
 }
 
 function timed<T>(f: () => T): [T, number] {
@@ -122,7 +124,7 @@ export function runTreeBench(opts: { sizes?: number[]; rooms?: number; runs?: nu
     };
   });
 
-  const result: TreeBenchResult = { rows, uploadCapKbps: 4 * 1200, targetPlanMs: TARGET_PLAN_MS, overlay: [] };
+  const result: TreeBenchResult = { rows, uploadCapKbps: 4 * 1200, targetPlanMs: TARGET_PLAN_MS, overlay: [], overlayTraffic: [] };
   const ms = (x: number) => x.toFixed(1);
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   printTable(
@@ -144,7 +146,9 @@ export function runTreeBench(opts: { sizes?: number[]; rooms?: number; runs?: nu
       r.standbyAsChildMax === null ? '-' : `${r.standbyAsChildMax} / ${r.standbyAsParentMax}, ${pct(r.standbyCoveredMin ?? 0)}`,
     ]),
   );
-  result.overlay = runOverlayBench();
+  const overlay = runOverlayBench();
+  result.overlay = overlay.rows;
+  result.overlayTraffic = overlay.traffic;
   mkdirSync(path.join(REPO_ROOT, 'bench/results'), { recursive: true });
   writeFileSync(path.join(REPO_ROOT, 'bench/results/tree.json'), JSON.stringify(result, null, 2));
   return result;

@@ -1,0 +1,90 @@
+/**
+ * What the control overlay's liveness costs one page, simulated with the real code: N pages
+ * of `OverlayFlood` on the ring overlay, each told who everyone is, then beating every 0.4 s;
+ * every message is counted at its JSON size, as the data channel would carry it. Compared with
+ * what the full control mesh's 0.4 s pings cost (one per member). No browser.
+ */
+import { OverlayFlood } from '../../src/call/overlay-flood';
+import type { ControlMessage } from '../../src/protocol/mesh-messages';
+import { planControlOverlay } from '../../src/tree/control-overlay';
+import { createPrng } from '../../tests/support/prng';
+
+export interface OverlayTrafficRow {
+  n: number;
+  /** Per page per second, median page: messages and bytes it sends in steady state. */
+  overlayMessages: number;
+  overlayKBps: number;
+  /** The control mesh's pings (every 0.4 s to every other member) for comparison. */
+  meshMessages: number;
+  meshKBps: number;
+  controlLinks: number;
+}
+
+const BEAT_MS = 400;
+const BEATS = 3;
+const WARM_BEATS = 8;
+
+export function overlayTraffic(n: number, seed = 1): OverlayTrafficRow {
+  const rng = createPrng(seed);
+  const ids = Array.from({ length: n }, () => Array.from({ length: 32 }, () => '0123456789abcdef'[rng.int(0, 15)]).join(''));
+  const { neighbours } = planControlOverlay(ids);
+  let queue: { to: string; msg: ControlMessage }[] = [];
+  const sent = new Map<string, { messages: number; bytes: number }>(ids.map((id) => [id, { messages: 0, bytes: 0 }]));
+  let counting = false;
+  const floods = new Map<string, OverlayFlood>();
+  for (const me of ids) {
+    floods.set(
+      me,
+      new OverlayFlood({
+        myId: me,
+        neighbours: () =>
+          (neighbours.get(me) ?? []).map((peerId) => ({
+            peerId,
+            send: (msg: ControlMessage) => {
+              if (counting) {
+                const s = sent.get(me) as { messages: number; bytes: number };
+                s.messages++;
+                // A digest's JSON is its entries plus `{"t":"beats","e":""}`: not stringified
+                // here, which at 1,000 members would be most of the run.
+                s.bytes += msg.t === 'beats' ? msg.e.length + 19 : JSON.stringify(msg).length;
+              }
+              queue.push({ to: peerId, msg });
+              return true;
+            },
+          })),
+        onTree: () => {},
+      }),
+    );
+  }
+  const flush = () => {
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      for (const { to, msg } of batch) {
+        const f = floods.get(to) as OverlayFlood;
+        if (msg.t === 'flood') f.receive('x', msg);
+        else if (msg.t === 'beats') f.receiveBeats(msg.e);
+      }
+    }
+  };
+  ids.forEach((me, i) => floods.get(me)?.heartbeat({ joinedAt: i, state: { name: `Guest ${i}`, micOn: false, camOn: true }, hello: { uplinkKbps: 4000, canForward: true } }));
+  flush();
+  // Warm up until every count has travelled the whole overlay (diameter ≤ 7), then count.
+  for (let b = 0; b < WARM_BEATS + BEATS; b++) {
+    counting = b >= WARM_BEATS;
+    for (const me of ids) floods.get(me)?.beat();
+    flush();
+  }
+  const perPage = [...sent.values()].sort((a, b) => a.bytes - b.bytes);
+  const mid = perPage[Math.floor(perPage.length / 2)] as { messages: number; bytes: number };
+  const seconds = (BEATS * BEAT_MS) / 1000;
+  const ping = JSON.stringify({ t: 'ping', at: Date.now() }).length;
+  return {
+    n,
+    overlayMessages: mid.messages / seconds,
+    overlayKBps: mid.bytes / seconds / 1000,
+    meshMessages: (n - 1) / (BEAT_MS / 1000),
+    meshKBps: ((n - 1) * ping) / (BEAT_MS / 1000) / 1000,
+    controlLinks: Math.max(...[...neighbours.values()].map((x) => x.length)),
+  };
+}
