@@ -81,7 +81,10 @@ export class OverlayRoom {
 
   /** Works out our neighbours among the admitted members (us included). */
   plan(admitted: ReadonlySet<string>): void {
+    const was = this.active;
     this.active = admitted.size > this.host.controlMesh;
+    // Turned on (again): our first heartbeat says who we are, whoever joined meanwhile.
+    if (this.active && !was) this.lastFull = '';
     this.neighbours = this.active ? new Set(controlNeighbours([...admitted], this.host.myId, { ...DEFAULT_CONTROL_OVERLAY, fullMeshUpTo: this.host.controlMesh })) : new Set();
   }
 

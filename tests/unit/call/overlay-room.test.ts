@@ -140,6 +140,21 @@ describe('OverlayRoom', () => {
     expect(kinds()).toEqual(['who', 'beats']);
   });
 
+  it('says who it is again when the overlay turns back on', () => {
+    const { room, admitted, sent } = setup(8);
+    const st = { name: 'me', micOn: false, camOn: true };
+    const hello = { uplinkKbps: 4000, canForward: true };
+    room.plan(admitted);
+    room.heartbeat(1, st, hello);
+    room.heartbeat(1, st, hello);
+    room.plan(new Set([...admitted].slice(0, 3)));
+    expect(room.on).toBe(false);
+    room.plan(admitted);
+    sent.length = 0;
+    room.heartbeat(1, st, hello);
+    expect(sent.map((m) => m.t)).toEqual(['flood', 'beats']);
+  });
+
   it('welcomes a neighbour with a roster of who we know, ourselves first', () => {
     const { room, admitted, sent, heartbeat } = setup(8);
     room.plan(admitted);
