@@ -4,7 +4,7 @@
  * negotiation over its PeerJS route, names and mic/camera state over the pairs' own
  * DTLS data channels (the relay never sees them).
  */
-import { parseNegotiation, parsePresence, type ControlMessage, type PeerState, type PresenceMessage } from '../protocol/mesh-messages';
+import { parseControl, parseNegotiation, parsePresence, type ControlMessage, type PeerState, type PresenceMessage } from '../protocol/mesh-messages';
 import type { PeerjsSignaling } from '../signaling/peerjs-signaling';
 import type { PresenceChannel } from '../signaling/presence-channel';
 import { openCallSignaling, type CallSignaling } from './call-signaling';
@@ -244,11 +244,31 @@ export class CallEngine {
     return this.events.on('dm', listener);
   }
 
-  /** Sends a private message to one verified peer; false when there is no open, verified channel. */
+  /**
+   * Sends a private message to one verified peer: on its own channel, or in a large room on the
+   * control overlay sealed to its X25519 key and passed on by others. False when neither can.
+   */
   sendDirectMessage(peerId: string, message: IncomingDirectMessage['message']): boolean {
     const session = this.sessions.get(peerId);
-    if (!session || (this.trust && !this.trust.isVerified(peerId))) return false;
-    return session.sendControl(message);
+    if (session && (!this.trust || this.trust.isVerified(peerId))) return session.sendControl(message);
+    const pub = this.overlay?.heard(peerId) ? this.overlay.publicKeyOf(peerId) : null;
+    const security = this.opts.security;
+    if (!pub || !security || !this.overlay) return false;
+    const overlay = this.overlay;
+    void security
+      .sealMessage(JSON.stringify(message), peerId, pub)
+      .then((box) => overlay.sendDm(peerId, box))
+      .catch((err: unknown) => console.warn('could not seal a private message', err));
+    return true;
+  }
+
+  /** A private message through the overlay: opened with the sender's key, checked like one on a channel. */
+  private async openOverlayDm(from: string, box: string): Promise<void> {
+    const pub = this.overlay?.publicKeyOf(from);
+    const text = pub ? await this.opts.security?.openMessage(box, from, pub) : null;
+    if (!text || this.left) return;
+    const msg = parseControl(text);
+    if (msg?.t === 'dm') this.events.emit('dm', { from, message: msg });
   }
 
   /**
@@ -332,12 +352,20 @@ export class CallEngine {
     this.removeMember(peerId, 'removed');
   }
 
-  /** Words everyone in the call sees alike when no one is being intercepted. */
+  /**
+   * Words everyone in the call sees alike when no one is being intercepted: over our verified
+   * peers' DTLS fingerprints, ours, and on the control overlay the fingerprints of members we
+   * hear only through the others, as they say (so every page derives them from the same set).
+   */
   safetyWords(): string[] {
     if (!this.trust) return [];
+    return this.trust.safetyWords(this.myFingerprint(), this.overlay?.fingerprints() ?? []);
+  }
+
+  /** Our DTLS fingerprint: one certificate for all our connections (CallSecurity). */
+  private myFingerprint(): string | null {
     const anySession = [...this.sessions.values()][0];
-    const mine = sdpFingerprint(anySession?.pc.localDescription?.sdp) ?? null;
-    return this.trust.safetyWords(mine);
+    return sdpFingerprint(anySession?.pc.localDescription?.sdp) ?? null;
   }
 
   /** Is media end-to-end encrypted in this call? */
@@ -714,7 +742,7 @@ export class CallEngine {
           if (this.overlay?.on) {
             // One heartbeat reaches everyone through the overlay, our neighbours first-hand.
             const hello = this.large?.hello();
-            this.overlay.heartbeat(this.joinedAt, this.localState(), hello?.kind === 'hello' ? { uplinkKbps: hello.uplinkKbps, canForward: hello.canForward } : { uplinkKbps: 0, canForward: false });
+            this.overlay.heartbeat(this.joinedAt, this.localState(), hello?.kind === 'hello' ? { uplinkKbps: hello.uplinkKbps, canForward: hello.canForward } : { uplinkKbps: 0, canForward: false }, { fp: this.myFingerprint(), pub: this.opts.security?.publicKey ?? null });
             return;
           }
           for (const [peerId, session] of this.sessions) if (this.trust?.isVerified(peerId)) session.sendControl({ t: 'ping', at: now });
@@ -765,6 +793,7 @@ export class CallEngine {
       rewire: () => this.reconcile(),
       onHello: (peerId, hello) => this.large?.onSignal(peerId, { t: 'tree', v: 1, kind: 'hello', ...hello }),
       onTree: (peerId, sig) => this.large?.onSignal(peerId, sig),
+      onDm: (peerId, box) => void this.openOverlayDm(peerId, box),
       roomChanged: () => this.trust?.roomChanged(),
       changed: () => this.changed(),
       now: () => this.now(),

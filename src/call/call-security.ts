@@ -12,7 +12,7 @@
 import { markOnce } from '../util/mark-once';
 import { E2eeController } from '../e2ee/e2ee-controller';
 import type { SenderCounters } from '../e2ee/frame-cryptor';
-import { epochSealContext, generateX25519KeyPair, openSealed, prepareEphemeral, sealToPeer, type Ephemeral, type X25519KeyPair } from '../e2ee/key-seal';
+import { boxBetween, directMessageContext, epochSealContext, generateX25519KeyPair, openBetween, openSealed, prepareEphemeral, sealToPeer, type Ephemeral, type X25519KeyPair } from '../e2ee/key-seal';
 import { computePeerProof, deriveAuthKey, verifyPeerProof } from '../e2ee/peer-auth';
 import { deriveRoomKey, randomKey } from '../e2ee/room-keys';
 import { safetyWords } from '../e2ee/safety-words';
@@ -133,6 +133,30 @@ export class CallSecurity {
   authMessage(myFingerprint: string, theirFingerprint: string): { t: 'auth'; proof: string; pub: string } {
     const proof = computePeerProof(this.authKey, { myFingerprint, theirFingerprint, myId: this.opts.myId, proverPublicKey: this.x25519.publicKey });
     return { t: 'auth', proof: toBase64Url(proof), pub: toBase64Url(this.x25519.publicKey) };
+  }
+
+  /** Our X25519 public key (base64url), as our proofs carry it. */
+  get publicKey(): string {
+    return toBase64Url(this.x25519.publicKey);
+  }
+
+  /**
+   * A private message for a member we have no connection to (large rooms: others pass it on):
+   * sealed between our X25519 key and theirs, so only they open it and only we could have sealed it.
+   */
+  async sealMessage(text: string, toId: string, theirPublicKey: string): Promise<string> {
+    const boxed = await boxBetween(new TextEncoder().encode(text), this.x25519, fromBase64Url(theirPublicKey), directMessageContext(this.opts.myId, toId));
+    return toBase64Url(boxed);
+  }
+
+  /** Opens a private message from `fromId` sealed with `sealMessage`; null when it does not open. */
+  async openMessage(boxed: string, fromId: string, theirPublicKey: string): Promise<string | null> {
+    try {
+      const plain = await openBetween(fromBase64Url(boxed), this.x25519, fromBase64Url(theirPublicKey), directMessageContext(fromId, this.opts.myId));
+      return new TextDecoder('utf-8', { fatal: true }).decode(plain);
+    } catch {
+      return null;
+    }
   }
 
   verify(proof: string, theirId: string, myFingerprint: string, theirFingerprint: string, theirPublicKey: string): boolean {

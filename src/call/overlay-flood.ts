@@ -29,6 +29,8 @@ export interface OverlayFloodHost {
   neighbours(): Iterable<OverlayNeighbour>;
   /** A tree signal for us from a member we may have no connection to. */
   onTree(from: string, sig: TreeSignal): void;
+  /** A sealed private message for us from a member we may have no connection to. */
+  onDm?(from: string, box: string): void;
   /** A member's heartbeat; `first`: we had not heard from it (or had forgotten it). */
   onHeartbeat?(member: HeardMember, first: boolean): void;
   now?(): number;
@@ -45,6 +47,10 @@ export interface HeardMember {
   /** Its name and mic/camera state, and its tree hello: null until a heartbeat carried them. */
   state: PeerState | null;
   hello: { uplinkKbps: number; canForward: boolean } | null;
+  /** Its DTLS fingerprint as it says (for the safety words), or null. */
+  fp: string | null;
+  /** Its X25519 public key as it says (private messages sealed to it), or null. */
+  pub: string | null;
 }
 
 type Heartbeat = Extract<FloodBody, { k: 'hb' }>;
@@ -105,7 +111,7 @@ export class OverlayFlood {
   welcome(to: OverlayNeighbour, self: Omit<RosterEntry, 'id'>): void {
     const entries: RosterEntry[] = [{ id: this.host.myId, ...self }];
     for (const h of this.heard.values()) {
-      entries.push({ id: h.peerId, joinedAt: h.joinedAt, ...(h.state ? { state: h.state } : {}), ...(h.hello ? { hello: h.hello } : {}) });
+      entries.push({ id: h.peerId, joinedAt: h.joinedAt, ...(h.state ? { state: h.state } : {}), ...(h.hello ? { hello: h.hello } : {}), ...(h.fp ? { fp: h.fp } : {}), ...(h.pub ? { pub: h.pub } : {}) });
     }
     for (let i = 0; i < entries.length; i += ROSTER_PART) to.send({ t: 'roster', m: entries.slice(i, i + ROSTER_PART) });
   }
@@ -121,9 +127,11 @@ export class OverlayFlood {
       if (h) {
         h.state ??= e.state ?? null;
         h.hello ??= e.hello ?? null;
+        h.fp ??= e.fp ?? null;
+        h.pub ??= e.pub ?? null;
         continue;
       }
-      this.heard.set(e.id, { peerId: e.id, lastHeardAt: -Infinity, beat: 0, joinedAt: e.joinedAt, state: e.state ?? null, hello: e.hello ?? null });
+      this.heard.set(e.id, { peerId: e.id, lastHeardAt: -Infinity, beat: 0, joinedAt: e.joinedAt, state: e.state ?? null, hello: e.hello ?? null, fp: e.fp ?? null, pub: e.pub ?? null });
       this.byPrefix.set(beatPrefix(e.id), e.id);
     }
   }
@@ -133,11 +141,19 @@ export class OverlayFlood {
    * the others. False when we have no neighbour at all to send it through.
    */
   sendTree(to: string, sig: TreeSignal): boolean {
-    const neighbours = [...this.host.neighbours()];
-    const direct = neighbours.find((n) => n.peerId === to);
+    const direct = [...this.host.neighbours()].find((n) => n.peerId === to);
     if (direct) return direct.send(sig);
-    if (neighbours.length === 0) return false;
-    const env = this.router.originate({ k: 'tree', sig });
+    return this.sendAddressed(to, { k: 'tree', sig });
+  }
+
+  /** A sealed private message to one member, passed along by the others. */
+  sendDm(to: string, box: string): boolean {
+    return this.sendAddressed(to, { k: 'dm', box });
+  }
+
+  private sendAddressed(to: string, body: FloodBody): boolean {
+    if ([...this.host.neighbours()].length === 0) return false;
+    const env = this.router.originate(body);
     return this.fanOut({ t: 'flood', o: env.origin, s: env.seq, h: env.ttl, to, b: env.body }, null) > 0;
   }
 
@@ -180,10 +196,14 @@ export class OverlayFlood {
       this.host.onTree(origin, body.sig);
       return;
     }
+    if (body.k === 'dm') {
+      this.host.onDm?.(origin, body.box);
+      return;
+    }
     const before = this.heard.get(origin);
     const first = !before || before.lastHeardAt === -Infinity;
     // What a heartbeat leaves out has not changed since the last one that said it.
-    const member: HeardMember = { peerId: origin, lastHeardAt: this.now(), beat: before?.beat ?? 0, joinedAt: body.joinedAt, state: body.state ?? before?.state ?? null, hello: body.hello ?? before?.hello ?? null };
+    const member: HeardMember = { peerId: origin, lastHeardAt: this.now(), beat: before?.beat ?? 0, joinedAt: body.joinedAt, state: body.state ?? before?.state ?? null, hello: body.hello ?? before?.hello ?? null, fp: body.fp ?? before?.fp ?? null, pub: body.pub ?? before?.pub ?? null };
     this.heard.set(origin, member);
     this.byPrefix.set(beatPrefix(origin), origin);
     this.host.onHeartbeat?.(member, first);

@@ -44,6 +44,8 @@ export interface OverlayRoomHost {
   rewire(): void;
   onHello(peerId: string, hello: Hello): void;
   onTree(peerId: string, sig: TreeSignal): void;
+  /** A sealed private message for us from a listed member (the engine opens it). */
+  onDm(peerId: string, box: string): void;
   /** Someone joined or left whom the leader's own channels would not show: rekey. */
   roomChanged(): void;
   /** What the person sees changed (a name, mic or camera). */
@@ -68,6 +70,9 @@ export class OverlayRoom {
       neighbours: () => host.channels(),
       onTree: (from, sig) => {
         if (host.member(from)) host.onTree(from, sig);
+      },
+      onDm: (from, box) => {
+        if (host.member(from)) host.onDm(from, box);
       },
       onHeartbeat: (m, first) => this.onHeartbeat(m, first),
       now: () => host.now(),
@@ -108,11 +113,12 @@ export class OverlayRoom {
   }
 
   /** Our heartbeat to everyone; sent only while on (in a mesh each member pings first-hand). */
-  heartbeat(joinedAt: number, state: PeerState, hello: Hello): void {
+  heartbeat(joinedAt: number, state: PeerState, hello: Hello, keys: { fp: string | null; pub: string | null } = { fp: null, pub: null }): void {
     if (!this.active) return;
-    this.self = { joinedAt, state, hello };
-    const full = JSON.stringify([state, hello]);
-    if (full !== this.lastFull || this.beats % FULL_HEARTBEAT_EVERY === 0) this.flood.heartbeat({ joinedAt, state, hello });
+    const who = { joinedAt, state, hello, ...(keys.fp ? { fp: keys.fp } : {}), ...(keys.pub ? { pub: keys.pub } : {}) };
+    this.self = who;
+    const full = JSON.stringify(who);
+    if (full !== this.lastFull || this.beats % FULL_HEARTBEAT_EVERY === 0) this.flood.heartbeat(who);
     this.beats++;
     this.lastFull = full;
     this.flood.beat();
@@ -140,6 +146,16 @@ export class OverlayRoom {
     return this.flood.sendTree(to, sig);
   }
 
+  /** A sealed private message to a member we hold no connection to; false when it cannot go. */
+  sendDm(to: string, box: string): boolean {
+    return this.flood.sendDm(to, box);
+  }
+
+  /** The X25519 key a member says it has (we seal private messages to it), if we heard one. */
+  publicKeyOf(peerId: string): string | null {
+    return this.flood.heardFrom(peerId)?.pub ?? null;
+  }
+
   /** What the member's heartbeats said, if one came in the last OVERLAY_SILENT_MS. */
   heard(peerId: string, now = this.host.now()): HeardMember | undefined {
     const h = this.flood.heardFrom(peerId);
@@ -150,6 +166,16 @@ export class OverlayRoom {
   wentSilent(peerId: string, now = this.host.now()): boolean {
     const h = this.flood.heardFrom(peerId);
     return h !== undefined && h.lastHeardAt !== -Infinity && !this.heard(peerId, now);
+  }
+
+  /** The DTLS fingerprints members we hear only through the others say they have (safety words). */
+  fingerprints(): string[] {
+    const out: string[] = [];
+    const now = this.host.now();
+    for (const h of this.flood.members()) {
+      if (h.fp && this.host.member(h.peerId) && !this.host.firstHand(h.peerId) && now - h.lastHeardAt <= OVERLAY_SILENT_MS) out.push(h.fp);
+    }
+    return out;
   }
 
   /** Members we hear only through the others (they count when electing the leader). */

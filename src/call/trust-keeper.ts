@@ -195,11 +195,13 @@ export class TrustKeeper {
     }
   }
 
-  /** Fingerprints of everyone we verified plus ours: the input to the safety words. */
-  safetyWords(myFingerprint: string | null): string[] {
+  /** Fingerprints of everyone we verified plus ours (and `others`: members we have no channel to): the input to the safety words. */
+  safetyWords(myFingerprint: string | null, others: readonly string[] = []): string[] {
     const fps = [...this.peers.values()].filter((r) => r.trust === 'verified' && r.fingerprint).map((r) => r.fingerprint as string);
     if (myFingerprint) fps.push(myFingerprint);
-    return this.security.safetyWords(fps);
+    fps.push(...others);
+    // A member we once verified first-hand and now hear through the overlay is in both lists.
+    return this.security.safetyWords([...new Set(fps)]);
   }
 
   dispose(): void {

@@ -113,3 +113,41 @@ export async function openSealed(sealed: Uint8Array, recipient: X25519KeyPair, c
     throw new E2eeError('invalid-tag', 'sealed key failed authentication', { cause });
   }
 }
+
+/**
+ * AAD for a private message sealed to one member (large rooms: passed on by others, who hold
+ * the room key but must not read it): binds sender and recipient.
+ */
+export function directMessageContext(fromId: string, toId: string): Uint8Array {
+  return encodeParts(utf8('lunar direct message v1'), utf8(fromId), utf8(toId));
+}
+
+const BOX_SALT_BYTES = 16;
+
+function boxKeys(shared: Uint8Array, salt: Uint8Array, senderPublic: Uint8Array, recipientPublic: Uint8Array) {
+  const okm = hkdf(sha256, shared, concatBytes(salt, senderPublic, recipientPublic), utf8('lunar box v1'), 44);
+  // A random salt per message makes every AES key single-use, so a derived nonce is safe.
+  return { key: okm.subarray(0, 32), nonce: okm.subarray(32) };
+}
+
+/**
+ * Seals `plaintext` from us to one member with both static X25519 keys (no ephemeral): only
+ * the two of us can open it, and opening it proves it came from the holder of `mine`, so the
+ * members passing it on can neither read nor forge it. Output: salt(16) ‖ ciphertext ‖ tag(16).
+ */
+export async function boxBetween(plaintext: Uint8Array, mine: X25519KeyPair, recipientPublic: Uint8Array, context: Uint8Array): Promise<Uint8Array> {
+  const salt = crypto.getRandomValues(new Uint8Array(BOX_SALT_BYTES));
+  const { key, nonce } = boxKeys(await sharedSecret(mine.secretKey, recipientPublic), salt, mine.publicKey, recipientPublic);
+  return concatBytes(salt, await aesGcm('encrypt', key, nonce, context, plaintext));
+}
+
+export async function openBetween(boxed: Uint8Array, mine: X25519KeyPair, senderPublic: Uint8Array, context: Uint8Array): Promise<Uint8Array> {
+  if (!(boxed instanceof Uint8Array) || boxed.length < BOX_SALT_BYTES + TAG_BYTES) throw new E2eeError('invalid-tag', 'sealed message too short');
+  const salt = boxed.subarray(0, BOX_SALT_BYTES);
+  const { key, nonce } = boxKeys(await sharedSecret(mine.secretKey, senderPublic), salt, senderPublic, mine.publicKey);
+  try {
+    return await aesGcm('decrypt', key, nonce, context, boxed.subarray(BOX_SALT_BYTES));
+  } catch (cause) {
+    throw new E2eeError('invalid-tag', 'sealed message failed authentication', { cause });
+  }
+}

@@ -77,7 +77,17 @@ export interface RosterEntry {
   joinedAt: number;
   state?: PeerState;
   hello?: { uplinkKbps: number; canForward: boolean };
+  /** Its DTLS certificate fingerprint (`sha-256 ab:cd:…`), for the safety words. */
+  fp?: string;
+  /** Its X25519 public key (base64url), for private messages sealed to it. */
+  pub?: string;
 }
+
+/** A sealed private message: up to MAX_DM_CHARS of text as JSON, four bytes a character at most, in base64url. */
+const MAX_DM_BOX = 12_000;
+
+/** A DTLS fingerprint as `sdpFingerprint` writes it: algorithm, space, lowercase hex pairs. */
+const FINGERPRINT = /^[a-z0-9-]{1,16} [0-9a-f]{2}(:[0-9a-f]{2}){15,63}$/;
 
 /** Members per roster message (each ≈ 200 characters: well inside the control cap). */
 export const ROSTER_PART = 50;
@@ -88,8 +98,10 @@ export const ROSTER_PART = 50;
  */
 export type FloodBody =
   /** `state` and `hello` ride along when they change and every few seconds, not every 0.4 s. */
-  | { k: 'hb'; joinedAt: number; state?: PeerState; hello?: { uplinkKbps: number; canForward: boolean } }
-  | { k: 'tree'; sig: TreeSignal };
+  | { k: 'hb'; joinedAt: number; state?: PeerState; hello?: { uplinkKbps: number; canForward: boolean }; fp?: string; pub?: string }
+  | { k: 'tree'; sig: TreeSignal }
+  /** A private message sealed to its recipient (`to`) by its sender's and recipient's X25519 keys. */
+  | { k: 'dm'; box: string };
 
 export interface FloodMessage {
   t: 'flood';
@@ -233,9 +245,10 @@ export function parseControl(raw: unknown): ControlMessage | null {
       const out: RosterEntry[] = [];
       for (const raw of m) {
         if (!isRecord(raw) || !isPeerId(raw.id)) return null;
-        const info = parseFloodBody({ k: 'hb', joinedAt: raw.joinedAt, state: raw.state, hello: raw.hello });
+        const info = parseFloodBody({ k: 'hb', joinedAt: raw.joinedAt, state: raw.state, hello: raw.hello, fp: raw.fp, pub: raw.pub });
         if (!info || info.k !== 'hb') return null;
-        out.push({ id: raw.id, joinedAt: info.joinedAt, ...(info.state ? { state: info.state } : {}), ...(info.hello ? { hello: info.hello } : {}) });
+        const { k: _k, ...rest } = info;
+        out.push({ id: raw.id, ...rest });
       }
       return { t: 'roster', m: out };
     }
@@ -266,7 +279,19 @@ function parseFloodBody(b: unknown): FloodBody | null {
       if (typeof hello.uplinkKbps !== 'number' || !Number.isInteger(hello.uplinkKbps) || hello.uplinkKbps < 0 || hello.uplinkKbps > 10_000_000) return null;
       out.hello = { uplinkKbps: hello.uplinkKbps, canForward: hello.canForward };
     }
+    if (b.fp !== undefined) {
+      if (typeof b.fp !== 'string' || !FINGERPRINT.test(b.fp)) return null;
+      out.fp = b.fp;
+    }
+    if (b.pub !== undefined) {
+      if (!isB64(b.pub)) return null;
+      out.pub = b.pub;
+    }
     return out;
+  }
+  if (b.k === 'dm') {
+    if (typeof b.box !== 'string' || b.box.length === 0 || b.box.length > MAX_DM_BOX || !B64URL.test(b.box)) return null;
+    return { k: 'dm', box: b.box };
   }
   if (b.k === 'tree') {
     const sig = parseTreeSignal(b.sig);

@@ -3,7 +3,8 @@
  * eight pages stop holding a control connection to every other and keep only their overlay
  * neighbours'. What a person sees must not change: everyone is listed by name, the tree
  * forms and every page decodes the active sources with the room's one epoch key, and a chat
- * message reaches pages that have no connection to its author (the room doc passed on), and
+ * message reaches pages that have no connection to its author (the room doc passed on), a
+ * private one only its recipient (sealed to its key), and
  * so does a screen share (the page connects to the sharer while it lasts). When
  * a forwarder crashes, everyone stops listing it and the others decode the active sources again.
  */
@@ -53,6 +54,8 @@ test('eight pages on the control overlay: only neighbours connected, everyone li
     await expect.poll(async () => new Set(await Promise.all(all.map((p) => p.page.evaluate(() => window.__lunar?.epoch() ?? -1)))).size, { timeout: 30_000 }).toBe(1);
     expect(await all[0]!.page.evaluate(() => window.__lunar?.epoch() ?? 0)).toBeGreaterThan(0);
 
+    // The same safety words on every page, though each verified only its neighbours' DTLS.
+    await expect.poll(async () => new Set(await Promise.all(all.map((p) => p.page.evaluate(() => (window.__lunar?.safetyWords() ?? []).join(' '))))).size, { timeout: 30_000, message: 'pages showing different safety words' }).toBe(1);
     const active = all.slice(0, 4);
     for (const p of all) await expectTreeVideo(p, active.filter((a) => a !== p), 120_000, 2000);
 
@@ -64,6 +67,15 @@ test('eight pages on the control overlay: only neighbours connected, everyone li
     await author.page.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
     await reader.page.getByRole('button', { name: 'Chat', exact: true }).click();
     await expect(reader.page.getByTestId('chat-message').filter({ hasText: 'through the overlay' })).toBeVisible({ timeout: 30_000 });
+    // A private message too: sealed to the reader's key, passed on by others who cannot read it.
+    await author.page.getByLabel('Send to').selectOption({ label: `${reader.name} (private)` });
+    await author.page.getByRole('textbox', { name: 'Message', exact: true }).fill('only for you');
+    await author.page.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
+    await expect(reader.page.getByTestId('chat-message').filter({ hasText: 'only for you' })).toBeVisible({ timeout: 30_000 });
+    const bystander = all.find((p) => p !== author && p !== reader) as Person;
+    await bystander.page.getByRole('button', { name: 'Chat', exact: true }).click();
+    await expect(bystander.page.getByTestId('chat-message').filter({ hasText: 'through the overlay' })).toBeVisible({ timeout: 30_000 });
+    await expect(bystander.page.getByTestId('chat-message').filter({ hasText: 'only for you' })).toHaveCount(0);
     for (const p of all) console.log('[tree-overlay]', p.name, 'connections', (await connectedTo(p)).length, JSON.stringify(await p.page.evaluate(() => window.__lunar?.churn() ?? {})));
     // What the overlay costs a page: messages it sent (its own and passed on) per second, over 10 s.
     const before = await Promise.all(all.map((p) => p.page.evaluate(() => window.__lunar?.overlay() ?? {})));

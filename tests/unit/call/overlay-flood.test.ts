@@ -25,6 +25,7 @@ function room(n: number, seed: number) {
   const trees = new Map<string, { from: string; sig: TreeSignal }[]>(ids.map((p) => [p, []]));
   const floods = new Map<string, OverlayFlood>();
   const newMembers = new Map<string, string[]>(ids.map((p) => [p, []]));
+  const dms = new Map<string, string[]>();
   for (const me of ids) {
     floods.set(
       me,
@@ -39,6 +40,7 @@ function room(n: number, seed: number) {
             },
           })),
         onTree: (from, sig) => trees.get(me)?.push({ from, sig }),
+        onDm: (from, box) => dms.set(me, [...(dms.get(me) ?? []), `${from}:${box}`]),
         onHeartbeat: (m, first) => first && newMembers.get(me)?.push(m.peerId),
         now: () => clock.now,
       }),
@@ -62,7 +64,7 @@ function room(n: number, seed: number) {
     }
     return delivered;
   };
-  return { ids, neighbours, floods, trees, newMembers, flush, queue, clock };
+  return { ids, neighbours, floods, trees, newMembers, dms, flush, queue, clock };
 }
 
 describe('OverlayFlood', () => {
@@ -125,6 +127,15 @@ describe('OverlayFlood', () => {
     expect(flood.sendTree(far, sig)).toBe(true);
     r.flush();
     for (const me of r.ids) expect(r.trees.get(me), me).toEqual(me === far ? [{ from, sig }] : []);
+  });
+
+  it('a sealed private message reaches its recipient alone, passed on opaque', () => {
+    const r = room(40, 8);
+    const from = r.ids[1] as string;
+    const far = r.ids.find((p) => p !== from && !(r.neighbours.get(from) ?? []).includes(p)) as string;
+    expect(r.floods.get(from)?.sendDm(far, 'b3BhcXVl')).toBe(true);
+    r.flush();
+    expect([...r.dms.entries()]).toEqual([[far, [`${from}:b3BhcXVl`]]]);
   });
 
   it('cannot send a tree signal with no neighbour at all', () => {
@@ -234,6 +245,9 @@ describe('flood messages in the control schema', () => {
     expect(parseControl(JSON.stringify(ok))).toEqual(ok);
     const bare = { t: 'flood', o: id(1), s: 1, h: 3, b: { k: 'hb', joinedAt: 5 } };
     expect(parseControl(JSON.stringify(bare))).toEqual(bare);
+    const fp = `sha-256 ${Array.from({ length: 32 }, (_, i) => (i * 7).toString(16).padStart(2, '0').slice(-2)).join(':')}`;
+    const withFp = { ...ok, b: { ...ok.b, fp } };
+    expect(parseControl(JSON.stringify(withFp))).toEqual(withFp);
     const tree = { t: 'flood', o: id(1), s: 2, h: 0, to: id(2), b: { k: 'tree', sig: { t: 'tree', v: 1, kind: 'close', link: '0123456789abcdef' } } };
     expect(parseControl(JSON.stringify(tree))).toEqual(tree);
   });
@@ -246,6 +260,10 @@ describe('flood messages in the control schema', () => {
     ['a heartbeat with a broken state', { ...ok, b: { k: 'hb', joinedAt: 5, state: { name: 3 } } }],
     ['a heartbeat without a join time', { ...ok, b: { k: 'hb' } }],
     ['a negative uplink', { ...ok, b: { ...ok.b, hello: { uplinkKbps: -1, canForward: true } } }],
+    ['a fingerprint that is not one', { ...ok, b: { ...ok.b, fp: 'sha-256 <script>' } }],
+    ['a public key that is not one', { ...ok, b: { ...ok.b, pub: 'not base64!' } }],
+    ['an empty sealed message', { ...ok, to: id(2), b: { k: 'dm', box: '' } }],
+    ['a sealed message too long', { ...ok, to: id(2), b: { k: 'dm', box: 'a'.repeat(12_001) } }],
     ['a bad tree signal', { ...ok, b: { k: 'tree', sig: { t: 'tree', v: 1, kind: 'resume', link: 'nope' } } }],
   ])('refuses %s', (_, msg) => {
     expect(parseControl(JSON.stringify(msg))).toBeNull();

@@ -34,6 +34,7 @@ function setup(n: number, controlMesh = 4) {
     rewire: () => calls.push('rewire'),
     onHello: (p) => calls.push(`hello ${p.slice(-2)}`),
     onTree: (p) => calls.push(`tree ${p.slice(-2)}`),
+    onDm: (p, box) => calls.push(`dm ${p.slice(-2)} ${box}`),
     roomChanged: () => calls.push('room-changed'),
     changed: () => calls.push('changed'),
     now: () => now,
@@ -166,6 +167,14 @@ describe('OverlayRoom', () => {
     const roster = sent[0];
     expect(roster?.t).toBe('roster');
     if (roster?.t === 'roster') expect(roster.m.map((e) => e.id)).toEqual([ME, id(5)]);
+  });
+
+  it('hands a sealed private message for us on only from a listed member', () => {
+    const { room, admitted, calls } = setup(8);
+    room.plan(admitted);
+    room.receive(id(2), { t: 'flood', o: id(77), s: 1, h: 3, to: ME, b: { k: 'dm', box: 'c2VhbGVk' } });
+    room.receive(id(2), { t: 'flood', o: id(3), s: 1, h: 3, to: ME, b: { k: 'dm', box: 'c2VhbGVk' } });
+    expect(calls).toEqual(['dm 03 c2VhbGVk']);
   });
 
   it('passes a tree signal on only from a listed member', () => {
