@@ -1,7 +1,8 @@
 /**
  * The call engine: joins a room, keeps one PeerSession per admitted participant (full
- * mesh), and exposes what the UI shows. Presence travels over the relay's pub/sub route,
- * negotiation over its PeerJS route, names and mic/camera state over the pairs' own
+ * mesh; in a large room above `controlMesh` members, per control-overlay neighbour:
+ * overlay-room.ts), and exposes what the UI shows. Presence travels over the relay's pub/sub
+ * route, negotiation over its PeerJS route, names and mic/camera state over the pairs' own
  * DTLS data channels (the relay never sees them).
  */
 import { parseControl, parseNegotiation, parsePresence, type ControlMessage, type PeerState, type PresenceMessage } from '../protocol/mesh-messages';

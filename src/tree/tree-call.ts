@@ -6,9 +6,11 @@
  * that is a verified member: who forwards what follows from the child's plan, and plans agree
  * once the members' views do (the planner is deterministic on the same input).
  *
- * Keys: the mesh stays up as a control-only mesh (data channels, no camera or mic), so trust
- * and the leader's epoch hand-outs work as in a small room; the forward worker follows the
- * call's epoch keys. Frames leave our origin senders encrypted and forwarders pass ciphertext.
+ * Keys: the mesh stays up as a control-only mesh (data channels, no camera or mic; above
+ * `controlMesh` members only to each page's overlay neighbours, with signals for anyone else
+ * passed on by them: src/call/overlay-room.ts), so trust and the leader's epoch hand-outs work
+ * as in a small room; the forward worker follows the call's epoch keys. Frames leave our
+ * origin senders encrypted and forwarders pass ciphertext.
  */
 import type { MediaKind } from '../e2ee/clear-prefix';
 import { candidateSignal, type TreeSignal } from '../protocol/tree-messages';
