@@ -128,10 +128,10 @@ function isB64(v: unknown): v is string {
 const MAX_SDP = 48 * 1024;
 
 /**
- * Recipients one epoch hand-out may list: what fits the control message cap with 32-character
- * ids. Pairwise control channels stop far below this; a bigger room needs another carrier.
+ * Recipients one epoch hand-out may list: a room of 1,000 (the most an operator may allow),
+ * which with 32-character ids (35 characters each in JSON) fits the control message cap.
  */
-export const MAX_EPOCH_RECIPIENTS = 400;
+export const MAX_EPOCH_RECIPIENTS = 1000;
 function isEpochNumber(v: unknown, min: number): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= 2 ** 31;
 }

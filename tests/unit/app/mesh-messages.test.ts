@@ -39,6 +39,9 @@ describe('mesh messages are validated where they enter', () => {
     expect(parseControl(JSON.stringify({ ...epoch, minter: 'x' }))).toBeNull();
     expect(parseControl(JSON.stringify({ ...epoch, to: [id, 5] }))).toBeNull();
     expect(parseControl(JSON.stringify({ ...epoch, to: Array.from({ length: MAX_EPOCH_RECIPIENTS + 1 }, () => id) }))).toBeNull();
+    // A hand-out to a room of 1,000 fits one control message.
+    const thousand = Array.from({ length: 1000 }, (_, i) => i.toString(16).padStart(32, '0'));
+    expect(parseControl(JSON.stringify({ ...epoch, to: thousand }))).toEqual({ ...epoch, to: thousand });
     for (const bad of ['{', '[]', '{"t":"state","state":{"name":1}}', '{"t":"nope"}', 42, 'x'.repeat(5000)]) expect(parseControl(bad)).toBeNull();
   });
 });
