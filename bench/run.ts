@@ -4,6 +4,7 @@
  * runs a subset. Every benchmark compares ours with its reference in the same run; read the
  * ratios, not the absolute times.
  */
+import { runControlLinksBench } from './control-links/index';
 import { runE2eeBench } from './e2ee/index';
 import { runJoinBench } from './join/index';
 import { runSignalingBench } from './signaling/index';
@@ -21,6 +22,7 @@ const benches: [string, () => Promise<unknown>][] = [
   ['signaling', () => runSignalingBench()],
   ['tree', async () => runTreeBench()],
   ['tree-hop', () => runTreeHopBench()],
+  ['control-links', () => runControlLinksBench()],
 ];
 
 let failed = 0;
