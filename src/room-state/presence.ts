@@ -38,8 +38,12 @@ export interface Presence {
   turn?: number;
 }
 
-/** Peers beyond this are ignored: a mesh room is far smaller. */
-export const MAX_PRESENCE_PEERS = 64;
+/**
+ * Peers beyond this are ignored: the largest room an operator may allow (`MAX_PARTICIPANTS`,
+ * up to 1,000). It was 64 while every room was a mesh; in a large room presence carries the
+ * speaking turns that choose the active sources, so nobody may fall off the end.
+ */
+export const MAX_PRESENCE_PEERS = 1000;
 
 const ROLES: ReadonlySet<unknown> = new Set<PresenceRole>(['host', 'moderator', 'guest']);
 const E2EE: ReadonlySet<unknown> = new Set<PresenceE2ee>(['verified', 'unverified', 'off']);

@@ -113,6 +113,11 @@ describe('presence', () => {
     const peers = readPresences(states, 1);
     expect([...peers.keys()]).toEqual([2, 3]);
   });
+
+  it('reads every presence of a room of 300 (a large room: speaking turns come from them)', () => {
+    const states = new Map<number, unknown>(Array.from({ length: 301 }, (_, i) => [i + 1, { ...valid, peerId: `p${i}` }]));
+    expect(readPresences(states, 1).size).toBe(300);
+  });
 });
 
 describe('link parts', () => {
