@@ -5,7 +5,7 @@
  * route, negotiation over its PeerJS route, names and mic/camera state over the pairs' own
  * DTLS data channels (the relay never sees them).
  */
-import { parseControl, parseNegotiation, parsePresence, type ControlMessage, type PeerState, type PresenceMessage } from '../protocol/mesh-messages';
+import { parseNegotiation, parsePresence, type ControlMessage, type PeerState, type PresenceMessage } from '../protocol/mesh-messages';
 import type { PeerjsSignaling } from '../signaling/peerjs-signaling';
 import type { PresenceChannel } from '../signaling/presence-channel';
 import { openCallSignaling, type CallSignaling } from './call-signaling';
@@ -252,24 +252,7 @@ export class CallEngine {
   sendDirectMessage(peerId: string, message: IncomingDirectMessage['message']): boolean {
     const session = this.sessions.get(peerId);
     if (session && (!this.trust || this.trust.isVerified(peerId))) return session.sendControl(message);
-    const pub = this.overlay?.heard(peerId) ? this.overlay.publicKeyOf(peerId) : null;
-    const security = this.opts.security;
-    if (!pub || !security || !this.overlay) return false;
-    const overlay = this.overlay;
-    void security
-      .sealMessage(JSON.stringify(message), peerId, pub)
-      .then((box) => overlay.sendDm(peerId, box))
-      .catch((err: unknown) => console.warn('could not seal a private message', err));
-    return true;
-  }
-
-  /** A private message through the overlay: opened with the sender's key, checked like one on a channel. */
-  private async openOverlayDm(from: string, box: string): Promise<void> {
-    const pub = this.overlay?.publicKeyOf(from);
-    const text = pub ? await this.opts.security?.openMessage(box, from, pub) : null;
-    if (!text || this.left) return;
-    const msg = parseControl(text);
-    if (msg?.t === 'dm') this.events.emit('dm', { from, message: msg });
+    return this.overlay?.sendDirect(peerId, message) ?? false;
   }
 
   /**
@@ -794,7 +777,15 @@ export class CallEngine {
       rewire: () => this.reconcile(),
       onHello: (peerId, hello) => this.large?.onSignal(peerId, { t: 'tree', v: 1, kind: 'hello', ...hello }),
       onTree: (peerId, sig) => this.large?.onSignal(peerId, sig),
-      onDm: (peerId, box) => void this.openOverlayDm(peerId, box),
+      ...(this.opts.security
+        ? {
+            seal: (json: string, to: string, key: string) => (this.opts.security as CallSecurity).sealMessage(json, to, key),
+            open: (box: string, from: string, key: string) => (this.opts.security as CallSecurity).openMessage(box, from, key),
+          }
+        : {}),
+      onDirect: (peerId, message) => {
+        if (!this.left) this.events.emit('dm', { from: peerId, message });
+      },
       roomChanged: () => this.trust?.roomChanged(),
       changed: () => this.changed(),
       now: () => this.now(),

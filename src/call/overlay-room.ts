@@ -5,7 +5,7 @@
  * heartbeats passed on by the others (src/call/overlay-flood.ts) into members the call
  * knows: here (heard in the last OVERLAY_SILENT_MS), with a name, a state and a tree hello.
  */
-import type { FloodMessage, PeerState, RosterEntry } from '../protocol/mesh-messages';
+import { parseControl, type ControlMessage, type FloodMessage, type PeerState, type RosterEntry } from '../protocol/mesh-messages';
 import type { TreeSignal } from '../protocol/tree-messages';
 import { controlNeighbours, DEFAULT_CONTROL_OVERLAY } from '../tree/control-overlay';
 import type { Member } from './membership';
@@ -23,6 +23,7 @@ export const OVERLAY_SILENT_MS = 8000;
 export const FULL_HEARTBEAT_EVERY = 75;
 
 type Hello = { uplinkKbps: number; canForward: boolean };
+type DirectMessage = Extract<ControlMessage, { t: 'dm' }>;
 
 export interface OverlayRoomHost {
   myId: string;
@@ -44,8 +45,11 @@ export interface OverlayRoomHost {
   rewire(): void;
   onHello(peerId: string, hello: Hello): void;
   onTree(peerId: string, sig: TreeSignal): void;
-  /** A sealed private message for us from a listed member (the engine opens it). */
-  onDm(peerId: string, box: string): void;
+  /** Seals a private message's JSON to a member's X25519 key, and opens one sealed to ours (null: it does not open). */
+  seal?(json: string, to: string, theirKey: string): Promise<string>;
+  open?(box: string, from: string, theirKey: string): Promise<string | null>;
+  /** A private message for us from a member we may hold no connection to, opened and checked. */
+  onDirect(peerId: string, message: DirectMessage): void;
   /** Someone joined or left whom the leader's own channels would not show: rekey. */
   roomChanged(): void;
   /** What the person sees changed (a name, mic or camera). */
@@ -72,7 +76,7 @@ export class OverlayRoom {
         if (host.member(from)) host.onTree(from, sig);
       },
       onDm: (from, box) => {
-        if (host.member(from)) host.onDm(from, box);
+        if (host.member(from)) void this.openDirect(from, box);
       },
       onHeartbeat: (m, first) => this.onHeartbeat(m, first),
       now: () => host.now(),
@@ -146,9 +150,26 @@ export class OverlayRoom {
     return this.flood.sendTree(to, sig);
   }
 
-  /** A sealed private message to a member we hold no connection to; false when it cannot go. */
-  sendDm(to: string, box: string): boolean {
-    return this.flood.sendDm(to, box);
+  /**
+   * A private message to a member we hold no connection to: sealed between our X25519 key and
+   * the one it says it has, passed on by others who can neither read nor forge it. False when
+   * we know no key of its, or cannot seal.
+   */
+  sendDirect(to: string, message: DirectMessage): boolean {
+    const key = this.heard(to) ? this.publicKeyOf(to) : null;
+    const seal = this.host.seal;
+    if (!key || !seal) return false;
+    void seal(JSON.stringify(message), to, key)
+      .then((box) => this.flood.sendDm(to, box))
+      .catch((err: unknown) => console.warn('could not seal a private message', err));
+    return true;
+  }
+
+  private async openDirect(from: string, box: string): Promise<void> {
+    const key = this.publicKeyOf(from);
+    const json = key && this.host.open ? await this.host.open(box, from, key) : null;
+    const msg = json ? parseControl(json) : null;
+    if (msg?.t === 'dm') this.host.onDirect(from, msg);
   }
 
   /** The X25519 key a member says it has (we seal private messages to it), if we heard one. */

@@ -34,7 +34,10 @@ function setup(n: number, controlMesh = 4) {
     rewire: () => calls.push('rewire'),
     onHello: (p) => calls.push(`hello ${p.slice(-2)}`),
     onTree: (p) => calls.push(`tree ${p.slice(-2)}`),
-    onDm: (p, box) => calls.push(`dm ${p.slice(-2)} ${box}`),
+    // A stand-in for CallSecurity's sealing: the box is the JSON reversed; "bad" does not open.
+    seal: async (json, to) => `${to.slice(-2)}:${[...json].reverse().join('')}`,
+    open: async (box) => (box === 'bad' ? null : [...box.slice(3)].reverse().join('')),
+    onDirect: (p, m) => calls.push(`dm ${p.slice(-2)} ${m.text}`),
     roomChanged: () => calls.push('room-changed'),
     changed: () => calls.push('changed'),
     now: () => now,
@@ -169,12 +172,32 @@ describe('OverlayRoom', () => {
     if (roster?.t === 'roster') expect(roster.m.map((e) => e.id)).toEqual([ME, id(5)]);
   });
 
-  it('hands a sealed private message for us on only from a listed member', () => {
+  it('opens a private message for us only from a listed member, and only if it opens and checks out', async () => {
     const { room, admitted, calls } = setup(8);
     room.plan(admitted);
-    room.receive(id(2), { t: 'flood', o: id(77), s: 1, h: 3, to: ME, b: { k: 'dm', box: 'c2VhbGVk' } });
-    room.receive(id(2), { t: 'flood', o: id(3), s: 1, h: 3, to: ME, b: { k: 'dm', box: 'c2VhbGVk' } });
-    expect(calls).toEqual(['dm 03 c2VhbGVk']);
+    const dm = { t: 'dm', id: 'm1', text: 'hi', at: 5 };
+    const box = `xx:${[...JSON.stringify(dm)].reverse().join('')}`;
+    const keyed = (from: number) => room.receive(id(2), { t: 'flood', o: id(from), s: 1, h: 5, b: { k: 'hb', joinedAt: from, pub: 'a2V5' } });
+    keyed(3);
+    room.receive(id(2), { t: 'flood', o: id(77), s: 2, h: 3, to: ME, b: { k: 'dm', box } });
+    room.receive(id(2), { t: 'flood', o: id(3), s: 2, h: 3, to: ME, b: { k: 'dm', box: 'bad' } });
+    room.receive(id(2), { t: 'flood', o: id(3), s: 3, h: 3, to: ME, b: { k: 'dm', box: `xx:${[...'{"t":"bye"}'].reverse().join('')}` } });
+    room.receive(id(2), { t: 'flood', o: id(3), s: 4, h: 3, to: ME, b: { k: 'dm', box } });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls.filter((c) => c.startsWith('dm'))).toEqual(['dm 03 hi']);
+  });
+
+  it('sends a private message sealed to a member it heard a key from, and not otherwise', async () => {
+    const { room, admitted, sent, heartbeat } = setup(8);
+    room.plan(admitted);
+    const dm = { t: 'dm' as const, id: 'm1', text: 'hi', at: 5 };
+    heartbeat(5, 1);
+    expect(room.sendDirect(id(5), dm)).toBe(false);
+    room.receive(id(2), { t: 'flood', o: id(6), s: 1, h: 5, b: { k: 'hb', joinedAt: 6, pub: 'a2V5' } });
+    expect(room.sendDirect(id(6), dm)).toBe(true);
+    await new Promise((r) => setTimeout(r, 0));
+    const out = sent.find((m) => m.t === 'flood' && m.b.k === 'dm');
+    expect(out).toMatchObject({ to: id(6), b: { k: 'dm', box: `06:${[...JSON.stringify(dm)].reverse().join('')}` } });
   });
 
   it('passes a tree signal on only from a listed member', () => {
