@@ -446,7 +446,13 @@ export class CallEngine {
   private announce(reply: boolean): void {
     if (this.left || this.roomFull) return;
     markOnce('announced');
-    this.presence.publish({ v: 1, kind: 'announce', peerId: this.myId, joinedAt: this.joinedAt, reply });
+    this.presence.publish({ v: 1, kind: 'announce', peerId: this.myId, joinedAt: this.joinedAt, reply, ...(reply ? { rt: true as const } : {}) });
+  }
+
+  /** Our announce to one member that asked for answers on its reply topic. */
+  private answer(peerId: string): void {
+    if (this.left || this.roomFull) return;
+    this.presence.publishTo(peerId, { v: 1, kind: 'announce', peerId: this.myId, joinedAt: this.joinedAt, reply: false });
   }
 
   private onPresence(msg: PresenceMessage): void {
@@ -462,8 +468,12 @@ export class CallEngine {
     } else {
       this.members.set(msg.peerId, { peerId: msg.peerId, joinedAt: msg.joinedAt, lastSeen: this.now(), state: null });
     }
-    // Whoever asks for replies (a newcomer, or someone whose signalling came back) learns of us.
-    if (msg.reply) this.announce(false);
+    // Whoever asks for replies (a newcomer, or someone whose signalling came back) learns of us:
+    // on its reply topic when it listens there, else (an older build) through the whole room.
+    if (msg.reply) {
+      if (msg.rt) this.answer(msg.peerId);
+      else this.announce(false);
+    }
     this.reconcile();
   }
 

@@ -17,7 +17,7 @@ export function openCallSignaling(relayBase: string, myId: string, roomTopic: st
   // PeerJS's token only ties reconnects to this id; it need not be secret from the relay.
   return {
     peerjs: new PeerjsSignaling(relayBase, myId, toHex(randomBytes(8)), undefined, jwt),
-    presence: new PresenceChannel(relayBase, roomTopic, undefined, jwt),
+    presence: new PresenceChannel(relayBase, roomTopic, undefined, jwt, myId),
   };
 }
 

@@ -16,7 +16,8 @@ export const MESH_PROTOCOL_VERSION = 1;
 export const PEER_ID_PATTERN = /^[0-9a-f]{32}$/;
 
 export type PresenceMessage =
-  | { v: 1; kind: 'announce'; peerId: string; joinedAt: number; reply: boolean }
+  /** `rt`: answer on my reply topic (PresenceChannel), not to the whole room. */
+  | { v: 1; kind: 'announce'; peerId: string; joinedAt: number; reply: boolean; rt?: true }
   | { v: 1; kind: 'bye'; peerId: string };
 
 export type NegotiationPayload =
@@ -152,7 +153,8 @@ export function parsePresence(data: unknown): PresenceMessage | null {
   if (!isRecord(data) || data.v !== MESH_PROTOCOL_VERSION || !isPeerId(data.peerId)) return null;
   if (data.kind === 'announce') {
     if (typeof data.joinedAt !== 'number' || !Number.isFinite(data.joinedAt) || typeof data.reply !== 'boolean') return null;
-    return { v: 1, kind: 'announce', peerId: data.peerId, joinedAt: data.joinedAt, reply: data.reply };
+    if (data.rt !== undefined && data.rt !== true) return null;
+    return { v: 1, kind: 'announce', peerId: data.peerId, joinedAt: data.joinedAt, reply: data.reply, ...(data.rt ? { rt: true as const } : {}) };
   }
   if (data.kind === 'bye') return { v: 1, kind: 'bye', peerId: data.peerId };
   return null;

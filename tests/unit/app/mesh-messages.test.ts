@@ -7,6 +7,9 @@ describe('mesh messages are validated where they enter', () => {
   it('accepts well-formed presence and rejects everything else', () => {
     expect(parsePresence({ v: 1, kind: 'announce', peerId: ID, joinedAt: 5, reply: true })).toEqual({ v: 1, kind: 'announce', peerId: ID, joinedAt: 5, reply: true });
     expect(parsePresence({ v: 1, kind: 'bye', peerId: ID })).toEqual({ v: 1, kind: 'bye', peerId: ID });
+    // `rt`: answer on my reply topic.
+    expect(parsePresence({ v: 1, kind: 'announce', peerId: ID, joinedAt: 5, reply: true, rt: true })).toEqual({ v: 1, kind: 'announce', peerId: ID, joinedAt: 5, reply: true, rt: true });
+    expect(parsePresence({ v: 1, kind: 'announce', peerId: ID, joinedAt: 5, reply: true, rt: 'yes' })).toBeNull();
     for (const bad of [null, 1, 'x', [], { v: 2, kind: 'bye', peerId: ID }, { v: 1, kind: 'bye', peerId: 'UPPER' }, { v: 1, kind: 'announce', peerId: ID, joinedAt: Infinity, reply: true }, { v: 1, kind: 'announce', peerId: ID, joinedAt: 1 }, { v: 1, kind: 'evil', peerId: ID }]) {
       expect(parsePresence(bad)).toBeNull();
     }
