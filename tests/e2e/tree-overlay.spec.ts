@@ -1,12 +1,13 @@
 /**
  * A large room on the control overlay (src/tree/control-overlay.ts): with `controlMesh=4`,
  * eight pages stop holding a control connection to every other and keep only their overlay
- * neighbours'. What a person sees must not change: everyone is listed by name, the tree
- * forms and every page decodes the active sources with the room's one epoch key, and a chat
- * message reaches pages that have no connection to its author (the room doc passed on), a
- * private one only its recipient (sealed to its key), and
- * so does a screen share (the page connects to the sharer while it lasts). When
- * a forwarder crashes, everyone stops listing it and the others decode the active sources again.
+ * neighbours'. What a person sees must not change: everyone is listed by name with the same
+ * safety words, the tree forms and every page decodes the active sources with the room's one
+ * epoch key; a chat message reaches pages with no connection to its author (the room doc
+ * passed on), a private message only its recipient (sealed to its key), a screen share a page
+ * with no connection to the sharer (it connects while the share lasts). When a forwarder
+ * crashes, everyone stops listing it and the others decode the active sources again; when the
+ * room shrinks to `controlMesh`, every page connects to every other again.
  */
 import { expect, test } from '@playwright/test';
 import { controlNeighbours, DEFAULT_CONTROL_OVERLAY } from '../../src/tree/control-overlay';
@@ -16,6 +17,12 @@ import { describeTree, expectTreeVideo, joinTree, type Person } from './harness/
 
 const fx = useRelayPerTest();
 const CONTROL_MESH = 4;
+
+async function openChat(p: Person): Promise<void> {
+  const button = p.page.getByRole('button', { name: 'Chat', exact: true });
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+  await expect(p.page.getByRole('textbox', { name: 'Message', exact: true })).toBeVisible();
+}
 
 async function connectedTo(p: Person): Promise<string[]> {
   const rows = await p.page.evaluate(() => window.__lunar?.connections() ?? []);
@@ -123,6 +130,22 @@ test('eight pages on the control overlay: only neighbours connected, everyone li
         .toBe(false);
     }
     console.log(`[tree-overlay] ${gone.name} crashed; decoding the other sources again (rising over 1 s, ms after the command): ${repaired.join(', ')}; no one lists it after ${Date.now() - droppedAt} ms`);
+
+    // Three more leave (the Leave button): four are left, no more than controlMesh, so every
+    // page connects to every other again, and a chat message still reaches everyone.
+    const leaving = left.filter((p) => !stillActive.includes(p)).slice(0, 3);
+    for (const p of leaving) await p.page.getByRole('button', { name: 'Leave' }).click();
+    const four = left.filter((p) => !leaving.includes(p));
+    expect(four).toHaveLength(4);
+    for (const p of four) {
+      await expect.poll(() => connectedTo(p), { timeout: 60_000, message: `${p.name} connects to everyone again` }).toEqual(four.filter((q) => q !== p).map((q) => q.id).sort());
+    }
+    const [speaker, ...listeners] = four as [Person, ...Person[]];
+    for (const p of four) await openChat(p);
+    await speaker.page.getByLabel('Send to').selectOption({ label: 'Everyone' });
+    await speaker.page.getByRole('textbox', { name: 'Message', exact: true }).fill('back to the mesh');
+    await speaker.page.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
+    for (const p of listeners) await expect(p.page.getByTestId('chat-message').filter({ hasText: 'back to the mesh' })).toBeVisible({ timeout: 30_000 });
   } catch (error) {
     for (const p of all) console.log(p.name, p.id.slice(0, 4), JSON.stringify(await describeTree(p).catch((e: unknown) => String(e))));
     throw error;
