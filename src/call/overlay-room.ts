@@ -61,8 +61,11 @@ export class OverlayRoom {
   private readonly flood: OverlayFlood;
   private active = false;
   private neighbours: ReadonlySet<string> = new Set();
-  /** What each member last said (hello, state), so only changes re-plan or redraw. */
-  private readonly said = new Map<string, { hello: string; state: string }>();
+  /**
+   * What each member last said (state, hello), so only changes re-plan or redraw. Compared by
+   * field, not serialised: this runs for every member on every beat.
+   */
+  private readonly said = new Map<string, { state: PeerState | null; hello: Hello | null }>();
   private beats = 0;
   private lastFull = '';
   /** Who we are, as our last heartbeat said (for rosters). */
@@ -191,23 +194,12 @@ export class OverlayRoom {
 
   /** The DTLS fingerprints members we hear only through the others say they have (safety words). */
   fingerprints(): string[] {
-    const out: string[] = [];
-    const now = this.host.now();
-    for (const h of this.flood.members()) {
-      if (h.fp && this.host.member(h.peerId) && !this.host.firstHand(h.peerId) && now - h.lastHeardAt <= OVERLAY_SILENT_MS) out.push(h.fp);
-    }
-    return out;
+    return this.throughOthers().flatMap(({ heard }) => (heard.fp ? [heard.fp] : []));
   }
 
   /** Members we hear only through the others (they count when electing the leader). */
   others(): Member[] {
-    const out: Member[] = [];
-    const now = this.host.now();
-    for (const h of this.flood.members()) {
-      const m = this.host.member(h.peerId);
-      if (m && !this.host.firstHand(h.peerId) && now - h.lastHeardAt <= OVERLAY_SILENT_MS) out.push(m);
-    }
-    return out;
+    return this.throughOthers().map(({ member }) => member);
   }
 
   /** The member left or was removed. True when we knew it only through the overlay. */
@@ -217,6 +209,17 @@ export class OverlayRoom {
     this.flood.forget(peerId);
     this.said.delete(peerId);
     return onlyThrough;
+  }
+
+  /** Listed members heard recently, with no verified channel of ours to them. */
+  private throughOthers(): { member: Member; heard: HeardMember }[] {
+    const out: { member: Member; heard: HeardMember }[] = [];
+    const now = this.host.now();
+    for (const h of this.flood.members()) {
+      const member = this.host.member(h.peerId);
+      if (member && !this.host.firstHand(h.peerId) && this.heard(h.peerId, now)) out.push({ member, heard: h });
+    }
+    return out;
   }
 
   /** Messages sent, passed on, delivered and dropped as duplicates (diagnostics). */
@@ -229,12 +232,18 @@ export class OverlayRoom {
     if (!this.host.member(heard.peerId)) return;
     this.host.seen(heard.peerId);
     const before = this.said.get(heard.peerId);
-    const now = { hello: heard.hello ? `${heard.hello.uplinkKbps}/${heard.hello.canForward}` : '', state: heard.state ? JSON.stringify(heard.state) : '' };
-    this.said.set(heard.peerId, now);
-    if (heard.hello && before?.hello !== now.hello) this.host.onHello(heard.peerId, heard.hello);
+    this.said.set(heard.peerId, { state: heard.state, hello: heard.hello });
+    if (heard.hello && !sameHello(before?.hello ?? null, heard.hello)) this.host.onHello(heard.peerId, heard.hello);
     if (first) this.host.roomChanged();
-    if (first || before?.state !== now.state) this.host.changed();
-    const wasSharing = before?.state ? (JSON.parse(before.state) as PeerState).screen === true : false;
-    if (this.active && wasSharing !== (heard.state?.screen === true)) this.host.rewire();
+    if (first || !sameState(before?.state ?? null, heard.state)) this.host.changed();
+    if (this.active && (before?.state?.screen === true) !== (heard.state?.screen === true)) this.host.rewire();
   }
+}
+
+function sameState(a: PeerState | null, b: PeerState | null): boolean {
+  return a === b || (!!a && !!b && a.name === b.name && a.micOn === b.micOn && a.camOn === b.camOn && (a.screen === true) === (b.screen === true));
+}
+
+function sameHello(a: Hello | null, b: Hello | null): boolean {
+  return a === b || (!!a && !!b && a.uplinkKbps === b.uplinkKbps && a.canForward === b.canForward);
 }
