@@ -5,7 +5,7 @@
  */
 import { DEFAULT_CONTROL_OVERLAY, planControlOverlay } from '../../src/tree/control-overlay';
 import { measureOverlay, newLinks, survivingLinks } from '../../src/tree/overlay-metrics';
-import { createPrng, type Prng } from '../../tests/support/prng';
+import { createPrng, hexId } from '../../tests/support/prng';
 import { median, printTable } from '../stats';
 import { overlayTraffic, type OverlayTrafficRow } from './overlay-traffic';
 
@@ -26,7 +26,6 @@ export interface OverlayBenchRow {
   planMedianMs: number;
 }
 
-const hexId = (rng: Prng): string => Array.from({ length: 16 }, () => '0123456789abcdef'[rng.int(0, 15)]).join('');
 
 export function runOverlayBench(opts: { sizes?: number[]; rooms?: number } = {}): { rows: OverlayBenchRow[]; traffic: OverlayTrafficRow[] } {
   const sizes = opts.sizes ?? [8, 16, 17, 32, 64, 128, 256, 512, 1000];
@@ -42,7 +41,7 @@ export function runOverlayBench(opts: { sizes?: number[]; rooms?: number } = {})
     let mode: OverlayBenchRow['mode'] = 'mesh';
     for (let room = 0; room < rooms; room++) {
       const rng = createPrng(n * 104729 + room);
-      const ids = Array.from({ length: n }, () => hexId(rng));
+      const ids = Array.from({ length: n }, () => hexId(rng, 16));
       const t0 = performance.now();
       const overlay = planControlOverlay(ids);
       planMs.push(performance.now() - t0);
@@ -54,7 +53,7 @@ export function runOverlayBench(opts: { sizes?: number[]; rooms?: number } = {})
       const leaving = new Set(rng.shuffle(ids).slice(0, Math.max(1, Math.round(n * 0.1))));
       const stay = ids.filter((id) => !leaving.has(id));
       connectedMin = Math.min(connectedMin, measureOverlay(survivingLinks(overlay.neighbours, stay)).connectedShare);
-      const after = planControlOverlay([...stay, ...Array.from({ length: leaving.size }, () => hexId(rng))]);
+      const after = planControlOverlay([...stay, ...Array.from({ length: leaving.size }, () => hexId(rng, 16))]);
       opened.push(newLinks(overlay.neighbours, after.neighbours) / leaving.size);
     }
     return {

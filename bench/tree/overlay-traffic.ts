@@ -7,7 +7,7 @@
 import { OverlayFlood } from '../../src/call/overlay-flood';
 import type { ControlMessage } from '../../src/protocol/mesh-messages';
 import { planControlOverlay } from '../../src/tree/control-overlay';
-import { createPrng } from '../../tests/support/prng';
+import { createPrng, hexId } from '../../tests/support/prng';
 
 export interface OverlayTrafficRow {
   n: number;
@@ -26,7 +26,7 @@ const WARM_BEATS = 8;
 
 export function overlayTraffic(n: number, seed = 1): OverlayTrafficRow {
   const rng = createPrng(seed);
-  const ids = Array.from({ length: n }, () => Array.from({ length: 32 }, () => '0123456789abcdef'[rng.int(0, 15)]).join(''));
+  const ids = Array.from({ length: n }, () => hexId(rng));
   const { neighbours } = planControlOverlay(ids);
   let queue: { to: string; msg: ControlMessage }[] = [];
   const sent = new Map<string, { messages: number; bytes: number }>(ids.map((id) => [id, { messages: 0, bytes: 0 }]));

@@ -35,3 +35,8 @@ export function createPrng(seed: number): Prng {
 export function seededRandom(seed: number): () => number {
   return createPrng(seed).next;
 }
+
+/** A random lowercase hex id of `chars` characters, like the app's participant ids (32). */
+export function hexId(rng: Prng, chars = 32): string {
+  return Array.from({ length: chars }, () => '0123456789abcdef'[rng.int(0, 15)]).join('');
+}

@@ -6,10 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { controlNeighbours, DEFAULT_CONTROL_OVERLAY, planControlOverlay, ringOrder } from '../../../src/tree/control-overlay';
 import { measureOverlay, newLinks, survivingLinks } from '../../../src/tree/overlay-metrics';
-import { createPrng, type Prng } from '../../support/prng';
+import { createPrng, hexId, type Prng } from '../../support/prng';
 
-const hexId = (rng: Prng): string => Array.from({ length: 16 }, () => '0123456789abcdef'[rng.int(0, 15)]).join('');
-const room = (rng: Prng, n: number): string[] => Array.from({ length: n }, () => hexId(rng));
+const room = (rng: Prng, n: number): string[] => Array.from({ length: n }, () => hexId(rng, 16));
 const RINGS = DEFAULT_CONTROL_OVERLAY.rings;
 const MESH = DEFAULT_CONTROL_OVERLAY.fullMeshUpTo;
 
@@ -70,7 +69,7 @@ describe('control overlay', () => {
     const rng = createPrng(6);
     const ids = room(rng, 200);
     const before = planControlOverlay(ids).neighbours;
-    const joiner = hexId(rng);
+    const joiner = hexId(rng, 16);
     const after = planControlOverlay([...ids, joiner]).neighbours;
     let changedForOthers = 0;
     for (const id of ids) {
