@@ -14,7 +14,7 @@
  * No DOM: the engine lends the neighbours' channels; unit-tested with in-memory ones.
  */
 import { FloodRouter } from '../tree/flood-router';
-import { FLOOD_HOPS_MAX, ROSTER_PART, type ControlMessage, type FloodBody, type FloodMessage, type PeerState, type RosterEntry } from '../protocol/mesh-messages';
+import { FLOOD_HOPS_MAX, ROSTER_PART, type ControlMessage, type FloodBody, type FloodMessage, type MemberInfo, type PeerState, type RosterEntry } from '../protocol/mesh-messages';
 import { beatPrefix, decodeBeats, encodeBeats } from '../protocol/beat-digest';
 import type { TreeSignal } from '../protocol/tree-messages';
 
@@ -53,7 +53,6 @@ export interface HeardMember {
   pub: string | null;
 }
 
-type Heartbeat = Extract<FloodBody, { k: 'hb' }>;
 
 export class OverlayFlood {
   private readonly router: FloodRouter<FloodBody>;
@@ -71,7 +70,7 @@ export class OverlayFlood {
   }
 
   /** Our heartbeat (who we are), to every member. */
-  heartbeat(hb: Omit<Heartbeat, 'k'>): void {
+  heartbeat(hb: MemberInfo): void {
     const env = this.router.originate({ k: 'hb', ...hb });
     this.fanOut({ t: 'flood', o: env.origin, s: env.seq, h: env.ttl, b: env.body }, null);
   }
@@ -108,7 +107,7 @@ export class OverlayFlood {
   }
 
   /** A neighbour whose link just came up: what we know of everyone, ourselves included, in parts. */
-  welcome(to: OverlayNeighbour, self: Omit<RosterEntry, 'id'>): void {
+  welcome(to: OverlayNeighbour, self: MemberInfo): void {
     const entries: RosterEntry[] = [{ id: this.host.myId, ...self }];
     for (const h of this.heard.values()) {
       entries.push({ id: h.peerId, joinedAt: h.joinedAt, ...(h.state ? { state: h.state } : {}), ...(h.hello ? { hello: h.hello } : {}), ...(h.fp ? { fp: h.fp } : {}), ...(h.pub ? { pub: h.pub } : {}) });

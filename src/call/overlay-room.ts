@@ -5,7 +5,7 @@
  * heartbeats passed on by the others (src/call/overlay-flood.ts) into members the call
  * knows: here (heard in the last OVERLAY_SILENT_MS), with a name, a state and a tree hello.
  */
-import { parseControl, type ControlMessage, type FloodMessage, type PeerState, type RosterEntry } from '../protocol/mesh-messages';
+import { parseControl, type ControlMessage, type FloodMessage, type MemberInfo, type PeerState, type RosterEntry } from '../protocol/mesh-messages';
 import type { TreeSignal } from '../protocol/tree-messages';
 import { controlNeighbours, DEFAULT_CONTROL_OVERLAY } from '../tree/control-overlay';
 import type { Member } from './membership';
@@ -69,7 +69,7 @@ export class OverlayRoom {
   private beats = 0;
   private lastFull = '';
   /** Who we are, as our last heartbeat said (for rosters). */
-  private self: Omit<RosterEntry, 'id'> | null = null;
+  private self: MemberInfo | null = null;
 
   constructor(private readonly host: OverlayRoomHost) {
     this.flood = new OverlayFlood({

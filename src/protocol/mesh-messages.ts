@@ -73,8 +73,12 @@ export type ControlMessage =
   | { t: 'roster'; m: RosterEntry[] };
 
 /** One member as a roster part describes it. */
-export interface RosterEntry {
+export interface RosterEntry extends MemberInfo {
   id: string;
+}
+
+/** Who a member is, as its heartbeat or a roster says (the same fields in both). */
+export interface MemberInfo {
   joinedAt: number;
   state?: PeerState;
   hello?: { uplinkKbps: number; canForward: boolean };
@@ -99,7 +103,7 @@ export const ROSTER_PART = 50;
  */
 export type FloodBody =
   /** `state` and `hello` ride along when they change and every few seconds, not every 0.4 s. */
-  | { k: 'hb'; joinedAt: number; state?: PeerState; hello?: { uplinkKbps: number; canForward: boolean }; fp?: string; pub?: string }
+  | ({ k: 'hb' } & MemberInfo)
   | { k: 'tree'; sig: TreeSignal }
   /** A private message sealed to its recipient (`to`) by its sender's and recipient's X25519 keys. */
   | { k: 'dm'; box: string };
@@ -247,10 +251,9 @@ export function parseControl(raw: unknown): ControlMessage | null {
       const out: RosterEntry[] = [];
       for (const raw of m) {
         if (!isRecord(raw) || !isPeerId(raw.id)) return null;
-        const info = parseFloodBody({ k: 'hb', joinedAt: raw.joinedAt, state: raw.state, hello: raw.hello, fp: raw.fp, pub: raw.pub });
-        if (!info || info.k !== 'hb') return null;
-        const { k: _k, ...rest } = info;
-        out.push({ id: raw.id, ...rest });
+        const info = parseMemberInfo(raw);
+        if (!info) return null;
+        out.push({ id: raw.id, ...info });
       }
       return { t: 'roster', m: out };
     }
@@ -268,28 +271,8 @@ function parseState(s: unknown): PeerState | null {
 function parseFloodBody(b: unknown): FloodBody | null {
   if (!isRecord(b)) return null;
   if (b.k === 'hb') {
-    if (typeof b.joinedAt !== 'number' || !Number.isFinite(b.joinedAt) || b.joinedAt < 0) return null;
-    const out: FloodBody = { k: 'hb', joinedAt: b.joinedAt };
-    if (b.state !== undefined) {
-      const state = parseState(b.state);
-      if (!state) return null;
-      out.state = state;
-    }
-    const hello = b.hello;
-    if (hello !== undefined) {
-      if (!isRecord(hello) || typeof hello.canForward !== 'boolean') return null;
-      if (typeof hello.uplinkKbps !== 'number' || !Number.isInteger(hello.uplinkKbps) || hello.uplinkKbps < 0 || hello.uplinkKbps > 10_000_000) return null;
-      out.hello = { uplinkKbps: hello.uplinkKbps, canForward: hello.canForward };
-    }
-    if (b.fp !== undefined) {
-      if (typeof b.fp !== 'string' || !FINGERPRINT.test(b.fp)) return null;
-      out.fp = b.fp;
-    }
-    if (b.pub !== undefined) {
-      if (!isB64(b.pub)) return null;
-      out.pub = b.pub;
-    }
-    return out;
+    const info = parseMemberInfo(b);
+    return info ? { k: 'hb', ...info } : null;
   }
   if (b.k === 'dm') {
     if (typeof b.box !== 'string' || b.box.length === 0 || b.box.length > MAX_DM_BOX || !B64URL.test(b.box)) return null;
@@ -300,6 +283,32 @@ function parseFloodBody(b: unknown): FloodBody | null {
     return sig ? { k: 'tree', sig } : null;
   }
   return null;
+}
+
+/** The member fields of a heartbeat or a roster entry (anything else on `b` is ignored). */
+function parseMemberInfo(b: Record<string, unknown>): MemberInfo | null {
+  if (typeof b.joinedAt !== 'number' || !Number.isFinite(b.joinedAt) || b.joinedAt < 0) return null;
+  const out: MemberInfo = { joinedAt: b.joinedAt };
+  if (b.state !== undefined) {
+    const state = parseState(b.state);
+    if (!state) return null;
+    out.state = state;
+  }
+  const hello = b.hello;
+  if (hello !== undefined) {
+    if (!isRecord(hello) || typeof hello.canForward !== 'boolean') return null;
+    if (typeof hello.uplinkKbps !== 'number' || !Number.isInteger(hello.uplinkKbps) || hello.uplinkKbps < 0 || hello.uplinkKbps > 10_000_000) return null;
+    out.hello = { uplinkKbps: hello.uplinkKbps, canForward: hello.canForward };
+  }
+  if (b.fp !== undefined) {
+    if (typeof b.fp !== 'string' || !FINGERPRINT.test(b.fp)) return null;
+    out.fp = b.fp;
+  }
+  if (b.pub !== undefined) {
+    if (!isB64(b.pub)) return null;
+    out.pub = b.pub;
+  }
+  return out;
 }
 
 function parseFlood(data: Record<string, unknown>): FloodMessage | null {
