@@ -7,6 +7,7 @@
 import type { MediaKind } from '../e2ee/clear-prefix';
 import type { TreeSignal } from '../protocol/tree-messages';
 import { treeCallParams } from '../tree/call-plan';
+import { keepTurns } from '../tree/speaking-turns';
 import { TreeCall, type CallMode, type TreeDebug } from '../tree/tree-call';
 import { sameMembers, StallWatch, type HeardFrom } from './stall-watch';
 
@@ -88,6 +89,8 @@ export class LargeRoom {
   private readonly stallTimer: ReturnType<typeof setInterval>;
   private mode: CallMode = 'mesh';
   private stallChanges = 0;
+  /** Turns kept through a presence that blinked or showed an older turn (keepTurns): debug. */
+  private turnsKept = 0;
   private lastStallChangeAt = -Infinity;
   private disposed = false;
 
@@ -171,7 +174,7 @@ export class LargeRoom {
   async debug(): Promise<TreeDebug> {
     const d = await this.tree.debug();
     const s = this.stallWatch.stalls;
-    return { ...d, churn: { ...d.churn, 'stall-changes': this.stallChanges, 'stall:silent': s.silent, 'stall:frames-stopped': s['frames-stopped'], 'stall:relay-gone': s['relay-gone'], 'stall-limit-ms': this.stallWatch.limit(Date.now()) } };
+    return { ...d, churn: { ...d.churn, 'stall-changes': this.stallChanges, 'turns-kept': this.turnsKept, 'stall:silent': s.silent, 'stall:frames-stopped': s['frames-stopped'], 'stall:relay-gone': s['relay-gone'], 'stall-limit-ms': this.stallWatch.limit(Date.now()) } };
   }
 
   /** The relay lost `peerId`'s signalling socket: if nothing comes from it now, it is stalled at once (StallWatch). */
@@ -195,8 +198,11 @@ export class LargeRoom {
     setTimeout(() => void look(), STALL_GONE_CONFIRM_MS + 5);
   }
 
-  /** Speaking turns from shared presence (ours included): they decide the last N. */
-  setSpeakingTurns(turns: ReadonlyMap<string, number>): void {
+  /** Speaking turns from shared presence (ours included): they decide the last N. A turn, once seen, stays while its member does (keepTurns). */
+  setSpeakingTurns(seen: ReadonlyMap<string, number>): void {
+    const present = new Set([this.host.myId, ...this.host.verified().map((m) => m.peerId)]);
+    const turns = keepTurns(this.turns, seen, present);
+    for (const id of turns.keys()) if (seen.get(id) !== turns.get(id)) this.turnsKept++;
     const same = turns.size === this.turns.size && [...turns].every(([id, t]) => this.turns.get(id) === t);
     if (same) return;
     this.turns = new Map(turns);

@@ -62,6 +62,11 @@ export class MoveHold {
 
   constructor(private readonly holdMs: number) {}
 
+  /** Sources whose move waits now. */
+  waiting(): string[] {
+    return [...this.since.keys()];
+  }
+
   /** The part of the plan's `diff` to carry out now; the rest waits (see the file's comment). */
   apply<K>(diff: LinkDiff<K>, held: ReadonlyMap<K, HeldLinkState>, now: number): HeldDiff<K> {
     const closing = new Map<string, K>();

@@ -37,6 +37,22 @@ export function activeSources(members: readonly TurnMember[], n: number): string
     .map((m) => m.id);
 }
 
+/**
+ * The turns to plan with, from the `next` reading of presence and the `previous` turns: a turn
+ * only rises, so a member still in the room (`present`) keeps the turn it had when its presence
+ * is missing from `next` or shows an older one. A presence blinks: when the doc link to a member
+ * is re-made (its connection replaced), its presence is removed and comes back a moment later.
+ * Read as "never spoke", that blink took it out of the last N and re-made links across the room
+ * (in one CI run a link the test expected to stay was re-made that way). Members no longer
+ * present are forgotten.
+ */
+export function keepTurns(previous: ReadonlyMap<string, number>, next: ReadonlyMap<string, number>, present: ReadonlySet<string>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [id, turn] of next) out.set(id, Math.max(turn, previous.get(id) ?? 0));
+  for (const [id, turn] of previous) if (!out.has(id) && present.has(id)) out.set(id, turn);
+  return out;
+}
+
 /** Level (0..1, as published in presence) from which a member counts as speaking. */
 export const SPEAKING_LEVEL = 0.1;
 /** Speaking this long takes a turn: a cough or a click does not. */

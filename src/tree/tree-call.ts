@@ -101,6 +101,8 @@ export interface TreeDebug {
   /** Who is on stage (the most recent speaker among the video sources), and the layer we send. */
   stage: string | null;
   layer: VideoLayer;
+  /** Sources whose link the plan moves to another parent, waiting (move-hold.ts): not settled yet. */
+  movesHeld: string[];
   /** Links opened and closed since we joined, closes by reason: churn shows here. */
   churn: Record<string, number>;
   /** The last TIMELINE_MAX tree events with their time (`Date.now()`): where a repair's time goes. */
@@ -473,7 +475,7 @@ export class TreeCall {
     });
     const downstream = this.children.rows();
     const counters = await countersRead;
-    return { mode: this.mode, members: this.plan?.members ?? [], upstream, downstream, counters, selfLoop: this.selfLoop.state, churn: { ...this.churn }, timeline: [...this.timeline], stage: this.stage, layer: this.layer };
+    return { mode: this.mode, members: this.plan?.members ?? [], upstream, downstream, counters, selfLoop: this.selfLoop.state, movesHeld: this.moveHold.waiting(), churn: { ...this.churn }, timeline: [...this.timeline], stage: this.stage, layer: this.layer };
   }
 
   dispose(): void {

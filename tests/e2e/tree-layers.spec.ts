@@ -64,9 +64,21 @@ test('the most recent speaker sends the stage layer, the others thumbnails, swap
     await expect.poll(async () => (await bea.tree()).layer, { timeout: 10_000 }).toBe('stage');
     expect((await ana.tree()).layer).toBe('thumb');
     await expectLayers(cem, bea, ana);
-    const linkFor = async (who: Person, source: Person) => (await who.tree()).upstream.find((u) => u.source === source.id)?.link;
-    const beaLinkAtAna = await linkFor(ana, bea);
-    expect(beaLinkAtAna).toBeDefined();
+    // Ana's link for Bea is read once Ana's links are settled: one link for Bea, delivering, and no
+    // move waiting out its hold (8 s, move-hold.ts). Read while a move still waits, a link that
+    // moves for reasons older than Cem's turn would look like a re-link caused by the swap.
+    let beaLinkAtAna: string | undefined;
+    await expect
+      .poll(
+        async () => {
+          const t = await ana.tree();
+          const links = t.upstream.filter((u) => u.source === bea.id);
+          beaLinkAtAna = links[0]?.link;
+          return { movesHeld: t.movesHeld, linksForBea: links.length, decoding: (links[0]?.frameHeight ?? 0) > 0 };
+        },
+        { timeout: 30_000, message: "Ana's links should settle: one link for Bea, decoding, no move waiting" },
+      )
+      .toEqual({ movesHeld: [], linksForBea: 1, decoding: true });
 
     // Cem speaks after her: he takes the stage, Bea drops to a thumbnail on the same link.
     await bea.page.getByRole('button', { name: 'Mute microphone' }).click();
@@ -79,7 +91,11 @@ test('the most recent speaker sends the stage layer, the others thumbnails, swap
     // new source set is a new plan.)
     expect(atAna.get(bea.id)?.link).toBe(beaLinkAtAna);
   } catch (error) {
-    for (const p of all) console.log(p.name, p.id.slice(0, 4), JSON.stringify(await describeTree(p)));
+    const now = Date.now();
+    for (const p of all) {
+      console.log(p.name, p.id.slice(0, 4), JSON.stringify(await describeTree(p)));
+      console.log(`${p.name}'s timeline (ms ago): ${(await p.tree()).timeline.map((e) => `${now - e.at} ${e.what}`).join(', ')}`);
+    }
     throw error;
   }
 });

@@ -21,8 +21,10 @@ describe('MoveHold', () => {
     const held = links(['l1', 'S', 'P']);
     const first = step(hold, held, { S: 'Q' }, 1000);
     expect(first).toEqual({ close: [], open: [], recheckAt: 1000 + HOLD, started: ['S'] });
+    expect(hold.waiting()).toEqual(['S']);
     expect(step(hold, held, { S: 'Q' }, 1000 + HOLD - 1)).toMatchObject({ close: [], open: [], started: [] });
     expect(step(hold, held, { S: 'Q' }, 1000 + HOLD)).toEqual({ close: ['l1'], open: [{ source: 'S', parent: 'Q', video: true }], recheckAt: null, started: [] });
+    expect(hold.waiting()).toEqual([]);
   });
 
   it('a plan that flips back within the hold moves nothing, and the next flip waits a whole hold again', () => {
@@ -30,6 +32,7 @@ describe('MoveHold', () => {
     const held = links(['l1', 'S', 'P']);
     step(hold, held, { S: 'Q' }, 0);
     expect(step(hold, held, { S: 'P' }, 3000)).toEqual({ close: [], open: [], recheckAt: null, started: [] });
+    expect(hold.waiting()).toEqual([]);
     expect(step(hold, held, { S: 'Q' }, 5000)).toMatchObject({ close: [], open: [], recheckAt: 5000 + HOLD });
     expect(step(hold, held, { S: 'Q' }, 5000 + HOLD).open).toEqual([{ source: 'S', parent: 'Q', video: true }]);
   });

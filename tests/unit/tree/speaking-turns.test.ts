@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { activeSources, isTurn, TurnTaker } from '../../../src/tree/speaking-turns';
-import { treeStateFor, videoTo, diffUpstream, type CallMember, type HeldLink } from '../../../src/tree/call-plan';
+import { activeSources, isTurn, keepTurns, TurnTaker } from '../../../src/tree/speaking-turns';
+import { treeStateFor, upstreamOf, videoTo, diffUpstream, type CallMember, type HeldLink } from '../../../src/tree/call-plan';
 import { planTree } from '../../../src/tree';
 
 const id = (n: number) => n.toString(16).padStart(32, '0');
@@ -77,5 +77,54 @@ describe('last N in the plan', () => {
       { source: 'A', parent: 'A', video: false },
       { source: 'B', parent: 'B', video: true },
     ]);
+  });
+});
+
+describe('keepTurns', () => {
+  it('keeps the turn of a member whose presence blinked, and never lowers one', () => {
+    const previous = new Map([
+      ['bea', 1],
+      ['cem', 2],
+    ]);
+    // Bea's presence is missing for a moment (her doc link re-made); Cem's shows an older turn.
+    expect(keepTurns(previous, new Map([['cem', 1]]), new Set(['ana', 'bea', 'cem']))).toEqual(
+      new Map([
+        ['cem', 2],
+        ['bea', 1],
+      ]),
+    );
+  });
+
+  it('takes new and higher turns, and forgets members who left', () => {
+    const previous = new Map([
+      ['bea', 1],
+      ['dan', 4],
+    ]);
+    const out = keepTurns(previous, new Map([['bea', 5], ['cem', 6]]), new Set(['ana', 'bea', 'cem']));
+    expect(out).toEqual(
+      new Map([
+        ['bea', 5],
+        ['cem', 6],
+      ]),
+    );
+  });
+
+  it("holds the plan still through a blink: a member's link keeps its video and its parent", () => {
+    // Three members, last N = 2: Bea spoke, then Cem. Read as "never spoke", a blink of Bea's
+    // presence would take her out of the last N, so Ana would take her audio alone (a new link).
+    const params = { meshMax: 2, lastN: 2, quality: 'normal' as const };
+    const present = new Set(['ana', 'bea', 'cem']);
+    const members = (turns: ReadonlyMap<string, number>): CallMember[] =>
+      ['ana', 'bea', 'cem'].map((who, i) => ({ id: who, joinedAt: i, uplinkKbps: 4000, canForward: true, ...(turns.has(who) ? { turn: turns.get(who) } : {}) }));
+    const before = new Map([
+      ['bea', 1],
+      ['cem', 2],
+    ]);
+    const blink = new Map([['cem', 2]]);
+    const planAt = (turns: ReadonlyMap<string, number>) => planTree(treeStateFor(members(turns), params));
+    expect(videoTo(planAt(blink), 'ana').has('bea')).toBe(false);
+    const kept = planAt(keepTurns(before, blink, present));
+    expect([...videoTo(kept, 'ana')].sort()).toEqual(['bea', 'cem']);
+    expect(upstreamOf(kept, 'ana')).toEqual(upstreamOf(planAt(before), 'ana'));
   });
 });
