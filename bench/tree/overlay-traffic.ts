@@ -1,26 +1,32 @@
 /**
  * What the control overlay's liveness costs one page, simulated with the real code: N pages
- * of `OverlayFlood` on the ring overlay, each told who everyone is, then beating every 0.4 s;
- * every message is counted at its JSON size, as the data channel would carry it. Compared with
- * what the full control mesh's 0.4 s pings cost (one per member). No browser.
+ * of `OverlayFlood` on the ring overlay, each told who everyone is, then beating; every message
+ * is counted at its JSON size, as the data channel would carry it. Per second at the room's beat
+ * (src/tree/beat-pace.ts) and at a fixed 0.4 s, against what the full control mesh's 0.4 s pings
+ * cost (one per member). No browser.
  */
 import { OverlayFlood } from '../../src/call/overlay-flood';
 import type { ControlMessage } from '../../src/protocol/mesh-messages';
+import { BEAT_MS, beatPace } from '../../src/tree/beat-pace';
 import { planControlOverlay } from '../../src/tree/control-overlay';
 import { createPrng, hexId } from '../../tests/support/prng';
 
 export interface OverlayTrafficRow {
   n: number;
-  /** Per page per second, median page: messages and bytes it sends in steady state. */
+  /** The room's beat (src/tree/beat-pace.ts): slower above 64 members. */
+  beatMs: number;
+  /** Per page per second, median page: messages and bytes it sends in steady state, at `beatMs`. */
   overlayMessages: number;
   overlayKBps: number;
+  /** The same with a beat every 0.4 s whatever the size (before the beat followed the room). */
+  fixedBeatMessages: number;
+  fixedBeatKBps: number;
   /** The control mesh's pings (every 0.4 s to every other member) for comparison. */
   meshMessages: number;
   meshKBps: number;
   controlLinks: number;
 }
 
-const BEAT_MS = 400;
 const BEATS = 3;
 const WARM_BEATS = 8;
 
@@ -77,12 +83,19 @@ export function overlayTraffic(n: number, seed = 1): OverlayTrafficRow {
   }
   const perPage = [...sent.values()].sort((a, b) => a.bytes - b.bytes);
   const mid = perPage[Math.floor(perPage.length / 2)] as { messages: number; bytes: number };
-  const seconds = (BEATS * BEAT_MS) / 1000;
+  // Each beat's digests carry every count that rose since the last, one per member whatever
+  // the beat: a slower beat sends the same bytes per beat, fewer times a second.
+  const { beatMs } = beatPace(n);
+  const seconds = (BEATS * beatMs) / 1000;
+  const fixedSeconds = (BEATS * BEAT_MS) / 1000;
   const ping = JSON.stringify({ t: 'ping', at: Date.now() }).length;
   return {
     n,
+    beatMs,
     overlayMessages: mid.messages / seconds,
     overlayKBps: mid.bytes / seconds / 1000,
+    fixedBeatMessages: mid.messages / fixedSeconds,
+    fixedBeatKBps: mid.bytes / fixedSeconds / 1000,
     meshMessages: (n - 1) / (BEAT_MS / 1000),
     meshKBps: ((n - 1) * ping) / (BEAT_MS / 1000) / 1000,
     controlLinks: Math.max(...[...neighbours.values()].map((x) => x.length)),

@@ -7,6 +7,7 @@
 import type { MediaKind } from '../e2ee/clear-prefix';
 import type { TreeSignal } from '../protocol/tree-messages';
 import { treeCallParams } from '../tree/call-plan';
+import { beatDue, beatPace } from '../tree/beat-pace';
 import { keepTurns } from '../tree/speaking-turns';
 import { TreeCall, type CallMode, type TreeDebug } from '../tree/tree-call';
 import { sameMembers, StallWatch, type HeardFrom } from './stall-watch';
@@ -91,6 +92,7 @@ export class LargeRoom {
   private stallChanges = 0;
   /** Turns kept through a presence that blinked or showed an older turn (keepTurns): debug. */
   private turnsKept = 0;
+  private lastPingAt = -Infinity;
   private lastStallChangeAt = -Infinity;
   private disposed = false;
 
@@ -216,10 +218,19 @@ export class LargeRoom {
     this.tree.dispose();
   }
 
-  /** Large rooms: frequent pings, so a member that goes quiet is noticed (checkStalls). */
+  /**
+   * Large rooms: frequent pings, so a member that goes quiet is noticed (checkStalls). Every
+   * PING_MS up to 64 members; larger rooms beat slower and the stall limits follow (beat-pace.ts).
+   */
   private heartbeat(): void {
     const now = Date.now();
-    if (this.largeRoomMembers().length > 0) this.host.ping(now);
+    const members = this.largeRoomMembers();
+    if (members.length === 0) return;
+    const pace = beatPace(members.length + 1);
+    this.stallWatch.pace(pace.stallMs, pace.maxStallMs);
+    if (!beatDue(this.lastPingAt, now, pace.beatMs, PING_MS)) return;
+    this.lastPingAt = now;
+    this.host.ping(now);
   }
 
   /**

@@ -7,20 +7,24 @@
  */
 import { parseControl, type ControlMessage, type FloodMessage, type MemberInfo, type PeerState, type RosterEntry } from '../protocol/mesh-messages';
 import type { TreeSignal } from '../protocol/tree-messages';
+import { beatPace } from '../tree/beat-pace';
 import { controlNeighbours, DEFAULT_CONTROL_OVERLAY } from '../tree/control-overlay';
 import type { Member } from './membership';
 import { OverlayFlood, type HeardMember, type OverlayNeighbour } from './overlay-flood';
 
 /** A connection to a member that is not our overlay neighbour is dropped after this long. */
 export const OVERLAY_PRUNE_MS = 5000;
-/** A member heard only through the overlay and silent this long has left (heartbeats come every 0.4 s). */
+/**
+ * A member heard only through the overlay and silent this long has left (beats come every
+ * 0.4 s up to 64 members); larger rooms beat slower and wait longer (beatPace's `silentMs`).
+ */
 export const OVERLAY_SILENT_MS = 8000;
 /**
- * Who we are (name, state, tree hello) is passed on to everyone when it changes and on every
- * this many beats (30 s), in case someone missed it; liveness goes in the beat digests, one
- * message per neighbour per beat, and a neighbour whose link comes up gets a roster at once.
+ * Who we are (name, state, tree hello) is passed on to everyone when it changes and this often,
+ * in case someone missed it; liveness goes in the beat digests, one message per neighbour per
+ * beat, and a neighbour whose link comes up gets a roster at once.
  */
-export const FULL_HEARTBEAT_EVERY = 75;
+export const FULL_HEARTBEAT_MS = 30_000;
 
 type Hello = { uplinkKbps: number; canForward: boolean };
 type DirectMessage = Extract<ControlMessage, { t: 'dm' }>;
@@ -66,8 +70,10 @@ export class OverlayRoom {
    * field, not serialised: this runs for every member on every beat.
    */
   private readonly said = new Map<string, { state: PeerState | null; hello: Hello | null }>();
-  private beats = 0;
+  private lastFullAt = -Infinity;
   private lastFull = '';
+  /** How long a silence means a member left, for the room's size (beat-pace.ts). */
+  private silentMs = OVERLAY_SILENT_MS;
   /** Who we are, as our last heartbeat said (for rosters). */
   private self: MemberInfo | null = null;
 
@@ -95,6 +101,7 @@ export class OverlayRoom {
   plan(admitted: ReadonlySet<string>): void {
     const was = this.active;
     this.active = admitted.size > this.host.controlMesh;
+    this.silentMs = beatPace(admitted.size).silentMs;
     // Turned on (again): our first heartbeat says who we are, whoever joined meanwhile.
     if (this.active && !was) this.lastFull = '';
     this.neighbours = this.active ? new Set(controlNeighbours([...admitted], this.host.myId, { ...DEFAULT_CONTROL_OVERLAY, fullMeshUpTo: this.host.controlMesh })) : new Set();
@@ -125,8 +132,11 @@ export class OverlayRoom {
     const who = { joinedAt, state, hello, ...(keys.fp ? { fp: keys.fp } : {}), ...(keys.pub ? { pub: keys.pub } : {}) };
     this.self = who;
     const full = JSON.stringify(who);
-    if (full !== this.lastFull || this.beats % FULL_HEARTBEAT_EVERY === 0) this.flood.heartbeat(who);
-    this.beats++;
+    const now = this.host.now();
+    if (full !== this.lastFull || now - this.lastFullAt >= FULL_HEARTBEAT_MS) {
+      this.flood.heartbeat(who);
+      this.lastFullAt = now;
+    }
     this.lastFull = full;
     this.flood.beat();
   }
@@ -180,10 +190,10 @@ export class OverlayRoom {
     return this.flood.heardFrom(peerId)?.pub ?? null;
   }
 
-  /** What the member's heartbeats said, if one came in the last OVERLAY_SILENT_MS. */
+  /** What the member's heartbeats said, if one came in the last OVERLAY_SILENT_MS (longer in rooms above 320: beat-pace.ts). */
   heard(peerId: string, now = this.host.now()): HeardMember | undefined {
     const h = this.flood.heardFrom(peerId);
-    return h && now - h.lastHeardAt <= OVERLAY_SILENT_MS ? h : undefined;
+    return h && now - h.lastHeardAt <= this.silentMs ? h : undefined;
   }
 
   /** Heard from once, silent since: it left without a word reaching us. */

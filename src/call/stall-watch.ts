@@ -91,21 +91,34 @@ export class StallWatch {
   /** Members flagged so far, by what gave them away (debug: churn). */
   readonly stalls = { silent: 0, 'frames-stopped': 0, 'relay-gone': 0 };
 
-  constructor(private readonly o: StallWatchOptions) {}
+  /** `stallMs` and `maxStallMs` now: the options', or what `pace` set for the room's size. */
+  private floor: { stallMs: number; maxStallMs: number };
+
+  constructor(private readonly o: StallWatchOptions) {
+    this.floor = { stallMs: o.stallMs, maxStallMs: o.maxStallMs };
+  }
+
+  /**
+   * A large room's beat slowed down (src/tree/beat-pace.ts): its silences are longer, and the
+   * limits follow (never below the options').
+   */
+  pace(stallMs: number, maxStallMs: number): void {
+    this.floor = { stallMs: Math.max(this.o.stallMs, stallMs), maxStallMs: Math.max(this.o.maxStallMs, maxStallMs) };
+  }
 
   /**
    * Under strain: a member was heard again after a gap long enough to raise the limit (its
    * page, or ours, was starved) within `gapWindowMs`. The limit is then above `stallMs`.
    */
   strained(now: number): boolean {
-    return this.limit(now) > this.o.stallMs;
+    return this.limit(now) > this.floor.stallMs;
   }
 
   /** The silence that counts as a stall now (see the file's comment). */
   limit(now: number): number {
     this.gaps = this.gaps.filter((g) => now - g.at <= this.o.gapWindowMs);
     const longest = Math.max(0, ...this.gaps.map((g) => g.ms));
-    return Math.min(this.o.maxStallMs, Math.max(this.o.stallMs, GAP_FACTOR * longest));
+    return Math.min(this.floor.maxStallMs, Math.max(this.floor.stallMs, GAP_FACTOR * longest));
   }
 
   /**
@@ -153,7 +166,7 @@ export class StallWatch {
       const silence = Math.max(0, freshest - p.lastHeardAt);
       const open = this.silence.get(p.peerId);
       if (open !== undefined && p.lastHeardAt > open.since) {
-        if (open.longest <= this.o.maxStallMs) this.gaps.push({ at: now, ms: open.longest });
+        if (open.longest <= this.floor.maxStallMs) this.gaps.push({ at: now, ms: open.longest });
         this.silence.delete(p.peerId);
       }
       if (silence > 0) {

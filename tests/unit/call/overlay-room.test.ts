@@ -3,9 +3,10 @@
  * keep a connection to, when another may go, and members known only by their heartbeats.
  */
 import { describe, expect, it } from 'vitest';
-import { FULL_HEARTBEAT_EVERY, OVERLAY_PRUNE_MS, OVERLAY_SILENT_MS, OverlayRoom, type OverlayRoomHost } from '../../../src/call/overlay-room';
+import { FULL_HEARTBEAT_MS, OVERLAY_PRUNE_MS, OVERLAY_SILENT_MS, OverlayRoom, type OverlayRoomHost } from '../../../src/call/overlay-room';
 import type { ControlMessage } from '../../../src/protocol/mesh-messages';
 import type { Member } from '../../../src/call/membership';
+import { beatPace } from '../../../src/tree/beat-pace';
 import { controlNeighbours, DEFAULT_CONTROL_OVERLAY } from '../../../src/tree/control-overlay';
 
 const id = (i: number): string => i.toString(16).padStart(32, '0');
@@ -108,6 +109,18 @@ describe('OverlayRoom', () => {
     expect(room.wentSilent(id(42))).toBe(false);
   });
 
+  it('in a room above 320 members (slower beats) waits longer before a silent member has left', () => {
+    const { room, calls, heartbeat, tick } = setup(8);
+    const big = new Set([ME, ...Array.from({ length: 999 }, (_, i) => id(i + 2))]);
+    room.plan(big);
+    heartbeat(42, 1);
+    expect(calls[0]).toBe('add 2a');
+    tick(OVERLAY_SILENT_MS + 1);
+    expect(room.wentSilent(id(42))).toBe(false);
+    tick(beatPace(big.size).silentMs - OVERLAY_SILENT_MS);
+    expect(room.wentSilent(id(42))).toBe(true);
+  });
+
   it('wants a connection to a member sharing a screen, and to everyone while we share', () => {
     const { room, admitted, calls, heartbeat, sharing } = setup(8);
     room.plan(admitted);
@@ -126,17 +139,21 @@ describe('OverlayRoom', () => {
     expect([...admitted].every((p) => room.wants(p))).toBe(true);
   });
 
-  it('beats only while on: a digest every beat, who we are when it changes and every FULL_HEARTBEAT_EVERY beats', () => {
-    const { room, admitted, sent } = setup(8);
+  it('beats only while on: a digest every beat, who we are when it changes and every FULL_HEARTBEAT_MS', () => {
+    const { room, admitted, sent, tick } = setup(8);
     const st = { name: 'me', micOn: false, camOn: true };
     const hello = { uplinkKbps: 4000, canForward: true };
     room.heartbeat(1, st, hello);
     expect(sent).toEqual([]);
     room.plan(admitted);
     const kinds = () => sent.map((m) => (m.t === 'flood' ? 'who' : m.t));
-    for (let i = 0; i < FULL_HEARTBEAT_EVERY + 1; i++) room.heartbeat(1, st, hello);
+    const beats = FULL_HEARTBEAT_MS / 400 + 1;
+    for (let i = 0; i < beats; i++) {
+      room.heartbeat(1, st, hello);
+      tick(400);
+    }
     const k = kinds();
-    expect(k.filter((x) => x === 'beats')).toHaveLength(FULL_HEARTBEAT_EVERY + 1);
+    expect(k.filter((x) => x === 'beats')).toHaveLength(beats);
     expect(k.filter((x) => x === 'who')).toHaveLength(2);
     expect(k.slice(0, 2)).toEqual(['who', 'beats']);
     sent.length = 0;

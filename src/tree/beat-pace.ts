@@ -1,0 +1,50 @@
+/**
+ * How often a large room's pages beat, and how long a silence means something, by room size.
+ * Pure: unit-tested, and the overlay traffic bench reads the same numbers.
+ *
+ * On the control overlay every beat sends each neighbour a digest of every count that rose
+ * since the last (src/protocol/beat-digest.ts): about 17 characters per member. At a fixed
+ * 0.4 s that grew with the room to 58 KB/s per page at 256 members and 225 KB/s (1.8 Mbit/s)
+ * at 1,000: more than liveness is worth on many uplinks. So the beat slows as the room grows,
+ * one more 0.4 s step per 64 members up to 4 s, keeping a digest's bytes per second near what
+ * 64 members cost; and the silences that count follow the beat:
+ * - `stallMs`, `maxStallMs`: the stall rules' floor and cap (StallWatch), 2.5 and 5 beats. A far
+ *   member's count crosses several hops, each passing it on at its own next beat, so its gaps
+ *   are a beat or two, not 0.4 s. Our parents are still judged by their frames first, and the
+ *   relay's GONE by its report, neither of which slows down.
+ * - `silentMs`: heard only through the overlay and silent this long, a member has left (5 beats,
+ *   at least 8 s).
+ * Up to 64 members nothing changes: 0.4 s beats, 2 s / 4 s stall limits, 8 s to leave.
+ */
+
+/** The beat of a room of up to PACE_STEP members. */
+export const BEAT_MS = 400;
+/** Each this many members add BEAT_MS to the beat. */
+export const PACE_STEP = 64;
+export const MAX_BEAT_MS = 4000;
+
+export interface BeatPace {
+  beatMs: number;
+  stallMs: number;
+  maxStallMs: number;
+  silentMs: number;
+}
+
+export function beatPace(members: number): BeatPace {
+  const steps = Math.max(1, Math.ceil(members / PACE_STEP));
+  const beatMs = Math.min(MAX_BEAT_MS, BEAT_MS * steps);
+  return {
+    beatMs,
+    stallMs: Math.max(2000, Math.round(2.5 * beatMs)),
+    maxStallMs: Math.max(4000, 5 * beatMs),
+    silentMs: Math.max(8000, 5 * beatMs),
+  };
+}
+
+/**
+ * Is a beat due at `now`? A timer ticking every `tickMs` drives it: a slower beat skips ticks,
+ * and a tick up to half a tick early is on time (timers run late and early by a few ms).
+ */
+export function beatDue(lastBeatAt: number, now: number, beatMs: number, tickMs: number): boolean {
+  return now - lastBeatAt >= beatMs - tickMs / 2;
+}

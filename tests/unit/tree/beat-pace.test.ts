@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { BEAT_MS, beatDue, beatPace, MAX_BEAT_MS, PACE_STEP } from '../../../src/tree/beat-pace';
+
+describe('beatPace', () => {
+  it('leaves rooms of up to 64 members as they were: 0.4 s beats, 2 s / 4 s stall limits, 8 s to leave', () => {
+    for (const n of [2, 17, 32, PACE_STEP]) expect(beatPace(n)).toEqual({ beatMs: BEAT_MS, stallMs: 2000, maxStallMs: 4000, silentMs: 8000 });
+  });
+
+  it('slows one 0.4 s step per 64 members, to 4 s; the silences that count follow', () => {
+    expect(beatPace(65).beatMs).toBe(800);
+    expect(beatPace(256)).toEqual({ beatMs: 1600, stallMs: 4000, maxStallMs: 8000, silentMs: 8000 });
+    expect(beatPace(1000)).toEqual({ beatMs: MAX_BEAT_MS, stallMs: 10_000, maxStallMs: 20_000, silentMs: 20_000 });
+  });
+
+  it('never speeds up as the room grows, and a stall always waits out more than two beats', () => {
+    let before = beatPace(1);
+    for (let n = 2; n <= 1000; n++) {
+      const p = beatPace(n);
+      expect(p.beatMs).toBeGreaterThanOrEqual(before.beatMs);
+      expect(p.stallMs).toBeGreaterThan(2 * p.beatMs);
+      expect(p.maxStallMs).toBeGreaterThanOrEqual(p.stallMs);
+      expect(p.silentMs).toBeGreaterThanOrEqual(5 * p.beatMs);
+      before = p;
+    }
+  });
+});
+
+describe('beatDue', () => {
+  /** Beats a 400 ms timer with ±30 ms of jitter gives over 20 s, at `beatMs`. */
+  function beatsOver20s(beatMs: number): number {
+    let last = -Infinity;
+    let beats = 0;
+    for (let tick = 0; tick < 50; tick++) {
+      const now = tick * 400 + (tick % 3 === 0 ? 30 : tick % 3 === 1 ? -30 : 0);
+      if (beatDue(last, now, beatMs, 400)) {
+        last = now;
+        beats++;
+      }
+    }
+    return beats;
+  }
+
+  it('beats on every tick at 0.4 s and on every fourth at 1.6 s, despite the timer jitter', () => {
+    expect(beatsOver20s(400)).toBe(50);
+    expect(beatsOver20s(1600)).toBe(13);
+    expect(beatsOver20s(4000)).toBe(5);
+  });
+});
