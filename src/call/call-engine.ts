@@ -29,7 +29,8 @@ import { LargeRoom, type RoomMember } from './large-room';
 import type { HeardMember } from './overlay-flood';
 import { OverlayRoom } from './overlay-room';
 import { DEFAULT_CONTROL_OVERLAY } from '../tree/control-overlay';
-import { CONNECT_TIMEOUT_MS, GONE_CONFIRM_MS, PRESENCE_TIMEOUT_MS, iceAlive, judgeGoneReport, judgeSession } from './peer-liveness';
+import { ANNOUNCE_EVERY_MS, announcePace, CONNECT_TIMEOUT_MS, GONE_CONFIRM_MS, iceAlive, judgeGoneReport, judgeSession } from './peer-liveness';
+import { beatDue } from '../tree/beat-pace';
 
 import { markOnce } from '../util/mark-once';
 import type { CallMode, TreeDebug } from '../tree/tree-call';
@@ -95,7 +96,6 @@ export interface IncomingDirectMessage {
 type Events = { change: void; dm: IncomingDirectMessage };
 
 const HEARTBEAT_MS = 2000;
-const ANNOUNCE_EVERY_MS = 10_000;
 
 interface MemberRecord extends Member {
   lastSeen: number;
@@ -117,6 +117,8 @@ export class CallEngine {
   private readonly peerjs: PeerjsSignaling;
   private readonly presence: PresenceChannel;
   private readonly timers: ReturnType<typeof setInterval>[] = [];
+  /** When the periodic announce last went out (slower in large rooms: announcePace). */
+  private lastPeriodicAnnounceAt = -Infinity;
   private readonly disposers: Unsubscribe[] = [];
   private name: string;
   private left = false;
@@ -232,7 +234,7 @@ export class CallEngine {
     void ready.then(() => this.onMediaReady());
     this.timers.push(
       setInterval(() => this.heartbeat(), HEARTBEAT_MS),
-      setInterval(() => this.announce(false), ANNOUNCE_EVERY_MS),
+      setInterval(() => this.periodicAnnounce(), ANNOUNCE_EVERY_MS),
     );
   }
 
@@ -447,6 +449,14 @@ export class CallEngine {
     if (this.left || this.roomFull) return;
     markOnce('announced');
     this.presence.publish({ v: 1, kind: 'announce', peerId: this.myId, joinedAt: this.joinedAt, reply, ...(reply ? { rt: true as const } : {}) });
+  }
+
+  /** The announce every ANNOUNCE_EVERY_MS, slower in rooms above 64 (announcePace). */
+  private periodicAnnounce(): void {
+    const now = this.now();
+    if (!beatDue(this.lastPeriodicAnnounceAt, now, announcePace(this.members.size + 1).announceMs, ANNOUNCE_EVERY_MS)) return;
+    this.lastPeriodicAnnounceAt = now;
+    this.announce(false);
   }
 
   /** Our announce to one member that asked for answers on its reply topic. */
@@ -666,6 +676,7 @@ export class CallEngine {
 
   private heartbeat(): void {
     const now = this.now();
+    const { presenceTimeoutMs } = announcePace(this.members.size + 1);
     const heard = [...this.sessions].filter(([, s]) => s.everConnected);
     const freshestOther = (peerId: string) => {
       let best: number | null = null;
@@ -689,7 +700,7 @@ export class CallEngine {
       }
       if (this.checkGone(peerId, now)) continue;
       const facts = { everConnected: session.everConnected, lastHeardAt: session.lastHeardAt, transportAlive: iceAlive(session.pc), initiator: session.initiator, failed: session.phase === 'failed', startedAt: this.sessionStarted.get(peerId) };
-      const verdict = judgeSession(facts, this.members.get(peerId)?.lastSeen, now, freshestOther(peerId));
+      const verdict = judgeSession(facts, this.members.get(peerId)?.lastSeen, now, freshestOther(peerId), presenceTimeoutMs);
       // Silent: dropped off the network; if it comes back, its announce starts a fresh session.
       if (verdict === 'silent' || verdict === 'never-connected') this.removeMember(peerId, verdict);
       else if (verdict === 'retry') {
@@ -702,7 +713,7 @@ export class CallEngine {
         this.removeMember(peerId, 'overlay-silent');
         continue;
       }
-      if (!this.sessions.has(peerId) && now - m.lastSeen > PRESENCE_TIMEOUT_MS) this.members.delete(peerId);
+      if (!this.sessions.has(peerId) && now - m.lastSeen > presenceTimeoutMs) this.members.delete(peerId);
     }
     this.spare.tend();
     this.changed();

@@ -17,6 +17,26 @@ export const SILENCE_LIMITS = { silenceMs: SILENCE_TIMEOUT_MS, goneMs: 25_000 };
 export const GONE_CONFIRM_MS = 3000;
 /** A peer we never reached is forgotten after this long without a presence announce. */
 export const PRESENCE_TIMEOUT_MS = 30_000;
+/** Every member announces itself to the room through the relay this often (rooms up to 64). */
+export const ANNOUNCE_EVERY_MS = 10_000;
+/** Each this many members make the periodic announce one ANNOUNCE_EVERY_MS slower. */
+export const ANNOUNCE_STEP = 64;
+
+/**
+ * How often a member announces itself through the relay, and how long a member we hold no
+ * connection to stays listed without one, by room size. Every announce goes to every member:
+ * at a fixed 10 s a room cost the relay N²/10 deliveries a second (6,550 at 256, 100,000 at
+ * 1,000: a third of what one relay process delivers) and each page N/10 messages a second. In a
+ * large room the announces are not how members know each other is here: connections and the
+ * control overlay's beats are (each beat heard also counts as seen). They are how a member
+ * nobody told us about is found. So above 64 members they slow down, one 10 s step per 64
+ * (40 s at 256, 160 s at 1,000: each page then receives ≈ 6 a second at any size, the relay
+ * 6.4 × N), and the presence timeout stays three announces long.
+ */
+export function announcePace(members: number): { announceMs: number; presenceTimeoutMs: number } {
+  const announceMs = ANNOUNCE_EVERY_MS * Math.max(1, Math.ceil(members / ANNOUNCE_STEP));
+  return { announceMs, presenceTimeoutMs: Math.max(PRESENCE_TIMEOUT_MS, 3 * announceMs) };
+}
 /** A connection we offered that failed and stayed failed this long is made anew. */
 export const CONNECT_TIMEOUT_MS = 20_000;
 
@@ -57,13 +77,14 @@ export interface SessionFacts {
  * `never-connected`: never reached, and its presence announces stopped PRESENCE_TIMEOUT_MS ago;
  * `retry`: we offered, ICE restarts did not help, CONNECT_TIMEOUT_MS passed: a whole new
  * connection (the tile keeps its message). `lastSeen`: its last presence announce, when known.
+ * `presenceTimeoutMs`: longer in large rooms, whose announces are slower (announcePace).
  */
-export function judgeSession(s: SessionFacts, lastSeen: number | undefined, now: number, freshestOther: number | null): 'keep' | 'silent' | 'never-connected' | 'retry' {
+export function judgeSession(s: SessionFacts, lastSeen: number | undefined, now: number, freshestOther: number | null, presenceTimeoutMs = PRESENCE_TIMEOUT_MS): 'keep' | 'silent' | 'never-connected' | 'retry' {
   if (s.everConnected) {
     const quiet = { lastHeardAt: s.lastHeardAt, lastSeen: lastSeen ?? Number.NEGATIVE_INFINITY, transportAlive: s.transportAlive };
     return isSilent(quiet, { now, freshestOther }, SILENCE_LIMITS) ? 'silent' : 'keep';
   }
-  if (lastSeen !== undefined && now - lastSeen > PRESENCE_TIMEOUT_MS) return 'never-connected';
+  if (lastSeen !== undefined && now - lastSeen > presenceTimeoutMs) return 'never-connected';
   if (s.initiator && s.failed && now - (s.startedAt ?? now) > CONNECT_TIMEOUT_MS) return 'retry';
   return 'keep';
 }

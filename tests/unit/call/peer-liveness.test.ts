@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONNECT_TIMEOUT_MS, GONE_CONFIRM_MS, PRESENCE_TIMEOUT_MS, SILENCE_TIMEOUT_MS, iceAlive, judgeGoneReport, judgeSession, type SessionFacts } from '../../../src/call/peer-liveness';
+import { ANNOUNCE_EVERY_MS, announcePace, CONNECT_TIMEOUT_MS, GONE_CONFIRM_MS, PRESENCE_TIMEOUT_MS, SILENCE_TIMEOUT_MS, iceAlive, judgeGoneReport, judgeSession, type SessionFacts } from '../../../src/call/peer-liveness';
 
 const T = 1_000_000;
 const connected = (over: Partial<SessionFacts> = {}): SessionFacts => ({ everConnected: true, lastHeardAt: T, transportAlive: false, initiator: true, failed: false, startedAt: T - 60_000, ...over });
@@ -38,6 +38,10 @@ describe('judgeSession', () => {
     expect(judgeSession(neverConnected(), T, T + PRESENCE_TIMEOUT_MS + 1, null)).toBe('never-connected');
     // No member record: nothing to judge it by.
     expect(judgeSession(neverConnected(), undefined, T + 10 * PRESENCE_TIMEOUT_MS, null)).toBe('keep');
+    // A large room announces slower and waits longer (announcePace).
+    const { presenceTimeoutMs } = announcePace(256);
+    expect(judgeSession(neverConnected(), T, T + PRESENCE_TIMEOUT_MS + 1, null, presenceTimeoutMs)).toBe('keep');
+    expect(judgeSession(neverConnected(), T, T + presenceTimeoutMs + 1, null, presenceTimeoutMs)).toBe('never-connected');
   });
 
   it('retries a connection we offered that stayed failed, not one we answered', () => {
@@ -52,5 +56,22 @@ describe('judgeSession', () => {
     expect(iceAlive({ iceConnectionState: 'connected' })).toBe(true);
     expect(iceAlive({ iceConnectionState: 'completed' })).toBe(true);
     expect(iceAlive({ iceConnectionState: 'disconnected' })).toBe(false);
+  });
+});
+
+describe('announcePace', () => {
+  it('announces every 10 s and forgets after 30 s up to 64 members, as before', () => {
+    for (const n of [2, 16, 64]) expect(announcePace(n)).toEqual({ announceMs: ANNOUNCE_EVERY_MS, presenceTimeoutMs: PRESENCE_TIMEOUT_MS });
+  });
+
+  it('slows one 10 s step per 64 members, so a page receives about as many announces a second at any size', () => {
+    expect(announcePace(65).announceMs).toBe(20_000);
+    expect(announcePace(256)).toEqual({ announceMs: 40_000, presenceTimeoutMs: 120_000 });
+    expect(announcePace(1000)).toEqual({ announceMs: 160_000, presenceTimeoutMs: 480_000 });
+    for (const n of [64, 128, 256, 512, 1000]) {
+      const perPage = (n - 1) / (announcePace(n).announceMs / 1000);
+      expect(perPage).toBeLessThanOrEqual(6.4);
+      expect(perPage).toBeGreaterThan(5.5);
+    }
   });
 });
