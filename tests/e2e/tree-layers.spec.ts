@@ -89,6 +89,8 @@ test('the most recent speaker sends the stage layer, the others thumbnails, swap
     // Bea was a video source before and after, and Ana's parent for her did not change: the
     // layer changed inside that link. (Cem's link for Bea may move: Ana left the last N, and a
     // new source set is a new plan.)
+    const churn = (await ana.tree()).churn;
+    console.log(`[tree-layers] Ana: re-plans that moved links ${churn.relink ?? 0}, moves held ${churn['move-held'] ?? 0}, speaking turns kept through a presence blink ${churn['turns-kept'] ?? 0}`);
     expect(atAna.get(bea.id)?.link).toBe(beaLinkAtAna);
   } catch (error) {
     const now = Date.now();
