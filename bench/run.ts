@@ -7,6 +7,7 @@
 import { runControlLinksBench } from './control-links/index';
 import { runE2eeBench } from './e2ee/index';
 import { runJoinBench } from './join/index';
+import { runPageCostBench } from './page-cost/index';
 import { runSignalingBench } from './signaling/index';
 import { runTreeBench } from './tree/index';
 import { runTreeHopBench } from './tree-hop/index';
@@ -23,6 +24,7 @@ const benches: [string, () => Promise<unknown>][] = [
   ['tree', async () => runTreeBench()],
   ['tree-hop', () => runTreeHopBench()],
   ['control-links', () => runControlLinksBench()],
+  ['page-cost', () => runPageCostBench()],
 ];
 
 let failed = 0;

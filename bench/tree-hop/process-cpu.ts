@@ -58,3 +58,54 @@ export function rendererPids(rootPid: number): Set<number> {
   }
   return out;
 }
+
+/** Every process descending from `rootPid` (renderers, the GPU process, the audio service…). */
+export function descendantPids(rootPid: number): Set<number> {
+  const stats = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => readStat(Number(d)))
+    .filter((s): s is ProcStat => s !== null);
+  const children = new Map<number, number[]>();
+  for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s.pid]);
+  const out = new Set<number>();
+  const stack = [rootPid];
+  while (stack.length > 0) {
+    const pid = stack.pop() as number;
+    for (const c of children.get(pid) ?? []) {
+      out.add(c);
+      stack.push(c);
+    }
+  }
+  return out;
+}
+
+/** Chromium's process type (`renderer`, `gpu-process`, `utility`…; `browser` for the main one). */
+export function processType(pid: number): string {
+  try {
+    return /--type=([a-z-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'browser';
+  } catch {
+    return 'gone';
+  }
+}
+
+/** CPU time (ms) of each thread of `pid`, keyed `<thread id>` with its name (`comm`). */
+export function threadCpuMs(pid: number): Map<number, { name: string; cpuMs: number }> {
+  const out = new Map<number, { name: string; cpuMs: number }>();
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const raw = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
+      const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(tid), { name, cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND });
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
