@@ -686,9 +686,12 @@ export class TreeCall {
     );
   }
 
-  /** A parked link that matches `want` goes back to work (no new connection); false when there is none. */
+  /**
+   * A parked link that matches `want` goes back to work (no new connection); false when there is
+   * none. Of two that match, the one parked last: it was delivering most recently.
+   */
   private revive(want: HeldLink): boolean {
-    for (const [id, p] of this.parked) {
+    for (const [id, p] of [...this.parked].reverse()) {
       const link = p.up.link;
       if (p.up.source !== want.source || p.up.parent !== want.parent || (p.up.video ?? true) !== (want.video ?? true)) continue;
       if (!link || link.pc.connectionState !== 'connected') continue;
