@@ -8,12 +8,15 @@
  * at 1,000: more than liveness is worth on many uplinks. So the beat slows as the room grows,
  * one more 0.4 s step per 64 members up to 4 s, keeping a digest's bytes per second near what
  * 64 members cost; and the silences that count follow the beat:
- * - `stallMs`, `maxStallMs`: the stall rules' floor and cap (StallWatch), 2.5 and 5 beats. A far
- *   member's count crosses several hops, each passing it on at its own next beat, so its gaps
- *   are a beat or two, not 0.4 s. Our parents are still judged by their frames first, and the
- *   relay's GONE by its report, neither of which slows down.
- * - `silentMs`: heard only through the overlay and silent this long, a member has left (5 beats,
- *   at least 8 s).
+ * - `stallMs`, `maxStallMs`: the stall rules' floor and cap (StallWatch), 5 and 10 beats, as in
+ *   a small room (2 s and 4 s at 0.4 s). A far member's count crosses several hops, each passing
+ *   it on at its own next beat, and a delivery that just misses a page's beat waits a whole one
+ *   there: in the seeded simulation of 256 pages (tests/unit/call/paced-liveness.test.ts) the
+ *   gaps between rises are one beat at the median, 1.2 beats at p99 and 2 at most. Our parents
+ *   are still judged by their frames first, and the relay's GONE by its report, neither of
+ *   which slows down.
+ * - `silentMs`: heard only through the overlay and silent this long, a member has left (12
+ *   beats, at least 8 s: past the stall cap, so a member is a stalled leaf before it goes).
  * Up to 64 members nothing changes: 0.4 s beats, 2 s / 4 s stall limits, 8 s to leave.
  */
 
@@ -35,9 +38,9 @@ export function beatPace(members: number): BeatPace {
   const beatMs = Math.min(MAX_BEAT_MS, BEAT_MS * steps);
   return {
     beatMs,
-    stallMs: Math.max(2000, Math.round(2.5 * beatMs)),
-    maxStallMs: Math.max(4000, 5 * beatMs),
-    silentMs: Math.max(8000, 5 * beatMs),
+    stallMs: Math.max(2000, 5 * beatMs),
+    maxStallMs: Math.max(4000, 10 * beatMs),
+    silentMs: Math.max(8000, 12 * beatMs),
   };
 }
 

@@ -55,19 +55,20 @@ describe('StallWatch', () => {
 
   it('follows a slower beat: the paced floor and cap apply, never below the options', () => {
     const w = new StallWatch({ stallMs: 2000, maxStallMs: 4000, gapWindowMs: 10_000, holdMs: 3000, maxHoldMs: 12_000, ...MEDIA });
-    // 256 members beat every 1.6 s (src/tree/beat-pace.ts): a far member 3 s behind is no stall.
-    w.pace(4000, 8000);
-    expect(w.limit(0)).toBe(4000);
+    // 256 members beat every 1.6 s (src/tree/beat-pace.ts: 8 s / 16 s): a far member two
+    // beats behind is no stall, five are.
+    w.pace(8000, 16_000);
+    expect(w.limit(0)).toBe(8000);
     expect(w.strained(0)).toBe(false);
-    expect([...w.check([heard('far', 0), heard('near', 3000)], 3000)]).toEqual([]);
-    expect([...w.check([heard('far', 0), heard('near', 4100)], 4100)]).toEqual(['far']);
-    // A gap of 4.5 s (heard again) raises the limit to 1.5 × that, under the paced cap of 8 s.
-    const w2 = new StallWatch({ stallMs: 2000, maxStallMs: 4000, gapWindowMs: 10_000, holdMs: 3000, maxHoldMs: 12_000, ...MEDIA });
-    w2.pace(4000, 8000);
+    expect([...w.check([heard('far', 0), heard('near', 3200)], 3200)]).toEqual([]);
+    expect([...w.check([heard('far', 0), heard('near', 8100)], 8100)]).toEqual(['far']);
+    // A gap of 6 s (heard again) raises the limit to 1.5 × that, under the paced cap.
+    const w2 = new StallWatch({ stallMs: 2000, maxStallMs: 4000, gapWindowMs: 20_000, holdMs: 3000, maxHoldMs: 12_000, ...MEDIA });
+    w2.pace(8000, 16_000);
     w2.check([heard('a', 0), heard('b', 0)], 0);
-    w2.check([heard('a', 0), heard('b', 3500)], 3500);
-    w2.check([heard('a', 4500), heard('b', 4500)], 4500);
-    expect(w2.limit(4500)).toBe(5250);
+    w2.check([heard('a', 0), heard('b', 6000)], 6000);
+    w2.check([heard('a', 6100), heard('b', 6100)], 6100);
+    expect(w2.limit(6100)).toBe(9000);
     // Back to a small room: the options' limits again.
     w.pace(1000, 1000);
     expect(w.limit(10_000)).toBe(2000);

@@ -8,18 +8,18 @@ describe('beatPace', () => {
 
   it('slows one 0.4 s step per 64 members, to 4 s; the silences that count follow', () => {
     expect(beatPace(65).beatMs).toBe(800);
-    expect(beatPace(256)).toEqual({ beatMs: 1600, stallMs: 4000, maxStallMs: 8000, silentMs: 8000 });
-    expect(beatPace(1000)).toEqual({ beatMs: MAX_BEAT_MS, stallMs: 10_000, maxStallMs: 20_000, silentMs: 20_000 });
+    expect(beatPace(256)).toEqual({ beatMs: 1600, stallMs: 8000, maxStallMs: 16_000, silentMs: 19_200 });
+    expect(beatPace(1000)).toEqual({ beatMs: MAX_BEAT_MS, stallMs: 20_000, maxStallMs: 40_000, silentMs: 48_000 });
   });
 
-  it('never speeds up as the room grows, and a stall always waits out more than two beats', () => {
+  it('never speeds up as the room grows; a stall waits out five beats, leaving more than the stall cap', () => {
     let before = beatPace(1);
     for (let n = 2; n <= 1000; n++) {
       const p = beatPace(n);
       expect(p.beatMs).toBeGreaterThanOrEqual(before.beatMs);
-      expect(p.stallMs).toBeGreaterThan(2 * p.beatMs);
-      expect(p.maxStallMs).toBeGreaterThanOrEqual(p.stallMs);
-      expect(p.silentMs).toBeGreaterThanOrEqual(5 * p.beatMs);
+      expect(p.stallMs).toBeGreaterThanOrEqual(5 * p.beatMs);
+      expect(p.maxStallMs).toBeGreaterThanOrEqual(2 * p.stallMs);
+      expect(p.silentMs).toBeGreaterThan(p.maxStallMs);
       before = p;
     }
   });
