@@ -78,20 +78,31 @@ function simulate(n: number, seed: number, seconds: number, quietFromMs?: number
   return { beatMs, gaps, maxGap: gaps[gaps.length - 1] ?? 0, p99: gaps[Math.floor(gaps.length * 0.99)] ?? 0, heardQuiet, end: clock.now, quietAt: warmMs + (quietFromMs ?? 0) };
 }
 
+/** The longest gap: two beats and a few deliveries' delays, well inside the stall floor. */
+function expectTwoBeats(maxGap: number, beatMs: number, stallMs: number): void {
+  expect(maxGap).toBeLessThanOrEqual(2 * beatMs + 300);
+  expect(maxGap).toBeLessThan(0.6 * stallMs);
+}
+
 describe('paced liveness (seeded simulation)', () => {
   it('256 pages beating every 1.6 s: every member hears every other rise within two beats, well inside the stall floor', () => {
     const pace = beatPace(256);
     const r = simulate(256, 7, 12);
     expect(r.beatMs).toBe(1600);
     expect(r.gaps.length).toBeGreaterThan(256 * 255 * 5);
-    // Gaps are about one beat; paths of different length shift a rise by up to a few delivery delays.
     // A gap is one beat at the median; a delivery that just misses a page's beat waits a whole
     // one there, so the longest is about two. The stall floor is five (beat-pace.ts).
     expect(r.gaps[Math.floor(r.gaps.length / 2)]).toBe(r.beatMs);
     expect(r.p99).toBeLessThan(1.5 * r.beatMs);
-    expect(r.maxGap).toBeLessThanOrEqual(2.5 * r.beatMs);
-    expect(r.maxGap).toBeLessThan(pace.stallMs / 2);
+    expectTwoBeats(r.maxGap, r.beatMs, pace.stallMs);
     console.log(`[paced-liveness] 256 pages, beat ${r.beatMs} ms: gap between rises p99 ${r.p99} ms, max ${r.maxGap} ms (stall floor ${pace.stallMs} ms)`);
+  });
+
+  it('64 pages at the small-room beat (0.4 s): the same two-beat bound against a 2 s floor', () => {
+    const pace = beatPace(64);
+    const r = simulate(64, 3, 8);
+    expect(r.beatMs).toBe(400);
+    expectTwoBeats(r.maxGap, r.beatMs, pace.stallMs);
   });
 
   it('a member that stops beating is heard by nobody a few beats later (well inside the leave silence)', () => {
