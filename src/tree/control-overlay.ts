@@ -85,25 +85,44 @@ export function planControlOverlay(
 }
 
 /**
- * One member's control neighbours without building everyone's: O(rings · N log N) like the
- * whole overlay, but with no per-member sets (what a page calls on each member change).
+ * One member's control neighbours without building everyone's: on each ring only the members
+ * just before and after us matter, so one pass over the members per ring finds them (O(rings ·
+ * N), no sort). A page calls this on every member change; a newcomer to a room of 1,000 makes
+ * ~1,000 of those while the answers to its announce arrive: with a sort per ring they cost
+ * 494 ms in Node, 169 ms like this (the membership's own sort is most of the rest; 35 → 19 ms
+ * at 256).
  */
 export function controlNeighbours(
   memberIds: readonly string[],
   me: string,
   opts: ControlOverlayOptions = DEFAULT_CONTROL_OVERLAY,
 ): string[] {
-  const ids = distinct(memberIds);
-  if (!ids.includes(me)) return [];
-  if (ids.length <= opts.fullMeshUpTo) return ids.filter((id) => id !== me);
+  const ids = new Set(memberIds);
+  if (!ids.has(me)) return [];
+  if (ids.size <= opts.fullMeshUpTo) return [...ids].filter((id) => id !== me).sort(byId);
+  // Ring order is (hash, id), as in ringOrder.
+  const before = (ha: number, a: string, hb: number, b: string): boolean => ha < hb || (ha === hb && a < b);
   const out = new Set<string>();
   for (let r = 0; r < opts.rings; r++) {
-    const order = ringOrder(r, ids);
-    const i = order.indexOf(me);
-    const prev = order[(i - 1 + order.length) % order.length] as string;
-    const next = order[(i + 1) % order.length] as string;
-    if (prev !== me) out.add(prev);
-    if (next !== me) out.add(next);
+    const mine = ringHash(r, me);
+    // Successor: the least member after us, or (wrapping) the least of all; predecessor alike.
+    let next: { id: string; h: number } | null = null;
+    let least: { id: string; h: number } | null = null;
+    let prev: { id: string; h: number } | null = null;
+    let most: { id: string; h: number } | null = null;
+    for (const id of ids) {
+      if (id === me) continue;
+      const h = ringHash(r, id);
+      if (!least || before(h, id, least.h, least.id)) least = { id, h };
+      if (!most || before(most.h, most.id, h, id)) most = { id, h };
+      if (before(mine, me, h, id)) {
+        if (!next || before(h, id, next.h, next.id)) next = { id, h };
+      } else if (!prev || before(prev.h, prev.id, h, id)) prev = { id, h };
+    }
+    const succ = next ?? least;
+    const pred = prev ?? most;
+    if (succ) out.add(succ.id);
+    if (pred) out.add(pred.id);
   }
   return [...out].sort(byId);
 }

@@ -52,7 +52,7 @@ describe('control overlay', () => {
 
   it("gives one member's neighbours as the whole overlay does", () => {
     const rng = createPrng(5);
-    for (const n of [1, 2, 3, MESH, MESH + 1, 64]) {
+    for (const n of [1, 2, 3, MESH, MESH + 1, MESH + 2, 64, 300]) {
       const ids = room(rng, n);
       const whole = planControlOverlay(ids);
       for (const id of ids) expect(controlNeighbours(ids, id), `N=${n}`).toEqual(whole.neighbours.get(id));
