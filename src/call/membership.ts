@@ -28,5 +28,7 @@ export function compareMembers(a: Member, b: Member): number {
  * others never connect to them.
  */
 export function admitted(members: readonly Member[], max: number): Set<string> {
+  // Everyone fits: no order needed (a newcomer to a large room calls this once per answer).
+  if (members.length <= max) return new Set(members.map((m) => m.peerId));
   return new Set([...members].sort(compareMembers).slice(0, max).map((m) => m.peerId));
 }
