@@ -31,32 +31,9 @@ export function cpuMs(pid: number): number {
   return readStat(pid)?.cpuMs ?? NaN;
 }
 
-function isRenderer(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer');
-  } catch {
-    return false;
-  }
-}
-
 /** Renderer processes descending from `rootPid` (the browser we launched, not anyone else's). */
 export function rendererPids(rootPid: number): Set<number> {
-  const stats = readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map((d) => readStat(Number(d)))
-    .filter((s): s is ProcStat => s !== null);
-  const children = new Map<number, number[]>();
-  for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s.pid]);
-  const out = new Set<number>();
-  const stack = [rootPid];
-  while (stack.length > 0) {
-    const pid = stack.pop() as number;
-    for (const c of children.get(pid) ?? []) {
-      if (isRenderer(c)) out.add(c);
-      stack.push(c);
-    }
-  }
-  return out;
+  return new Set([...descendantPids(rootPid)].filter((pid) => processType(pid) === 'renderer'));
 }
 
 /** Every process descending from `rootPid` (renderers, the GPU process, the audio service…). */

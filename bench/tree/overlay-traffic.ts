@@ -5,10 +5,9 @@
  * (src/tree/beat-pace.ts) and at a fixed 0.4 s, against what the full control mesh's 0.4 s pings
  * cost (one per member). No browser.
  */
-import { OverlayFlood } from '../../src/call/overlay-flood';
 import type { ControlMessage } from '../../src/protocol/mesh-messages';
 import { BEAT_MS, beatPace } from '../../src/tree/beat-pace';
-import { planControlOverlay } from '../../src/tree/control-overlay';
+import { deliverOverlay, overlayPages } from '../../tests/support/overlay-pages';
 import { createPrng, hexId } from '../../tests/support/prng';
 
 export interface OverlayTrafficRow {
@@ -33,44 +32,24 @@ const WARM_BEATS = 8;
 export function overlayTraffic(n: number, seed = 1): OverlayTrafficRow {
   const rng = createPrng(seed);
   const ids = Array.from({ length: n }, () => hexId(rng));
-  const { neighbours } = planControlOverlay(ids);
-  let queue: { to: string; msg: ControlMessage }[] = [];
+  let queue: { from: string; to: string; msg: ControlMessage }[] = [];
   const sent = new Map<string, { messages: number; bytes: number }>(ids.map((id) => [id, { messages: 0, bytes: 0 }]));
   let counting = false;
-  const floods = new Map<string, OverlayFlood>();
-  for (const me of ids) {
-    floods.set(
-      me,
-      new OverlayFlood({
-        myId: me,
-        neighbours: () =>
-          (neighbours.get(me) ?? []).map((peerId) => ({
-            peerId,
-            send: (msg: ControlMessage) => {
-              if (counting) {
-                const s = sent.get(me) as { messages: number; bytes: number };
-                s.messages++;
-                // A digest's JSON is its entries plus `{"t":"beats","e":""}`: not stringified
-                // here, which at 1,000 members would be most of the run.
-                s.bytes += msg.t === 'beats' ? msg.e.length + 19 : JSON.stringify(msg).length;
-              }
-              queue.push({ to: peerId, msg });
-              return true;
-            },
-          })),
-        onTree: () => {},
-      }),
-    );
-  }
+  const { neighbours, floods } = overlayPages(ids, (from, to, msg) => {
+    if (counting) {
+      const s = sent.get(from) as { messages: number; bytes: number };
+      s.messages++;
+      // A digest's JSON is its entries plus `{"t":"beats","e":""}`: not stringified
+      // here, which at 1,000 members would be most of the run.
+      s.bytes += msg.t === 'beats' ? msg.e.length + 19 : JSON.stringify(msg).length;
+    }
+    queue.push({ from, to, msg });
+  });
   const flush = () => {
     while (queue.length > 0) {
       const batch = queue;
       queue = [];
-      for (const { to, msg } of batch) {
-        const f = floods.get(to) as OverlayFlood;
-        if (msg.t === 'flood') f.receive('x', msg);
-        else if (msg.t === 'beats') f.receiveBeats(msg.e);
-      }
+      for (const { from, to, msg } of batch) deliverOverlay(floods.get(to), from, msg);
     }
   };
   ids.forEach((me, i) => floods.get(me)?.heartbeat({ joinedAt: i, state: { name: `Guest ${i}`, micOn: false, camOn: true }, hello: { uplinkKbps: 4000, canForward: true } }));

@@ -12,7 +12,7 @@
  *   a small room (2 s and 4 s at 0.4 s). A far member's count crosses several hops, each passing
  *   it on at its own next beat, and a delivery that just misses a page's beat waits a whole one
  *   there: in the seeded simulation of 256 pages (tests/unit/call/paced-liveness.test.ts) the
- *   gaps between rises are one beat at the median, 1.2 beats at p99 and 2 at most. Our parents
+ *   gaps between rises are one beat at the median, 1.3 beats at p99 and 2 at most. Our parents
  *   are still judged by their frames first, and the relay's GONE by its report, neither of
  *   which slows down.
  * - `silentMs`: heard only through the overlay and silent this long, a member has left (12

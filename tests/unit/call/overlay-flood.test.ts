@@ -8,7 +8,7 @@ import { OverlayFlood } from '../../../src/call/overlay-flood';
 import { parseControl, ROSTER_PART, type ControlMessage } from '../../../src/protocol/mesh-messages';
 import { decodeBeats, encodeBeats } from '../../../src/protocol/beat-digest';
 import type { TreeSignal } from '../../../src/protocol/tree-messages';
-import { planControlOverlay } from '../../../src/tree/control-overlay';
+import { deliverOverlay, overlayPages } from '../../support/overlay-pages';
 import { createPrng } from '../../support/prng';
 
 /** Ids unique in their first 12 characters, as random ones are (beat digests name members by them). */
@@ -20,32 +20,20 @@ function room(n: number, seed: number) {
   const rng = createPrng(seed);
   const clock = { now: 1_000_000 };
   const ids = Array.from({ length: n }, (_, i) => id(i + 1));
-  const { neighbours } = planControlOverlay(ids);
   const queue: { from: string; to: string; raw: string }[] = [];
   const trees = new Map<string, { from: string; sig: TreeSignal }[]>(ids.map((p) => [p, []]));
-  const floods = new Map<string, OverlayFlood>();
   const newMembers = new Map<string, string[]>(ids.map((p) => [p, []]));
   const dms = new Map<string, string[]>();
-  for (const me of ids) {
-    floods.set(
-      me,
-      new OverlayFlood({
-        myId: me,
-        neighbours: () =>
-          (neighbours.get(me) ?? []).map((peerId) => ({
-            peerId,
-            send: (msg: ControlMessage) => {
-              queue.push({ from: me, to: peerId, raw: JSON.stringify(msg) });
-              return true;
-            },
-          })),
-        onTree: (from, sig) => trees.get(me)?.push({ from, sig }),
-        onDm: (from, box) => dms.set(me, [...(dms.get(me) ?? []), `${from}:${box}`]),
-        onHeartbeat: (m, first) => first && newMembers.get(me)?.push(m.peerId),
-        now: () => clock.now,
-      }),
-    );
-  }
+  const { neighbours, floods } = overlayPages(
+    ids,
+    (from, to, msg) => queue.push({ from, to, raw: JSON.stringify(msg) }),
+    (me) => ({
+      onTree: (from, sig) => trees.get(me)?.push({ from, sig }),
+      onDm: (from, box) => dms.set(me, [...(dms.get(me) ?? []), `${from}:${box}`]),
+      onHeartbeat: (m, first) => first && newMembers.get(me)?.push(m.peerId),
+      now: () => clock.now,
+    }),
+  );
   /** Delivers in random order, each message through the control schema. */
   const flush = (): number => {
     let delivered = 0;
@@ -55,11 +43,7 @@ function room(n: number, seed: number) {
       queue[k] = queue[queue.length - 1] as (typeof queue)[number];
       queue.pop();
       const msg = parseControl(m.raw);
-      const to = floods.get(m.to);
-      if (msg?.t === 'flood') to?.receive(m.from, msg);
-      else if (msg?.t === 'beats') to?.receiveBeats(msg.e);
-      else if (msg?.t === 'roster') to?.receiveRoster(msg.m);
-      else throw new Error(`not an overlay message: ${m.raw}`);
+      if (!msg || !deliverOverlay(floods.get(m.to), m.from, msg)) throw new Error(`not an overlay message: ${m.raw}`);
       delivered++;
     }
     return delivered;

@@ -7,10 +7,9 @@
  * that stops is silent everywhere a few beats later.
  */
 import { describe, expect, it } from 'vitest';
-import { OverlayFlood } from '../../../src/call/overlay-flood';
 import type { ControlMessage } from '../../../src/protocol/mesh-messages';
 import { beatPace } from '../../../src/tree/beat-pace';
-import { planControlOverlay } from '../../../src/tree/control-overlay';
+import { deliverOverlay, overlayPages } from '../../support/overlay-pages';
 import { createPrng } from '../../support/prng';
 
 const id = (i: number): string => i.toString(16).padStart(4, '0').repeat(8);
@@ -22,43 +21,31 @@ function simulate(n: number, seed: number, seconds: number, quietFromMs?: number
   const { beatMs } = beatPace(n);
   const clock = { now: 0 };
   const ids = Array.from({ length: n }, (_, i) => id(i + 1));
-  const { neighbours } = planControlOverlay(ids);
-  const inFlight: { at: number; to: string; msg: ControlMessage }[] = [];
-  /** Per observer, per member: when its count last rose, and the longest gap between rises. */
+  const inFlight: { at: number; from: string; to: string; msg: ControlMessage }[] = [];
+  /** Per observer, per member: when its count last rose, and the gaps between rises. */
   const lastRise = new Map<string, number>();
   const gaps: number[] = [];
   let measuring = false;
-  const floods = new Map<string, OverlayFlood>();
-  for (const me of ids) {
-    floods.set(
-      me,
-      new OverlayFlood({
-        myId: me,
-        neighbours: () =>
-          (neighbours.get(me) ?? []).map((peerId) => ({
-            peerId,
-            send: (msg: ControlMessage) => inFlight.push({ at: clock.now + rng.int(2, 40), to: peerId, msg }) > 0,
-          })),
-        onTree: () => {},
-        onHeartbeat: (m) => {
-          const key = `${me}>${m.peerId}`;
-          const before = lastRise.get(key);
-          if (measuring && before !== undefined) gaps.push(clock.now - before);
-          lastRise.set(key, clock.now);
-        },
-        now: () => clock.now,
-      }),
-    );
-  }
+  const { floods } = overlayPages(
+    ids,
+    (from, to, msg) => inFlight.push({ at: clock.now + rng.int(2, 40), from, to, msg }),
+    (me) => ({
+      onHeartbeat: (m) => {
+        const key = `${me}>${m.peerId}`;
+        const before = lastRise.get(key);
+        if (measuring && before !== undefined) gaps.push(clock.now - before);
+        lastRise.set(key, clock.now);
+      },
+      now: () => clock.now,
+    }),
+  );
   const deliverDue = () => {
     for (let k = inFlight.length - 1; k >= 0; k--) {
       const m = inFlight[k] as (typeof inFlight)[number];
       if (m.at > clock.now) continue;
       inFlight[k] = inFlight[inFlight.length - 1] as (typeof inFlight)[number];
       inFlight.pop();
-      const f = floods.get(m.to);
-      if (m.msg.t === 'flood') f?.receive('x', m.msg);
-      else if (m.msg.t === 'beats') f?.receiveBeats(m.msg.e);
+      deliverOverlay(floods.get(m.to), m.from, m.msg);
     }
   };
   ids.forEach((me, i) => floods.get(me)?.heartbeat({ joinedAt: i, state: { name: `p${i}`, micOn: false, camOn: false }, hello: HELLO }));
