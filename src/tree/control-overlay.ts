@@ -47,11 +47,14 @@ export function ringHash(ring: number, id: string): number {
 }
 
 const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** A ring's order: by hash, ties by id. */
+type Ranked = { id: string; h: number };
+const ringCmp = (a: Ranked, b: Ranked): number => a.h - b.h || byId(a.id, b.id);
 
 /** The members in ring `ring`'s order (ties in the hash broken by id, so the order is total). */
 export function ringOrder(ring: number, ids: readonly string[]): string[] {
   const keyed = ids.map((id) => ({ id, h: ringHash(ring, id) }));
-  keyed.sort((a, b) => a.h - b.h || byId(a.id, b.id));
+  keyed.sort(ringCmp);
   return keyed.map((k) => k.id);
 }
 
@@ -99,24 +102,22 @@ export function controlNeighbours(
   const ids = new Set(memberIds);
   if (!ids.has(me)) return [];
   if (ids.size <= opts.fullMeshUpTo) return [...ids].filter((id) => id !== me).sort(byId);
-  // Ring order is (hash, id), as in ringOrder.
-  const before = (ha: number, a: string, hb: number, b: string): boolean => ha < hb || (ha === hb && a < b);
   const out = new Set<string>();
   for (let r = 0; r < opts.rings; r++) {
-    const mine = ringHash(r, me);
+    const mine: Ranked = { id: me, h: ringHash(r, me) };
     // Successor: the least member after us, or (wrapping) the least of all; predecessor alike.
-    let next: { id: string; h: number } | null = null;
-    let least: { id: string; h: number } | null = null;
-    let prev: { id: string; h: number } | null = null;
-    let most: { id: string; h: number } | null = null;
+    let next: Ranked | null = null;
+    let least: Ranked | null = null;
+    let prev: Ranked | null = null;
+    let most: Ranked | null = null;
     for (const id of ids) {
       if (id === me) continue;
-      const h = ringHash(r, id);
-      if (!least || before(h, id, least.h, least.id)) least = { id, h };
-      if (!most || before(most.h, most.id, h, id)) most = { id, h };
-      if (before(mine, me, h, id)) {
-        if (!next || before(h, id, next.h, next.id)) next = { id, h };
-      } else if (!prev || before(prev.h, prev.id, h, id)) prev = { id, h };
+      const x: Ranked = { id, h: ringHash(r, id) };
+      if (!least || ringCmp(x, least) < 0) least = x;
+      if (!most || ringCmp(x, most) > 0) most = x;
+      if (ringCmp(x, mine) > 0) {
+        if (!next || ringCmp(x, next) < 0) next = x;
+      } else if (!prev || ringCmp(x, prev) > 0) prev = x;
     }
     const succ = next ?? least;
     const pred = prev ?? most;
