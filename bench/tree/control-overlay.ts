@@ -8,6 +8,7 @@ import { measureOverlay, newLinks, survivingLinks } from '../../src/tree/overlay
 import { createPrng, hexId } from '../../tests/support/prng';
 import { median, printTable } from '../stats';
 import { overlayTraffic, type OverlayTrafficRow } from './overlay-traffic';
+import { presenceTraffic, type PresenceTrafficRow } from './presence-traffic';
 
 export interface OverlayBenchRow {
   n: number;
@@ -27,7 +28,7 @@ export interface OverlayBenchRow {
 }
 
 
-export function runOverlayBench(opts: { sizes?: number[]; rooms?: number } = {}): { rows: OverlayBenchRow[]; traffic: OverlayTrafficRow[] } {
+export function runOverlayBench(opts: { sizes?: number[]; rooms?: number } = {}): { rows: OverlayBenchRow[]; traffic: OverlayTrafficRow[]; presence: PresenceTrafficRow[] } {
   const sizes = opts.sizes ?? [8, 16, 17, 32, 64, 128, 256, 512, 1000];
   const rooms = opts.rooms ?? 4;
   planControlOverlay(Array.from({ length: 300 }, (_, i) => `warm${i}`));
@@ -91,5 +92,11 @@ export function runOverlayBench(opts: { sizes?: number[]; rooms?: number } = {})
     ['N', 'control links', 'beat ms', 'overlay msgs/s', 'overlay KB/s', 'at 0.4 s: msgs/s', 'at 0.4 s: KB/s', 'mesh links', 'mesh pings/s', 'mesh KB/s'],
     traffic.map((t) => [String(t.n), String(t.controlLinks), String(t.beatMs), t.overlayMessages.toFixed(1), t.overlayKBps.toFixed(1), t.fixedBeatMessages.toFixed(1), t.fixedBeatKBps.toFixed(1), String(t.n - 1), t.meshMessages.toFixed(0), t.meshKBps.toFixed(1)]),
   );
-  return { rows, traffic };
+  const presence = [32, 256, 1000].map((n) => presenceTraffic(n));
+  printTable(
+    "Presence over the overlay per page (simulated with DocSync and y-protocols' Awareness, bytes as sent): renewals at y-protocols' fixed 15 s and at the room's pace, three people talking, and the main thread a presence change costs",
+    ['N', 'renew s (fixed / paced)', 'fixed: msgs/s', 'fixed: KB/s', 'paced: msgs/s', 'paced: KB/s', '3 talking: msgs/s', '3 talking: KB/s', 'parse everyone, ms'],
+    presence.map((p) => [String(p.n), `${p.fixedRenewMs / 1000} / ${p.pacedRenewMs / 1000}`, p.fixedMessages.toFixed(1), p.fixedKBps.toFixed(1), p.pacedMessages.toFixed(1), p.pacedKBps.toFixed(1), p.speakingMessages.toFixed(1), p.speakingKBps.toFixed(1), p.readPresencesMs.toFixed(2)]),
+  );
+  return { rows, traffic, presence };
 }

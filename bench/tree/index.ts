@@ -14,6 +14,7 @@ import { churn, randomRoom } from '../../tests/unit/tree/room-sim';
 import { median, percentile, printTable } from '../stats';
 import { runOverlayBench, type OverlayBenchRow } from './control-overlay';
 import type { OverlayTrafficRow } from './overlay-traffic';
+import type { PresenceTrafficRow } from './presence-traffic';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, '../..');
@@ -56,6 +57,8 @@ export interface TreeBenchResult {
   /** The control overlay on rooms of the same sizes (bench/tree/control-overlay.ts). */
   overlay: OverlayBenchRow[];
   overlayTraffic: OverlayTrafficRow[];
+  /** Presence (awareness) over the overlay (bench/tree/presence-traffic.ts). */
+  presenceTraffic: PresenceTrafficRow[];
 }
 
 function timed<T>(f: () => T): [T, number] {
@@ -124,7 +127,7 @@ export function runTreeBench(opts: { sizes?: number[]; rooms?: number; runs?: nu
     };
   });
 
-  const result: TreeBenchResult = { rows, uploadCapKbps: 4 * 1200, targetPlanMs: TARGET_PLAN_MS, overlay: [], overlayTraffic: [] };
+  const result: TreeBenchResult = { rows, uploadCapKbps: 4 * 1200, targetPlanMs: TARGET_PLAN_MS, overlay: [], overlayTraffic: [], presenceTraffic: [] };
   const ms = (x: number) => x.toFixed(1);
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   printTable(
@@ -149,6 +152,7 @@ export function runTreeBench(opts: { sizes?: number[]; rooms?: number; runs?: nu
   const overlay = runOverlayBench();
   result.overlay = overlay.rows;
   result.overlayTraffic = overlay.traffic;
+  result.presenceTraffic = overlay.presence;
   mkdirSync(path.join(REPO_ROOT, 'bench/results'), { recursive: true });
   writeFileSync(path.join(REPO_ROOT, 'bench/results/tree.json'), JSON.stringify(result, null, 2));
   return result;

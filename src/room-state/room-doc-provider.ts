@@ -11,6 +11,7 @@ import type { Unsubscribe } from '../util/emitter';
 import { DocSync, type DocTransport } from './doc-sync';
 import type { Presence } from './presence';
 import { parsePresence, readPresences } from './presence';
+import { startPresenceClock } from './presence-clock';
 import { RoomStateError } from './room-state-error';
 
 export interface RoomDocConnection {
@@ -18,8 +19,8 @@ export interface RoomDocConnection {
   /** Our presence; pass the fields that changed. */
   updatePresence(patch: Partial<Omit<Presence, 'v'>>): void;
   /** Others' valid presences, by awareness client id. */
-  peers(): Map<number, Presence>;
-  onPeers(listener: (peers: Map<number, Presence>) => void): Unsubscribe;
+  peers(): ReadonlyMap<number, Presence>;
+  onPeers(listener: (peers: ReadonlyMap<number, Presence>) => void): Unsubscribe;
   /**
    * Refuses a removed participant (by call peer id): stops syncing with it and drops every
    * presence it claimed. The link is the participant's own verified connection, so a fresh
@@ -46,6 +47,8 @@ export function connectRoomDoc(options: RoomDocOptions): RoomDocConnection {
   const awareness = new Awareness(doc);
   let presence: Presence = own;
   awareness.setLocalState(presence);
+  // Renewals and timeouts follow the room's size (presence-clock.ts), not a fixed 15 s / 30 s.
+  const stopClock = startPresenceClock(awareness);
 
   const refused = new Set<string>();
   // A presence naming a refused participant is dropped whichever link brought it: a member
@@ -61,10 +64,14 @@ export function connectRoomDoc(options: RoomDocOptions): RoomDocConnection {
     if (drop.length) removeAwarenessStates(awareness, drop, 'refused');
   };
 
-  const events = new Emitter<{ peers: Map<number, Presence> }>();
-  const peers = () => readPresences(awareness.getStates() as Map<number, unknown>, awareness.clientID);
+  const events = new Emitter<{ peers: ReadonlyMap<number, Presence> }>();
+  // Parsed once per change, not once per reader: in a room of 1,000 a parse of everyone is
+  // ≈0.4 ms and every speaking level that changes anywhere is a change (bench/tree).
+  let parsed: ReadonlyMap<number, Presence> | null = null;
+  const peers = () => (parsed ??= readPresences(awareness.getStates() as Map<number, unknown>, awareness.clientID));
   const onAwareness = () => {
     enforce();
+    parsed = null;
     events.emit('peers', peers());
   };
   awareness.on('change', onAwareness);
@@ -94,6 +101,7 @@ export function connectRoomDoc(options: RoomDocOptions): RoomDocConnection {
       if (disposed) return;
       disposed = true;
       awareness.off('change', onAwareness);
+      stopClock();
       events.clear();
       // Tells the others we left (awareness removal) before the links go.
       awareness.setLocalState(null);

@@ -197,7 +197,7 @@ export function CallView(props: { engine: CallEngine; media: LocalMedia; link: R
             : 'Connection to the meeting server lost. Your call continues; people can join again once it is back. Reconnecting…'}
         </div>
       </Show>
-      <RecordingIndicator presence={room.presence} self={props.recording?.[0].status === 'recording'} nameOf={nameOf} />
+      <RecordingIndicator presence={room.presence} listed={(peerId) => people.some((p) => p.peerId === peerId)} self={props.recording?.[0].status === 'recording'} nameOf={nameOf} />
       <PresentingBanner active={screenShare.active()} error={screenShare.error()} />
       <Show when={local().error}>
         <div class="banner error" role="alert">
