@@ -92,6 +92,11 @@ export function runOverlayBench(opts: { sizes?: number[]; rooms?: number } = {})
     ['N', 'control links', 'beat ms', 'overlay msgs/s', 'overlay KB/s', 'at 0.4 s: msgs/s', 'at 0.4 s: KB/s', 'mesh links', 'mesh pings/s', 'mesh KB/s'],
     traffic.map((t) => [String(t.n), String(t.controlLinks), String(t.beatMs), t.overlayMessages.toFixed(1), t.overlayKBps.toFixed(1), t.fixedBeatMessages.toFixed(1), t.fixedBeatKBps.toFixed(1), String(t.n - 1), t.meshMessages.toFixed(0), t.meshKBps.toFixed(1)]),
   );
+  printTable(
+    '"Who I am" repeated unchanged over the overlay, per page (the same simulation): at the fixed 30 s and at the room\'s pace',
+    ['N', 'every s (fixed / paced)', 'fixed: msgs/s', 'fixed: KB/s', 'paced: msgs/s', 'paced: KB/s'],
+    traffic.map((t) => [String(t.n), `30 / ${t.whoMs / 1000}`, t.whoFixedMessages.toFixed(1), t.whoFixedKBps.toFixed(1), t.whoMessages.toFixed(1), t.whoKBps.toFixed(1)]),
+  );
   const presence = [32, 256, 1000].map((n) => presenceTraffic(n));
   printTable(
     "Presence over the overlay per page (simulated with DocSync and y-protocols' Awareness, bytes as sent): renewals at y-protocols' fixed 15 s and at the room's pace, three people talking, and the main thread a presence change costs",

@@ -6,7 +6,7 @@
  * cost (one per member). No browser.
  */
 import type { ControlMessage } from '../../src/protocol/mesh-messages';
-import { BEAT_MS, beatPace } from '../../src/tree/beat-pace';
+import { BEAT_MS, beatPace, WHO_MS } from '../../src/tree/beat-pace';
 import { deliverOverlay, overlayPages } from '../../tests/support/overlay-pages';
 import { createPrng, hexId } from '../../tests/support/prng';
 
@@ -24,6 +24,16 @@ export interface OverlayTrafficRow {
   meshMessages: number;
   meshKBps: number;
   controlLinks: number;
+  /**
+   * "Who I am" (name, state, hello, DTLS fingerprint, X25519 key) repeated unchanged to the
+   * whole room, per page per second, median page: at the fixed 30 s it had, and at the room's
+   * pace (beatPace's `whoMs`).
+   */
+  whoMs: number;
+  whoFixedMessages: number;
+  whoFixedKBps: number;
+  whoMessages: number;
+  whoKBps: number;
 }
 
 const BEATS = 3;
@@ -52,7 +62,14 @@ export function overlayTraffic(n: number, seed = 1): OverlayTrafficRow {
       for (const { from, to, msg } of batch) deliverOverlay(floods.get(to), from, msg);
     }
   };
-  ids.forEach((me, i) => floods.get(me)?.heartbeat({ joinedAt: i, state: { name: `Guest ${i}`, micOn: false, camOn: true }, hello: { uplinkKbps: 4000, canForward: true } }));
+  const who = (i: number) => ({
+    joinedAt: 1_760_000_000_000 + i,
+    state: { name: `Guest ${i + 1}`, micOn: false, camOn: true },
+    hello: { uplinkKbps: 4000, canForward: true },
+    fp: `sha-256 ${Array.from({ length: 32 }, () => hexId(rng, 2).toUpperCase()).join(':')}`,
+    pub: hexId(rng, 43),
+  });
+  ids.forEach((me, i) => floods.get(me)?.heartbeat(who(i)));
   flush();
   // Warm up until every count has travelled the whole overlay (diameter ≤ 7), then count.
   for (let b = 0; b < WARM_BEATS + BEATS; b++) {
@@ -61,13 +78,31 @@ export function overlayTraffic(n: number, seed = 1): OverlayTrafficRow {
     flush();
   }
   const perPage = [...sent.values()].sort((a, b) => a.bytes - b.bytes);
-  const mid = perPage[Math.floor(perPage.length / 2)] as { messages: number; bytes: number };
+  // A copy: the counters are reset for the "who I am" sample below.
+  const mid = { ...(perPage[Math.floor(perPage.length / 2)] as { messages: number; bytes: number }) };
   // Each beat's digests carry every count that rose since the last, one per member whatever
   // the beat: a slower beat sends the same bytes per beat, fewer times a second.
   const { beatMs } = beatPace(n);
   const seconds = (BEATS * beatMs) / 1000;
   const fixedSeconds = (BEATS * BEAT_MS) / 1000;
   const ping = JSON.stringify({ t: 'ping', at: Date.now() }).length;
+  // One "who I am" flood costs a page the same whatever else goes on: sample some, scale by
+  // the floods a second (n / whoMs) at the fixed 30 s and at the pace.
+  for (const s of sent.values()) {
+    s.messages = 0;
+    s.bytes = 0;
+  }
+  counting = true;
+  const samples = 24;
+  for (let k = 0; k < samples; k++) {
+    const i = Math.floor(rng.next() * n);
+    floods.get(ids[i] as string)?.heartbeat(who(i));
+    flush();
+  }
+  const whoRows = [...sent.values()].sort((a, b) => a.bytes - b.bytes);
+  const whoMid = whoRows[Math.floor(whoRows.length / 2)] as { messages: number; bytes: number };
+  const { whoMs } = beatPace(n);
+  const whoAt = (ms: number) => n / (ms / 1000) / samples;
   return {
     n,
     beatMs,
@@ -78,5 +113,10 @@ export function overlayTraffic(n: number, seed = 1): OverlayTrafficRow {
     meshMessages: (n - 1) / (BEAT_MS / 1000),
     meshKBps: ((n - 1) * ping) / (BEAT_MS / 1000) / 1000,
     controlLinks: Math.max(...[...neighbours.values()].map((x) => x.length)),
+    whoMs,
+    whoFixedMessages: whoMid.messages * whoAt(WHO_MS),
+    whoFixedKBps: (whoMid.bytes * whoAt(WHO_MS)) / 1000,
+    whoMessages: whoMid.messages * whoAt(whoMs),
+    whoKBps: (whoMid.bytes * whoAt(whoMs)) / 1000,
   };
 }

@@ -7,7 +7,7 @@
  */
 import { parseControl, type ControlMessage, type FloodMessage, type MemberInfo, type PeerState, type RosterEntry } from '../protocol/mesh-messages';
 import type { TreeSignal } from '../protocol/tree-messages';
-import { beatPace } from '../tree/beat-pace';
+import { beatPace, WHO_MS } from '../tree/beat-pace';
 import { controlNeighbours, DEFAULT_CONTROL_OVERLAY } from '../tree/control-overlay';
 import type { Member } from './membership';
 import { OverlayFlood, type HeardMember, type OverlayNeighbour } from './overlay-flood';
@@ -20,11 +20,12 @@ export const OVERLAY_PRUNE_MS = 5000;
  */
 export const OVERLAY_SILENT_MS = 8000;
 /**
- * Who we are (name, state, tree hello) is passed on to everyone when it changes and this often,
- * in case someone missed it; liveness goes in the beat digests, one message per neighbour per
- * beat, and a neighbour whose link comes up gets a roster at once.
+ * Who we are (name, state, tree hello) is passed on to everyone when it changes and this often
+ * (up to 64 members; larger rooms less often: beatPace's `whoMs`), in case someone missed it;
+ * liveness goes in the beat digests, one message per neighbour per beat, and a neighbour whose
+ * link comes up gets a roster at once.
  */
-export const FULL_HEARTBEAT_MS = 30_000;
+export const FULL_HEARTBEAT_MS = WHO_MS;
 
 type Hello = { uplinkKbps: number; canForward: boolean };
 type DirectMessage = Extract<ControlMessage, { t: 'dm' }>;
@@ -74,6 +75,7 @@ export class OverlayRoom {
   private lastFull = '';
   /** How long a silence means a member left, for the room's size (beat-pace.ts). */
   private silentMs = OVERLAY_SILENT_MS;
+  private whoMs = FULL_HEARTBEAT_MS;
   /** Who we are, as our last heartbeat said (for rosters). */
   private self: MemberInfo | null = null;
 
@@ -101,7 +103,7 @@ export class OverlayRoom {
   plan(admitted: ReadonlySet<string>): void {
     const was = this.active;
     this.active = admitted.size > this.host.controlMesh;
-    this.silentMs = beatPace(admitted.size).silentMs;
+    ({ silentMs: this.silentMs, whoMs: this.whoMs } = beatPace(admitted.size));
     // Turned on (again): our first heartbeat says who we are, whoever joined meanwhile.
     if (this.active && !was) this.lastFull = '';
     this.neighbours = this.active ? new Set(controlNeighbours([...admitted], this.host.myId, { ...DEFAULT_CONTROL_OVERLAY, fullMeshUpTo: this.host.controlMesh })) : new Set();
@@ -133,7 +135,7 @@ export class OverlayRoom {
     this.self = who;
     const full = JSON.stringify(who);
     const now = this.host.now();
-    if (full !== this.lastFull || now - this.lastFullAt >= FULL_HEARTBEAT_MS) {
+    if (full !== this.lastFull || now - this.lastFullAt >= this.whoMs) {
       this.flood.heartbeat(who);
       this.lastFullAt = now;
     }

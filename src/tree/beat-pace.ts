@@ -17,7 +17,14 @@
  *   which slows down.
  * - `silentMs`: heard only through the overlay and silent this long, a member has left (12
  *   beats, at least 8 s: past the stall cap, so a member is a stalled leaf before it goes).
- * Up to 64 members nothing changes: 0.4 s beats, 2 s / 4 s stall limits, 8 s to leave.
+ * - `whoMs`: how often a page says who it is (name, state, tree hello, keys) to the whole room
+ *   when nothing changed, in case someone missed it (changes go at once, and a neighbour whose
+ *   link comes up gets a roster). Every page passes each one on to its other links, so at a
+ *   fixed 30 s the room carried N / 30 such floods a second: ≈ 170 messages and 50 KB a second
+ *   sent by every page at 1,000 members, more than the digests. 30 s per 64 members keeps it
+ *   near two floods a second room-wide (bench/tree, overlay liveness).
+ * Up to 64 members nothing changes: 0.4 s beats, 2 s / 4 s stall limits, 8 s to leave, who we
+ * are every 30 s.
  */
 
 /** The beat of a room of up to PACE_STEP members. */
@@ -25,12 +32,15 @@ export const BEAT_MS = 400;
 /** Each this many members add BEAT_MS to the beat. */
 export const PACE_STEP = 64;
 export const MAX_BEAT_MS = 4000;
+/** Who we are, repeated unchanged, in a room of up to PACE_STEP members. */
+export const WHO_MS = 30_000;
 
 export interface BeatPace {
   beatMs: number;
   stallMs: number;
   maxStallMs: number;
   silentMs: number;
+  whoMs: number;
 }
 
 export function beatPace(members: number): BeatPace {
@@ -41,6 +51,7 @@ export function beatPace(members: number): BeatPace {
     stallMs: Math.max(2000, 5 * beatMs),
     maxStallMs: Math.max(4000, 10 * beatMs),
     silentMs: Math.max(8000, 12 * beatMs),
+    whoMs: WHO_MS * steps,
   };
 }
 

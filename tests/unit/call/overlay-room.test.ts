@@ -161,6 +161,25 @@ describe('OverlayRoom', () => {
     expect(kinds()).toEqual(['who', 'beats']);
   });
 
+  it('in a room of 256 says who it is, unchanged, every 120 s rather than every 30 s', () => {
+    const { room, admitted, sent, tick } = setup(256);
+    const st = { name: 'me', micOn: false, camOn: true };
+    const hello = { uplinkKbps: 4000, canForward: true };
+    room.plan(admitted);
+    const who = () => sent.filter((m) => m.t === 'flood').length;
+    const beatMs = 1600;
+    for (let t = 0; t <= 100_000; t += beatMs) {
+      room.heartbeat(1, st, hello);
+      tick(beatMs);
+    }
+    expect(who()).toBe(1);
+    for (let t = 100_000; t <= 125_000; t += beatMs) {
+      room.heartbeat(1, st, hello);
+      tick(beatMs);
+    }
+    expect(who()).toBe(2);
+  });
+
   it('says who it is again when the overlay turns back on', () => {
     const { room, admitted, sent } = setup(8);
     const st = { name: 'me', micOn: false, camOn: true };
