@@ -9,6 +9,7 @@ import { createPrng, hexId } from '../../tests/support/prng';
 import { median, printTable } from '../stats';
 import { overlayTraffic, type OverlayTrafficRow } from './overlay-traffic';
 import { presenceTraffic, type PresenceTrafficRow } from './presence-traffic';
+import { epochTraffic, type EpochTrafficRow } from './rekey-traffic';
 
 export interface OverlayBenchRow {
   n: number;
@@ -28,7 +29,7 @@ export interface OverlayBenchRow {
 }
 
 
-export function runOverlayBench(opts: { sizes?: number[]; rooms?: number } = {}): { rows: OverlayBenchRow[]; traffic: OverlayTrafficRow[]; presence: PresenceTrafficRow[] } {
+export function runOverlayBench(opts: { sizes?: number[]; rooms?: number } = {}): { rows: OverlayBenchRow[]; traffic: OverlayTrafficRow[]; presence: PresenceTrafficRow[]; epochs: EpochTrafficRow[] } {
   const sizes = opts.sizes ?? [8, 16, 17, 32, 64, 128, 256, 512, 1000];
   const rooms = opts.rooms ?? 4;
   planControlOverlay(Array.from({ length: 300 }, (_, i) => `warm${i}`));
@@ -103,5 +104,11 @@ export function runOverlayBench(opts: { sizes?: number[]; rooms?: number } = {})
     ['N', 'renew s (fixed / paced)', 'fixed: msgs/s', 'fixed: KB/s', 'paced: msgs/s', 'paced: KB/s', '3 talking: msgs/s', '3 talking: KB/s', 'parse everyone, ms'],
     presence.map((p) => [String(p.n), `${p.fixedRenewMs / 1000} / ${p.pacedRenewMs / 1000}`, p.fixedMessages.toFixed(1), p.fixedKBps.toFixed(1), p.pacedMessages.toFixed(1), p.pacedKBps.toFixed(1), p.speakingMessages.toFixed(1), p.speakingKBps.toFixed(1), p.readPresencesMs.toFixed(2)]),
   );
-  return { rows, traffic, presence };
+  const epochs = [32, 256, 1000].map((n) => epochTraffic(n));
+  printTable(
+    'Epoch hand-outs over the overlay, per page, at the most the leader mints (people coming and going all the time): at the fixed 250 ms gap and at the room\'s',
+    ['N', 'hand-out bytes', 'copies a page sends', 'gap ms (fixed / paced)', 'fixed: KB/s', 'paced: KB/s'],
+    epochs.map((e) => [String(e.n), String(e.handOutBytes), String(e.copiesPerMint), `${e.fixedGapMs} / ${e.pacedGapMs}`, e.fixedKBps.toFixed(1), e.pacedKBps.toFixed(1)]),
+  );
+  return { rows, traffic, presence, epochs };
 }

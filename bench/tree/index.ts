@@ -15,6 +15,7 @@ import { median, percentile, printTable } from '../stats';
 import { runOverlayBench, type OverlayBenchRow } from './control-overlay';
 import type { OverlayTrafficRow } from './overlay-traffic';
 import type { PresenceTrafficRow } from './presence-traffic';
+import type { EpochTrafficRow } from './rekey-traffic';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, '../..');
@@ -59,6 +60,8 @@ export interface TreeBenchResult {
   overlayTraffic: OverlayTrafficRow[];
   /** Presence (awareness) over the overlay (bench/tree/presence-traffic.ts). */
   presenceTraffic: PresenceTrafficRow[];
+  /** Epoch hand-outs over the overlay at the most the leader mints (bench/tree/rekey-traffic.ts). */
+  epochTraffic: EpochTrafficRow[];
 }
 
 function timed<T>(f: () => T): [T, number] {
@@ -127,7 +130,7 @@ export function runTreeBench(opts: { sizes?: number[]; rooms?: number; runs?: nu
     };
   });
 
-  const result: TreeBenchResult = { rows, uploadCapKbps: 4 * 1200, targetPlanMs: TARGET_PLAN_MS, overlay: [], overlayTraffic: [], presenceTraffic: [] };
+  const result: TreeBenchResult = { rows, uploadCapKbps: 4 * 1200, targetPlanMs: TARGET_PLAN_MS, overlay: [], overlayTraffic: [], presenceTraffic: [], epochTraffic: [] };
   const ms = (x: number) => x.toFixed(1);
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   printTable(
@@ -153,6 +156,7 @@ export function runTreeBench(opts: { sizes?: number[]; rooms?: number; runs?: nu
   result.overlay = overlay.rows;
   result.overlayTraffic = overlay.traffic;
   result.presenceTraffic = overlay.presence;
+  result.epochTraffic = overlay.epochs;
   mkdirSync(path.join(REPO_ROOT, 'bench/results'), { recursive: true });
   writeFileSync(path.join(REPO_ROOT, 'bench/results/tree.json'), JSON.stringify(result, null, 2));
   return result;

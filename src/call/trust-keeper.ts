@@ -8,6 +8,7 @@ import type { CallSecurity, PeerTrust } from './call-security';
 import { compareEpochIds, electLeader, LINK_EPOCH, rekeyAfterAdopting, type EpochId } from './epoch-book';
 import type { Member } from './membership';
 import type { PeerSession } from './peer-session';
+import { rekeyGapMs } from './rekey-pace';
 import { sdpFingerprint } from './sdp-fingerprint';
 import { markOnce } from '../util/mark-once';
 
@@ -65,10 +66,10 @@ const VERIFY_TIMEOUT_MS = 10_000;
  * Rekey pacing. A lone join or leave rekeys almost at once (a newcomer sees nothing until it
  * holds the new epoch: a 250 ms debounce was 20 % of the join time, measured by bench/join);
  * changes that land within the same short window share one rekey, and rekeys are at least
- * REKEY_MIN_GAP_MS apart, so a burst of joins costs two rekeys, not one per person.
+ * `rekeyGapMs` apart (250 ms up to 64 members, longer in larger rooms: rekey-pace.ts), so a
+ * burst of joins costs two rekeys, not one per person.
  */
 const REKEY_QUICK_MS = 0;
-const REKEY_MIN_GAP_MS = 250;
 
 export class TrustKeeper {
   private readonly peers = new Map<string, PeerRecord>();
@@ -231,7 +232,8 @@ export class TrustKeeper {
   private scheduleRekey(): void {
     // A pending rekey already covers this change: it reads the verified set when it fires.
     if (this.rekeyTimer) return;
-    const delay = Math.max(REKEY_QUICK_MS, this.lastRekeyAt + REKEY_MIN_GAP_MS - Date.now());
+    const gap = rekeyGapMs(this.hooks.members().length + 1);
+    const delay = Math.max(REKEY_QUICK_MS, this.lastRekeyAt + gap - Date.now());
     this.rekeyTimer = setTimeout(() => {
       this.rekeyTimer = null;
       this.lastRekeyAt = Date.now();
