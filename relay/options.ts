@@ -107,7 +107,7 @@ export function resolveRelayOptions(input: RelayOptionsInput = {}): RelayOptions
     staticDir: path.join(REPO_ROOT, 'dist', 'app'),
     iceServers: [],
     maxMeshParticipants: 6,
-    maxParticipants: 32,
+    maxParticipants: 256,
     e2ee: true,
     qualityReports: true,
     log: (line) => console.log(line),

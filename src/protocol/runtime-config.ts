@@ -45,7 +45,7 @@ export const DEFAULT_RUNTIME_CONFIG: RuntimeConfig = {
   relayUrl: null,
   iceServers: [],
   maxMeshParticipants: 6,
-  maxParticipants: 32,
+  maxParticipants: 256,
   features: { e2ee: true, qualityReports: true },
 };
 

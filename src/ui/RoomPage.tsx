@@ -314,7 +314,7 @@ export function RoomPage(props: { link: RoomLink }): JSX.Element {
         <main class="centered">
           <h1>This meeting is full</h1>
           <p role="alert">
-            It already has the most people a meeting can hold ({loaded?.config.maxParticipants ?? 32}). Ask someone to leave, or try again in a moment.
+            It already has the most people a meeting can hold ({loaded?.config.maxParticipants ?? 256}). Ask someone to leave, or try again in a moment.
           </p>
           <button type="button" class="primary" onClick={() => location.reload()}>
             Try again

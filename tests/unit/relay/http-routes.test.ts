@@ -64,7 +64,7 @@ describe('relay HTTP routes', () => {
       relayUrl: null,
       iceServers: [{ urls: ['turn:127.0.0.1:3478'], username: 'u', credential: 'c' }],
       maxMeshParticipants: 4,
-      maxParticipants: 32,
+      maxParticipants: 256,
       features: { e2ee: false, qualityReports: true },
     });
   });

@@ -21,7 +21,7 @@ describe('relay options', () => {
       staticDir: path.join(REPO_ROOT, 'dist', 'app'),
       iceServers: [],
       maxMeshParticipants: 6,
-      maxParticipants: 32,
+      maxParticipants: 256,
       e2ee: true,
     });
     expect(o.limits).toEqual(DEFAULT_LIMITS);
