@@ -819,11 +819,18 @@ export class CallEngine {
     const now = this.now();
     for (const m of this.members.values()) {
       const session = this.sessions.get(m.peerId);
-      const heardAt = this.overlay?.heard(m.peerId, now)?.lastHeardAt;
-      if (session && this.trust?.isVerified(m.peerId)) {
-        out.push({ peerId: m.peerId, joinedAt: m.joinedAt, everConnected: session.everConnected, lastHeardAt: Math.max(session.lastHeardAt, heardAt ?? -Infinity) });
+      const heard = this.overlay?.heard(m.peerId, now);
+      const heardAt = heard?.lastHeardAt;
+      const firstHand = !!session && !!this.trust?.isVerified(m.peerId);
+      // Its camera as it last said, first-hand or else in its heartbeat over the overlay (a state
+      // kept from a connection since pruned is stale): a camera that is off takes no place in
+      // the last N (treeStateFor).
+      const camOn = firstHand ? m.state?.camOn : heard?.state?.camOn;
+      const cam = camOn === undefined ? {} : { camOn };
+      if (session && firstHand) {
+        out.push({ peerId: m.peerId, joinedAt: m.joinedAt, everConnected: session.everConnected, lastHeardAt: Math.max(session.lastHeardAt, heardAt ?? -Infinity), ...cam });
       } else if (heardAt !== undefined) {
-        out.push({ peerId: m.peerId, joinedAt: m.joinedAt, everConnected: true, lastHeardAt: heardAt });
+        out.push({ peerId: m.peerId, joinedAt: m.joinedAt, everConnected: true, lastHeardAt: heardAt, ...cam });
       }
     }
     return out;

@@ -71,6 +71,8 @@ export interface RoomMember {
   joinedAt: number;
   everConnected: boolean;
   lastHeardAt: number;
+  /** Its camera as its state says; absent while no state has come. */
+  camOn?: boolean;
 }
 
 export interface LargeRoomOptions {
@@ -109,7 +111,7 @@ export class LargeRoom {
         members: () =>
           host.verified().map((m) => {
             const turn = this.turns.get(m.peerId);
-            return { id: m.peerId, joinedAt: m.joinedAt, ...(this.stalled.has(m.peerId) ? { stalled: true } : {}), ...(turn ? { turn } : {}) };
+            return { id: m.peerId, joinedAt: m.joinedAt, ...(this.stalled.has(m.peerId) ? { stalled: true } : {}), ...(turn ? { turn } : {}), ...(m.camOn === undefined ? {} : { camOn: m.camOn }) };
           }),
         myTurn: () => this.turns.get(host.myId),
         send: (peerId, msg) => host.verified().some((m) => m.peerId === peerId) && host.send(peerId, msg),

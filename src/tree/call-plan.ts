@@ -18,6 +18,11 @@ export interface CallMember {
   canForward: boolean;
   /** Speaking turn from the member's presence (see speaking-turns.ts); absent: never spoke. */
   turn?: number;
+  /**
+   * False: the member's camera is off (as it says in its state), so it is no video source and
+   * takes no place in the last N; it is still heard when it speaks. Absent: counted as on.
+   */
+  camOn?: boolean;
 }
 
 /** Audio sources distributed in a large room: the three most recent speakers. */
@@ -95,13 +100,18 @@ export function joinOrder(members: readonly CallMember[]): CallMember[] {
 }
 
 /**
- * The planner's input. Active sources are the `lastN` most recent speakers (speaking turns from
- * shared presence; members who never spoke follow in join order) and the audio sources the
- * three most recent: every page derives the same lists without receiving any stream.
+ * The planner's input. Active sources are the `lastN` most recent speakers with their camera on
+ * (speaking turns from shared presence; members who never spoke follow in join order) and the
+ * audio sources the three most recent: every page derives the same lists without receiving any
+ * stream. A camera that is off takes no place: in a room where the first to join listen with
+ * their cameras off, the last N are the cameras that are on, not black frames.
  */
 export function treeStateFor(members: readonly CallMember[], params: TreeCallParams): TreeState {
   const ordered = joinOrder(members);
-  const video = activeSources(ordered, params.lastN);
+  const video = activeSources(
+    ordered.filter((m) => m.camOn !== false),
+    params.lastN,
+  );
   // A link carries its source's audio with its video, so every video source is heard anyway:
   // the plan says so. Asking for the top three speakers alone made the audio set (and with it
   // the bundles, and so the parents) change with every speaking turn while the video set

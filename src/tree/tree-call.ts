@@ -38,9 +38,10 @@ export interface TreeCallPort {
   myJoinedAt: number;
   /**
    * Verified members other than us; `stalled`: gone quiet, plan it as a leaf (it may not
-   * forward); `turn`: its speaking turn from shared presence (who is active).
+   * forward); `turn`: its speaking turn from shared presence (who is active); `camOn`: false
+   * when its state says the camera is off (no video source then), absent while not known.
    */
-  members(): { id: string; joinedAt: number; stalled?: boolean; turn?: number }[];
+  members(): { id: string; joinedAt: number; stalled?: boolean; turn?: number; camOn?: boolean }[];
   /** Our own speaking turn, if we have spoken. */
   myTurn(): number | undefined;
   /** Sends on the verified control channel to `peerId`; false when there is none. */
@@ -498,10 +499,11 @@ export class TreeCall {
 
   private callMembers(): CallMember[] {
     const myTurn = this.port.myTurn();
-    const me: CallMember = { id: this.port.myId, joinedAt: this.port.myJoinedAt, uplinkKbps: this.options.uplinkKbps ?? DEFAULT_UPLINK_KBPS, canForward: this.canForward, ...(myTurn ? { turn: myTurn } : {}) };
+    // Our camera is on while a camera track goes out (the state the others plan with says the same).
+    const me: CallMember = { id: this.port.myId, joinedAt: this.port.myJoinedAt, uplinkKbps: this.options.uplinkKbps ?? DEFAULT_UPLINK_KBPS, canForward: this.canForward, camOn: this.port.localTracks().video !== null, ...(myTurn ? { turn: myTurn } : {}) };
     // A member that has not said hello (yet) is planned as a leaf: it may not forward.
     const others = this.port.members().map((m) => {
-      const base: CallMember = { id: m.id, joinedAt: m.joinedAt, uplinkKbps: 0, canForward: false, ...this.hellos.get(m.id), ...(m.turn ? { turn: m.turn } : {}) };
+      const base: CallMember = { id: m.id, joinedAt: m.joinedAt, uplinkKbps: 0, canForward: false, ...this.hellos.get(m.id), ...(m.turn ? { turn: m.turn } : {}), ...(m.camOn === undefined ? {} : { camOn: m.camOn }) };
       return m.stalled ? { ...base, canForward: false } : base;
     });
     return [me, ...others];

@@ -62,3 +62,30 @@ test('lastN=1: the video that goes over the tree follows whoever speaks', async 
     throw error;
   }
 });
+
+test('lastN=1: a camera that is off takes no place; the place goes to the first camera that is on', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const url = `${newRoomUrl(fx.relay.url)}?meshMax=2&lastN=1&quality=low&ns=0&audio=0`;
+  const all: Person[] = [];
+  // Ana joins first with her camera off: by join order alone she would hold the one place.
+  for (const [name, camera] of [['Ana', false], ['Bea', true], ['Cem', true]] as const) {
+    all.push(await joinTree(browser, camera ? url : `${url}&video=0`, name, fx.people));
+    await expect(all[0]!.page.getByTestId('tile')).toHaveCount(all.length, { timeout: 60_000 });
+  }
+  const [ana, bea, cem] = all as [Person, Person, Person];
+  try {
+    for (const p of all) await expect(p.page.getByRole('status', { name: 'Call mode' })).toHaveText('Relay tree · E2EE', { timeout: 90_000 });
+
+    // Nobody speaks: the first to join with a camera on is seen, by Ana and Cem alike.
+    await expectVideoOnlyFrom(ana, bea, [cem]);
+    await expectVideoOnlyFrom(cem, bea, [ana]);
+
+    // Bea turns her camera off: the place moves to Cem's.
+    await bea.page.getByRole('button', { name: 'Turn off camera' }).click();
+    await expectVideoOnlyFrom(ana, cem, [bea]);
+    await expectVideoOnlyFrom(bea, cem, [ana]);
+  } catch (error) {
+    for (const p of all) console.log(p.name, p.id.slice(0, 4), JSON.stringify(await describeTree(p)));
+    throw error;
+  }
+});

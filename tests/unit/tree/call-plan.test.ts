@@ -46,6 +46,27 @@ describe('treeStateFor + upstreamOf', () => {
     expect([...up.keys()].sort()).toEqual([id(1), id(2), id(3)].sort()); // 3 audio sources
   });
 
+  it('gives no place in the last N to a camera that is off; its owner is still heard', () => {
+    const members = Array.from({ length: 6 }, (_, i) => ({ ...member(i + 1), camOn: i !== 0 && i !== 2 }));
+    const state = treeStateFor(members, { ...params, lastN: 2 });
+    expect(state.videoSources).toEqual([id(2), id(4)]);
+    expect(state.audioSources).toEqual([id(1), id(2), id(3), id(4)]);
+    const plan = planTree(state);
+    const videos = plan.streams.filter((st) => st.kind === 'video').map((st) => st.source);
+    expect(videos.sort()).toEqual([id(2), id(4)]);
+    // A speaker with the camera off is heard (an audio source) and takes no video place.
+    const speaking = members.map((m) => (m.id === id(3) ? { ...m, turn: 9 } : m));
+    expect(treeStateFor(speaking, { ...params, lastN: 2 }).videoSources).toEqual([id(2), id(4)]);
+    // The camera comes on: as the most recent speaker it takes a place.
+    const on = speaking.map((m) => (m.id === id(3) ? { ...m, camOn: true } : m));
+    expect(treeStateFor(on, { ...params, lastN: 2 }).videoSources).toEqual([id(2), id(3)]);
+  });
+
+  it('counts a member whose camera state is unknown as on, as before', () => {
+    const members = Array.from({ length: 4 }, (_, i) => member(i + 1));
+    expect(treeStateFor(members, { ...params, lastN: 2 }).videoSources).toEqual([id(1), id(2)]);
+  });
+
   it('orders ties in join time by id', () => {
     const a = { ...member(2), joinedAt: 5 };
     const b = { ...member(1), joinedAt: 5 };
