@@ -57,6 +57,8 @@ export interface HeardMember {
 export class OverlayFlood {
   private readonly router: FloodRouter<FloodBody>;
   private readonly heard = new Map<string, HeardMember>();
+  /** When anyone was last heard (a beat that rose, or a heartbeat): what silences are measured against. */
+  private latest = -Infinity;
   /** Beat digests name members by id prefix. */
   private readonly byPrefix = new Map<string, string>();
   /** Members whose beat rose since our last digest. */
@@ -101,6 +103,7 @@ export class OverlayFlood {
       const first = h.lastHeardAt === -Infinity;
       h.beat = beat;
       h.lastHeardAt = now;
+      this.latest = now;
       this.risen.add(h.peerId);
       this.host.onHeartbeat?.(h, first);
     }
@@ -182,6 +185,11 @@ export class OverlayFlood {
     return this.heard.get(peerId);
   }
 
+  /** When anyone was last heard through the overlay (-Infinity: nobody yet). */
+  get latestHeardAt(): number {
+    return this.latest;
+  }
+
   /** A member who left: its heartbeats are forgotten (a late one makes it new again). */
   forget(peerId: string): void {
     this.heard.delete(peerId);
@@ -204,6 +212,7 @@ export class OverlayFlood {
     // What a heartbeat leaves out has not changed since the last one that said it.
     const member: HeardMember = { peerId: origin, lastHeardAt: this.now(), beat: before?.beat ?? 0, joinedAt: body.joinedAt, state: body.state ?? before?.state ?? null, hello: body.hello ?? before?.hello ?? null, fp: body.fp ?? before?.fp ?? null, pub: body.pub ?? before?.pub ?? null };
     this.heard.set(origin, member);
+    this.latest = member.lastHeardAt;
     this.byPrefix.set(beatPrefix(origin), origin);
     this.host.onHeartbeat?.(member, first);
   }

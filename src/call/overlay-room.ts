@@ -192,16 +192,31 @@ export class OverlayRoom {
     return this.flood.heardFrom(peerId)?.pub ?? null;
   }
 
-  /** What the member's heartbeats said, if one came in the last OVERLAY_SILENT_MS (longer in rooms above 320: beat-pace.ts). */
+  /**
+   * What the member's heartbeats said, unless it has gone silent: nothing from it for
+   * OVERLAY_SILENT_MS (longer above 320 members: beat-pace.ts) while others were heard well
+   * after its last word (see wentSilent).
+   */
   heard(peerId: string, now = this.host.now()): HeardMember | undefined {
     const h = this.flood.heardFrom(peerId);
-    return h && now - h.lastHeardAt <= this.silentMs ? h : undefined;
+    return h && h.lastHeardAt !== -Infinity && !this.silent(h.lastHeardAt, now) ? h : undefined;
   }
 
-  /** Heard from once, silent since: it left without a word reaching us. */
+  private silent(lastHeardAt: number, now: number): boolean {
+    return now - lastHeardAt > this.silentMs && this.flood.latestHeardAt - lastHeardAt > this.silentMs;
+  }
+
+  /**
+   * Heard from once, silent since: it left without a word reaching us. Silence is relative, as
+   * in StallWatch: it counts only while others were heard well after its last word. When our
+   * page (or every neighbour passing digests on) is starved, every member falls silent
+   * together; judged by the clock alone, a room of twenty pages on two cores dropped 37 members
+   * a page that way, re-planned and re-linked for each, and never settled. One digest carries
+   * every count that rose, so the first one read after a stall brings back all who are alive.
+   */
   wentSilent(peerId: string, now = this.host.now()): boolean {
     const h = this.flood.heardFrom(peerId);
-    return h !== undefined && h.lastHeardAt !== -Infinity && !this.heard(peerId, now);
+    return h !== undefined && h.lastHeardAt !== -Infinity && this.silent(h.lastHeardAt, now);
   }
 
   /** The DTLS fingerprints members we hear only through the others say they have (safety words). */

@@ -101,12 +101,31 @@ describe('OverlayRoom', () => {
     heartbeat(42, 1);
     expect(calls[0]).toBe('add 2a');
     tick(OVERLAY_SILENT_MS - 1);
+    heartbeat(43, 1); // someone else is still heard
     expect(room.wentSilent(id(42))).toBe(false);
     tick(2);
+    heartbeat(43, 2);
     expect(room.wentSilent(id(42))).toBe(true);
     expect(room.heard(id(42))).toBeUndefined();
     expect(room.forget(id(42))).toBe(true);
     expect(room.wentSilent(id(42))).toBe(false);
+  });
+
+  it('does not drop members that fell silent together (our page or every neighbour starved) until others are heard again', () => {
+    const { room, admitted, heartbeat, tick } = setup(8);
+    room.plan(admitted);
+    heartbeat(42, 1);
+    heartbeat(43, 1);
+    tick(3 * OVERLAY_SILENT_MS);
+    // Not gone, and still planned and listed: nobody was heard after it.
+    expect(room.heard(id(42))).toBeDefined();
+    expect(room.wentSilent(id(42))).toBe(false);
+    expect(room.wentSilent(id(43))).toBe(false);
+    // Words come again from 43 only (one digest carries every count that rose): 42 has left.
+    heartbeat(43, 2);
+    expect(room.wentSilent(id(43))).toBe(false);
+    expect(room.wentSilent(id(42))).toBe(true);
+    expect(room.heard(id(42))).toBeUndefined();
   });
 
   it('in a room above 320 members (slower beats) waits longer before a silent member has left', () => {
@@ -116,8 +135,10 @@ describe('OverlayRoom', () => {
     heartbeat(42, 1);
     expect(calls[0]).toBe('add 2a');
     tick(OVERLAY_SILENT_MS + 1);
+    heartbeat(43, 1);
     expect(room.wentSilent(id(42))).toBe(false);
     tick(beatPace(big.size).silentMs - OVERLAY_SILENT_MS);
+    heartbeat(43, 2);
     expect(room.wentSilent(id(42))).toBe(true);
   });
 
