@@ -210,8 +210,8 @@ export class OverlayRoom {
    * Heard from once, silent since: it left without a word reaching us. Silence is relative, as
    * in StallWatch: it counts only while others were heard well after its last word. When our
    * page (or every neighbour passing digests on) is starved, every member falls silent
-   * together; judged by the clock alone, a room of twenty pages on two cores dropped 37 members
-   * a page that way, re-planned and re-linked for each, and never settled. One digest carries
+   * together; judged by the clock alone, a room of twenty pages on two cores dropped up to 38
+   * members a page that way, re-planned and re-linked for each, and never settled. One digest carries
    * every count that rose, so the first one read after a stall brings back all who are alive.
    */
   wentSilent(peerId: string, now = this.host.now()): boolean {
