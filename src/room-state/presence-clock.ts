@@ -5,7 +5,7 @@
  * y-protocols' Awareness renews its own state every 15 s and drops any other not renewed for
  * 30 s, whatever the room. Each renewal is a message to every doc link; on a large room's
  * control overlay (`passOn`) every page passes it on once to each of its links, so the room
- * carries N / 15 floods a second: at 1,000 members about 67, ≈ 60 KB/s sent by every page,
+ * carries N / 15 floods a second: at 1,000 members about 67, ≈ 52 KB/s sent by every page,
  * more than the overlay's own liveness (bench/tree, "Presence over the overlay"). Liveness
  * there is the overlay's job (beats, the relay's GONE, goodbyes); a presence renewal only keeps
  * a state from timing out. So the renewal slows as the room grows, 15 s more per 64 presences
