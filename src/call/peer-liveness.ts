@@ -4,6 +4,7 @@
  * Pure: the engine passes what it knows and acts on the verdict.
  */
 import { isSilent } from './silence-check';
+import { sizeSteps } from '../util/size-steps';
 
 /** A connected peer silent for this long (no heartbeats) has dropped off the network. */
 export const SILENCE_TIMEOUT_MS = 8000;
@@ -19,8 +20,6 @@ export const GONE_CONFIRM_MS = 3000;
 export const PRESENCE_TIMEOUT_MS = 30_000;
 /** Every member announces itself to the room through the relay this often (rooms up to 64). */
 export const ANNOUNCE_EVERY_MS = 10_000;
-/** Each this many members make the periodic announce one ANNOUNCE_EVERY_MS slower. */
-export const ANNOUNCE_STEP = 64;
 
 /**
  * How often a member announces itself through the relay, and how long a member we hold no
@@ -34,7 +33,7 @@ export const ANNOUNCE_STEP = 64;
  * 6.4 × N), and the presence timeout stays three announces long.
  */
 export function announcePace(members: number): { announceMs: number; presenceTimeoutMs: number } {
-  const announceMs = ANNOUNCE_EVERY_MS * Math.max(1, Math.ceil(members / ANNOUNCE_STEP));
+  const announceMs = ANNOUNCE_EVERY_MS * sizeSteps(members);
   return { announceMs, presenceTimeoutMs: Math.max(PRESENCE_TIMEOUT_MS, 3 * announceMs) };
 }
 /** A connection we offered that failed and stayed failed this long is made anew. */

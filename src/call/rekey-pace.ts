@@ -14,12 +14,11 @@
  * up to one gap for the key that lets it see and hear the room; a lone join after a quiet spell
  * is keyed at once, as before. Up to 64 members nothing changes.
  */
+import { sizeSteps } from '../util/size-steps';
 
-/** The least gap between two mints in a room of up to REKEY_STEP members. */
+/** The least gap between two mints in a room of up to 64 members (SIZE_STEP). */
 export const REKEY_MIN_GAP_MS = 250;
-/** Each this many members add REKEY_MIN_GAP_MS to the gap. */
-export const REKEY_STEP = 64;
 
 export function rekeyGapMs(members: number): number {
-  return REKEY_MIN_GAP_MS * Math.max(1, Math.ceil(members / REKEY_STEP));
+  return REKEY_MIN_GAP_MS * sizeSteps(members);
 }

@@ -15,10 +15,9 @@
  * the check's own 3 s granularity. Changes (mute, hand, speaking, name) still go out at once.
  */
 import { removeAwarenessStates, type Awareness } from 'y-protocols/awareness';
+import { sizeSteps } from '../util/size-steps';
 
 export const PRESENCE_RENEW_MS = 15_000;
-/** Each this many presences add PRESENCE_RENEW_MS to the renewal. */
-export const PRESENCE_STEP = 64;
 /** How often the clock looks (y-protocols' own check runs every 3 s too). */
 export const PRESENCE_CHECK_MS = 3_000;
 
@@ -28,7 +27,7 @@ export interface PresencePace {
 }
 
 export function presencePace(presences: number): PresencePace {
-  const renewMs = PRESENCE_RENEW_MS * Math.max(1, Math.ceil(presences / PRESENCE_STEP));
+  const renewMs = PRESENCE_RENEW_MS * sizeSteps(presences);
   return { renewMs, timeoutMs: 2.5 * renewMs };
 }
 

@@ -26,11 +26,13 @@
  * Up to 64 members nothing changes: 0.4 s beats, 2 s / 4 s stall limits, 8 s to leave, who we
  * are every 30 s.
  */
+import { SIZE_STEP, sizeSteps } from '../util/size-steps';
+
 
 /** The beat of a room of up to PACE_STEP members. */
 export const BEAT_MS = 400;
 /** Each this many members add BEAT_MS to the beat. */
-export const PACE_STEP = 64;
+export const PACE_STEP = SIZE_STEP;
 export const MAX_BEAT_MS = 4000;
 /** Who we are, repeated unchanged, in a room of up to PACE_STEP members. */
 export const WHO_MS = 30_000;
@@ -44,7 +46,7 @@ export interface BeatPace {
 }
 
 export function beatPace(members: number): BeatPace {
-  const steps = Math.max(1, Math.ceil(members / PACE_STEP));
+  const steps = sizeSteps(members);
   const beatMs = Math.min(MAX_BEAT_MS, BEAT_MS * steps);
   return {
     beatMs,
