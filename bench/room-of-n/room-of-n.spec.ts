@@ -16,26 +16,10 @@ import { REPO_ROOT } from '../../relay/options';
 import { controlNeighbours, DEFAULT_CONTROL_OVERLAY } from '../../src/tree/control-overlay';
 import { newRoomUrl } from '../../tests/e2e/harness/participant';
 import { useRelayPerTest } from '../../tests/e2e/harness/relay-per-test';
-import { describeTree, expectTreeVideo, joinTree, type Person } from '../../tests/e2e/harness/tree-person';
+import { connectedTo, describeTree, expectTreeVideo, joinTree, verifiedNames, type Person } from '../../tests/e2e/harness/tree-person';
 
 const fx = useRelayPerTest();
 const PAGES = Number(process.env.RN_PAGES ?? 24);
-
-async function connectedTo(p: Person): Promise<string[]> {
-  const rows = await p.page.evaluate(() => window.__lunar?.connections() ?? []);
-  return rows
-    .filter((r) => r.phase !== 'closed')
-    .map((r) => r.peerId)
-    .sort();
-}
-
-async function verifiedNames(p: Person): Promise<string[]> {
-  const views = await p.page.evaluate(() => window.__lunar?.participants() ?? []);
-  return views
-    .filter((v) => v.trust === 'verified')
-    .map((v) => v.name)
-    .sort();
-}
 
 test(`a room of ${PAGES} pages at the default thresholds`, async ({ browser }) => {
   const url = `${newRoomUrl(fx.relay.url)}?quality=low&ns=0&audio=0&video=0`;

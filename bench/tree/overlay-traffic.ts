@@ -8,6 +8,7 @@
 import type { ControlMessage } from '../../src/protocol/mesh-messages';
 import { BEAT_MS, beatPace, WHO_MS } from '../../src/tree/beat-pace';
 import { deliverOverlay, overlayPages } from '../../tests/support/overlay-pages';
+import { costPerFlood, medianPage, type SentCount } from './page-counts';
 import { createPrng, hexId } from '../../tests/support/prng';
 
 export interface OverlayTrafficRow {
@@ -43,11 +44,11 @@ export function overlayTraffic(n: number, seed = 1): OverlayTrafficRow {
   const rng = createPrng(seed);
   const ids = Array.from({ length: n }, () => hexId(rng));
   let queue: { from: string; to: string; msg: ControlMessage }[] = [];
-  const sent = new Map<string, { messages: number; bytes: number }>(ids.map((id) => [id, { messages: 0, bytes: 0 }]));
+  const sent = new Map<string, SentCount>(ids.map((id) => [id, { messages: 0, bytes: 0 }]));
   let counting = false;
   const { neighbours, floods } = overlayPages(ids, (from, to, msg) => {
     if (counting) {
-      const s = sent.get(from) as { messages: number; bytes: number };
+      const s = sent.get(from) as SentCount;
       s.messages++;
       // A digest's JSON is its entries plus `{"t":"beats","e":""}`: not stringified
       // here, which at 1,000 members would be most of the run.
@@ -77,32 +78,23 @@ export function overlayTraffic(n: number, seed = 1): OverlayTrafficRow {
     for (const me of ids) floods.get(me)?.beat();
     flush();
   }
-  const perPage = [...sent.values()].sort((a, b) => a.bytes - b.bytes);
-  // A copy: the counters are reset for the "who I am" sample below.
-  const mid = { ...(perPage[Math.floor(perPage.length / 2)] as { messages: number; bytes: number }) };
+  const mid = medianPage(sent);
   // Each beat's digests carry every count that rose since the last, one per member whatever
   // the beat: a slower beat sends the same bytes per beat, fewer times a second.
   const { beatMs } = beatPace(n);
   const seconds = (BEATS * beatMs) / 1000;
   const fixedSeconds = (BEATS * BEAT_MS) / 1000;
   const ping = JSON.stringify({ t: 'ping', at: Date.now() }).length;
-  // One "who I am" flood costs a page the same whatever else goes on: sample some, scale by
-  // the floods a second (n / whoMs) at the fixed 30 s and at the pace.
-  for (const s of sent.values()) {
-    s.messages = 0;
-    s.bytes = 0;
-  }
+  // "Who I am" floods, sampled, scaled by the floods a second (n / whoMs) at the fixed 30 s and
+  // at the pace.
   counting = true;
-  const samples = 24;
-  for (let k = 0; k < samples; k++) {
+  const whoFlood = costPerFlood(sent, 24, () => {
     const i = Math.floor(rng.next() * n);
     floods.get(ids[i] as string)?.heartbeat(who(i));
     flush();
-  }
-  const whoRows = [...sent.values()].sort((a, b) => a.bytes - b.bytes);
-  const whoMid = whoRows[Math.floor(whoRows.length / 2)] as { messages: number; bytes: number };
+  });
   const { whoMs } = beatPace(n);
-  const whoAt = (ms: number) => n / (ms / 1000) / samples;
+  const whoAt = (ms: number) => n / (ms / 1000);
   return {
     n,
     beatMs,
@@ -114,9 +106,9 @@ export function overlayTraffic(n: number, seed = 1): OverlayTrafficRow {
     meshKBps: ((n - 1) * ping) / (BEAT_MS / 1000) / 1000,
     controlLinks: Math.max(...[...neighbours.values()].map((x) => x.length)),
     whoMs,
-    whoFixedMessages: whoMid.messages * whoAt(WHO_MS),
-    whoFixedKBps: (whoMid.bytes * whoAt(WHO_MS)) / 1000,
-    whoMessages: whoMid.messages * whoAt(whoMs),
-    whoKBps: (whoMid.bytes * whoAt(whoMs)) / 1000,
+    whoFixedMessages: whoFlood.messages * whoAt(WHO_MS),
+    whoFixedKBps: (whoFlood.bytes * whoAt(WHO_MS)) / 1000,
+    whoMessages: whoFlood.messages * whoAt(whoMs),
+    whoKBps: (whoFlood.bytes * whoAt(whoMs)) / 1000,
   };
 }

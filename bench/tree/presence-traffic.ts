@@ -15,10 +15,11 @@
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { DocSync, type DocTransport } from '../../src/room-state/doc-sync';
-import { readPresences, type Presence } from '../../src/room-state/presence';
+import { readPresences, SPEAKING_POLL_MS, type Presence } from '../../src/room-state/presence';
 import { PRESENCE_CHECK_MS, PRESENCE_RENEW_MS, presencePace } from '../../src/room-state/presence-clock';
 import { planControlOverlay } from '../../src/tree/control-overlay';
 import { createPrng, hexId } from '../../tests/support/prng';
+import { costPerFlood, type SentCount } from './page-counts';
 
 export interface PresenceTrafficRow {
   n: number;
@@ -39,7 +40,6 @@ export interface PresenceTrafficRow {
 }
 
 const SPEAKERS = 3;
-const SPEAKER_POLL_MS = 300;
 const SAMPLE_FLOODS = 24;
 
 interface SimPage {
@@ -59,7 +59,7 @@ export function presenceTraffic(n: number, seed = 1): PresenceTrafficRow {
   const { neighbours } = planControlOverlay(ids);
   let queue: { from: string; to: string; frame: Uint8Array }[] = [];
   let delivering = false;
-  const sent = new Map<string, { messages: number; bytes: number }>(ids.map((id) => [id, { messages: 0, bytes: 0 }]));
+  const sent = new Map<string, SentCount>(ids.map((id) => [id, { messages: 0, bytes: 0 }]));
   const pages = new Map<string, SimPage>();
   ids.forEach((id, i) => {
     const doc = new Y.Doc();
@@ -73,7 +73,7 @@ export function presenceTraffic(n: number, seed = 1): PresenceTrafficRow {
       onLink: () => () => {},
       send: (to, frame) => {
         if (!delivering) return true;
-        const s = sent.get(id) as { messages: number; bytes: number };
+        const s = sent.get(id) as SentCount;
         s.messages++;
         s.bytes += frame.length;
         queue.push({ from: id, to, frame });
@@ -106,36 +106,25 @@ export function presenceTraffic(n: number, seed = 1): PresenceTrafficRow {
     }
   };
   // The median page's messages and bytes for one flood of each kind.
-  const perFlood = (floods: () => void): { messages: number; bytes: number } => {
-    for (const s of sent.values()) {
-      s.messages = 0;
-      s.bytes = 0;
-    }
-    for (let k = 0; k < SAMPLE_FLOODS; k++) {
-      floods();
-      flush();
-    }
-    const rows = [...sent.values()].sort((a, b) => a.bytes - b.bytes);
-    const mid = rows[Math.floor(rows.length / 2)] as { messages: number; bytes: number };
-    return { messages: mid.messages / SAMPLE_FLOODS, bytes: mid.bytes / SAMPLE_FLOODS };
-  };
-  const renewal = perFlood(() => {
+  const renewal = costPerFlood(sent, SAMPLE_FLOODS, () => {
     const p = pages.get(ids[Math.floor(rng.next() * n)] as string) as SimPage;
     p.awareness.setLocalState(p.awareness.getLocalState());
+    flush();
   });
   const speakers = ids.slice(0, SPEAKERS).map((id) => pages.get(id) as SimPage);
   let level = 0;
-  const speaking = perFlood(() => {
+  const speaking = costPerFlood(sent, SAMPLE_FLOODS, () => {
     const p = speakers[level % SPEAKERS] as SimPage;
     level++;
     p.awareness.setLocalState({ ...(p.awareness.getLocalState() as Presence), speaking: ((level % 9) + 1) / 10 });
+    flush();
   });
 
   // Renewals land on the first check after they are due: half a check late on average.
   const fixedRenewMs = PRESENCE_RENEW_MS;
   const pacedRenewMs = presencePace(n).renewMs;
   const rate = (renewMs: number) => n / ((renewMs + PRESENCE_CHECK_MS / 2) / 1000);
-  const speakingFloods = SPEAKERS * (1000 / SPEAKER_POLL_MS);
+  const speakingFloods = SPEAKERS * (1000 / SPEAKING_POLL_MS);
 
   const states = [...pages.values()][0]?.awareness.getStates() as Map<number, unknown>;
   const self = [...pages.values()][0]?.awareness.clientID ?? 0;

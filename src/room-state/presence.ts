@@ -82,6 +82,9 @@ export function readPresences(states: ReadonlyMap<number, unknown>, selfClientId
   return out;
 }
 
+/** How often a page reads its own speaking level and publishes it when the shown step changed. */
+export const SPEAKING_POLL_MS = 300;
+
 /** Speaking levels change many times a second; publish only steps that a tile can show. */
 export function quantizeSpeaking(level: number): number {
   if (!Number.isFinite(level) || level <= 0) return 0;

@@ -11,7 +11,7 @@ import type { LocalMedia } from '../call/local-media';
 import { createDirectMessage, DirectMessageStore, type StoredDirectMessage } from '../room-state/direct-message';
 import { DominantSpeaker } from '../room-state/dominant-speaker';
 import type { Presence } from '../room-state/presence';
-import { quantizeSpeaking } from '../room-state/presence';
+import { quantizeSpeaking, SPEAKING_POLL_MS } from '../room-state/presence';
 import { TurnTaker } from '../tree/speaking-turns';
 import type { RoomDocConnection } from '../room-state/room-doc-provider';
 import { handsInOrder, isHandRaised, lowerHand, raiseHand, type RaisedHand } from '../room-state/room-hands';
@@ -64,7 +64,6 @@ export interface RoomStateOptions {
 }
 
 const REACTION_SHOWN_MS = 4000;
-const SPEAKER_POLL_MS = 300;
 const ERROR_SHOWN_MS = 5000;
 
 function message(err: unknown): string {
@@ -203,7 +202,7 @@ export function createRoomState(opts: RoomStateOptions): [RoomStateView, RoomSta
         conn.updatePresence({ speaking: mine });
       }
     });
-  }, SPEAKER_POLL_MS);
+  }, SPEAKING_POLL_MS);
 
   onCleanup(() => {
     doc.off('update', onUpdate);

@@ -13,7 +13,7 @@ import { expect, test } from '@playwright/test';
 import { controlNeighbours, DEFAULT_CONTROL_OVERLAY } from '../../src/tree/control-overlay';
 import { newRoomUrl } from './harness/participant';
 import { useRelayPerTest } from './harness/relay-per-test';
-import { describeTree, expectTreeVideo, joinTree, type Person } from './harness/tree-person';
+import { connectedTo, describeTree, expectTreeVideo, joinTree, verifiedNames, type Person } from './harness/tree-person';
 
 const fx = useRelayPerTest();
 const CONTROL_MESH = 4;
@@ -22,14 +22,6 @@ async function openChat(p: Person): Promise<void> {
   const button = p.page.getByRole('button', { name: 'Chat', exact: true });
   if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
   await expect(p.page.getByRole('textbox', { name: 'Message', exact: true })).toBeVisible();
-}
-
-async function connectedTo(p: Person): Promise<string[]> {
-  const rows = await p.page.evaluate(() => window.__lunar?.connections() ?? []);
-  return rows
-    .filter((r) => r.phase !== 'closed')
-    .map((r) => r.peerId)
-    .sort();
 }
 
 test('eight pages on the control overlay: only neighbours connected, everyone listed, media and chat reach all', async ({ browser }) => {
@@ -54,7 +46,7 @@ test('eight pages on the control overlay: only neighbours connected, everyone li
     // Everyone lists everyone by name, verified (first-hand or through the overlay).
     for (const p of all) {
       await expect
-        .poll(async () => (await p.page.evaluate(() => window.__lunar?.participants() ?? [])).filter((v) => v.trust === 'verified').map((v) => v.name).sort(), { timeout: 30_000, message: `${p.name}'s participants` })
+        .poll(() => verifiedNames(p), { timeout: 30_000, message: `${p.name}'s participants` })
         .toEqual(names.filter((n) => n !== p.name).sort());
     }
     // One epoch key for the whole room, minted after everyone joined (not the link's epoch 0).

@@ -11,6 +11,24 @@ export interface Person extends Participant {
   tree: () => Promise<TreeDebug>;
 }
 
+/** The members `p` holds a control connection to now (not closed), sorted. */
+export async function connectedTo(p: Participant): Promise<string[]> {
+  const rows = await p.page.evaluate(() => window.__lunar?.connections() ?? []);
+  return rows
+    .filter((r) => r.phase !== 'closed')
+    .map((r) => r.peerId)
+    .sort();
+}
+
+/** The names `p` lists as verified (first-hand or through the overlay), sorted. */
+export async function verifiedNames(p: Participant): Promise<string[]> {
+  const views = await p.page.evaluate(() => window.__lunar?.participants() ?? []);
+  return views
+    .filter((v) => v.trust === 'verified')
+    .map((v) => v.name)
+    .sort();
+}
+
 /** Like joinCall, at a small viewport: the pages share two cores. */
 export async function joinTree(browser: Browser, url: string, name: string, people: Participant[]): Promise<Person> {
   const p = await openParticipant(browser, `${url}&prejoin=0&name=${name}`, name, { viewport: { width: 320, height: 240 } });
